@@ -1,0 +1,243 @@
+package org.crmsync.mapping;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.crmsync.CrmSyncException;
+import org.crmsync.ErrorCode;
+import org.crmsync.model.Profile;
+import org.crmsync.model.StandardField;
+
+/**
+ * How local profile fields correspond to a CRM's fields: a list of {@link FieldRule}s, at most one per
+ * local field. Every connector ships its default mapping; applications adjust it with
+ * {@link #toBuilder()}.
+ *
+ * <p>Building a mapping refuses the settings the seeds warn break a sync: phone number, email,
+ * opt-in status and the constituent ID may not be marked required.
+ */
+public final class FieldMapping {
+    private static final Set<StandardField> NEVER_REQUIRED = Set.of(
+            StandardField.PHONE_NUMBER, StandardField.EMAIL, StandardField.OPT_IN_STATUS);
+
+    private final List<FieldRule> rules;
+    private final Map<String, FieldRule> byLocalField;
+
+    private FieldMapping(List<FieldRule> rules) {
+        this.rules = List.copyOf(rules);
+        Map<String, FieldRule> index = new LinkedHashMap<>();
+        rules.forEach(r -> index.put(r.localField(), r));
+        this.byLocalField = Collections.unmodifiableMap(index);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The seeds' default field names on both sides: every standard field maps to an API field and a
+     * CSV heading of the same name (for example {@code profile_email}), except the constituent ID,
+     * which is the CRM record's id and has no field of its own.
+     */
+    public static FieldMapping defaults() {
+        Builder b = builder();
+        for (StandardField f : StandardField.values()) {
+            if (f == StandardField.CONSTITUENT_ID || f == StandardField.LOCAL_ID) {
+                continue;
+            }
+            b.rule(FieldRule.builder(f.fieldName()).apiName(f.fieldName()).csvHeading(f.fieldName()).build());
+        }
+        return b.build();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        rules.forEach(b::rule);
+        return b;
+    }
+
+    public List<FieldRule> rules() {
+        return rules;
+    }
+
+    public Optional<FieldRule> rule(String localField) {
+        return Optional.ofNullable(byLocalField.get(requireNonNull(localField, "localField")));
+    }
+
+    public Optional<FieldRule> rule(StandardField field) {
+        return rule(field.fieldName());
+    }
+
+    /** The API field names this mapping reads or writes, in mapping order (for a query's field list). */
+    public List<String> apiNames() {
+        List<String> names = new ArrayList<>();
+        rules.forEach(r -> r.apiName().ifPresent(names::add));
+        return names;
+    }
+
+    /** The CSV headings this mapping reads, in mapping order. */
+    public List<String> csvHeadings() {
+        List<String> names = new ArrayList<>();
+        rules.forEach(r -> r.csvHeading().ifPresent(names::add));
+        return names;
+    }
+
+    /**
+     * Maps a remote record's fields (keyed by API name or CSV heading, as {@code source} says) to local
+     * field names, converting each value and noting required fields without a value.
+     */
+    public InboundValues toLocal(Map<String, String> remoteFields, RecordSource source) {
+        requireNonNull(remoteFields, "remoteFields");
+        requireNonNull(source, "source");
+        Function<FieldRule, Optional<String>> key =
+                source == RecordSource.API ? FieldRule::apiName : FieldRule::csvHeading;
+        Map<String, String> values = new LinkedHashMap<>();
+        Set<String> blanks = new LinkedHashSet<>();
+        List<String> missing = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (FieldRule rule : rules) {
+            Optional<String> remoteName = key.apply(rule);
+            if (remoteName.isEmpty() || !remoteFields.containsKey(remoteName.get())) {
+                if (rule.required()) {
+                    missing.add(rule.localField());
+                }
+                continue;
+            }
+            String raw = remoteFields.get(remoteName.get());
+            Optional<String> converted = Optional.empty();
+            if (raw != null && !raw.isBlank()) {
+                try {
+                    converted = rule.converter().toLocal(raw.trim()).filter(v -> !v.isBlank());
+                } catch (IllegalArgumentException e) {
+                    problems.add(remoteName.get() + " (" + rule.localField() + "): " + e.getMessage());
+                    continue;
+                }
+            }
+            if (converted.isPresent()) {
+                values.put(rule.localField(), converted.get());
+            } else {
+                if (rule.required()) {
+                    missing.add(rule.localField());
+                }
+                if (rule.blankHandling() == BlankHandling.CLEAR) {
+                    blanks.add(rule.localField());
+                }
+            }
+        }
+        return new InboundValues(values, blanks, missing, problems);
+    }
+
+    /**
+     * The remote fields (by API name) a push of {@code profile} writes. Fields whose rule says
+     * {@link WriteMode#NEVER} are left out; {@link WriteMode#ONLY_WHEN_EMPTY} fields only when
+     * {@code currentRemote} (the CRM's current values by API name; empty for a new record) has no
+     * value. A blank local value is left out, or, for a rule that clears and a record that exists,
+     * sent as an empty string, which the connector turns into its CRM's way of clearing a field.
+     * The constituent ID is the record's id, never a field.
+     *
+     * @param include which local fields to consider (for example only the changed ones)
+     * @throws IllegalArgumentException when a value cannot be converted, naming the field
+     */
+    public Map<String, String> toRemote(
+            Profile profile, Map<String, String> currentRemote, boolean create, Predicate<String> include) {
+        requireNonNull(profile, "profile");
+        requireNonNull(currentRemote, "currentRemote");
+        requireNonNull(include, "include");
+        Map<String, String> out = new LinkedHashMap<>();
+        for (FieldRule rule : rules) {
+            if (rule.apiName().isEmpty() || rule.writeMode() == WriteMode.NEVER
+                    || rule.localField().equals(StandardField.CONSTITUENT_ID.fieldName())
+                    || !include.test(rule.localField())) {
+                continue;
+            }
+            String apiName = rule.apiName().get();
+            String current = currentRemote.get(apiName);
+            if (!create && rule.writeMode() == WriteMode.ONLY_WHEN_EMPTY && current != null && !current.isBlank()) {
+                continue;
+            }
+            Optional<String> local = profile.get(rule.localField());
+            Optional<String> converted;
+            try {
+                converted = local.flatMap(v -> rule.converter().toRemote(v)).filter(v -> !v.isBlank());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(rule.localField() + " -> " + apiName + ": " + e.getMessage(), e);
+            }
+            if (converted.isPresent()) {
+                out.put(apiName, converted.get());
+            } else if (!create && rule.blankHandling() == BlankHandling.CLEAR) {
+                out.put(apiName, "");
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "FieldMapping" + rules;
+    }
+
+    /** Builds a {@link FieldMapping}; {@link #build()} reports every problem at once. */
+    public static final class Builder {
+        private final List<FieldRule> rules = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Adds a rule, replacing an earlier rule for the same local field. */
+        public Builder rule(FieldRule rule) {
+            requireNonNull(rule, "rule");
+            rules.removeIf(r -> r.localField().equals(rule.localField()));
+            rules.add(rule);
+            return this;
+        }
+
+        /** Removes the rule for a local field, if there is one. */
+        public Builder remove(String localField) {
+            rules.removeIf(r -> r.localField().equals(localField));
+            return this;
+        }
+
+        /**
+         * @throws CrmSyncException with code {@code INVALID_MAPPING} listing every problem: a field the
+         *     seeds say must not be required is marked required, or two rules share an API name or CSV
+         *     heading
+         */
+        public FieldMapping build() {
+            List<String> problems = new ArrayList<>();
+            Set<String> apiNames = new HashSet<>();
+            Set<String> headings = new HashSet<>();
+            for (FieldRule rule : rules) {
+                Optional<StandardField> std = StandardField.byName(rule.localField());
+                if (rule.required() && std.isPresent() && NEVER_REQUIRED.contains(std.get())) {
+                    problems.add(rule.localField() + " may not be marked required: phone number, email and opt-in"
+                            + " status must by default exist in both databases in order to sync data, and marking"
+                            + " them required stops records from syncing");
+                }
+                if (rule.required() && std.equals(Optional.of(StandardField.CONSTITUENT_ID))) {
+                    problems.add(rule.localField() + " may not be marked required: the constituent ID is provided by"
+                            + " the CRM, so new local profiles do not have it yet, and the sync from the application"
+                            + " to the CRM would fail");
+                }
+                rule.apiName().filter(n -> !apiNames.add(n)).ifPresent(n ->
+                        problems.add("API field name '" + n + "' is mapped by more than one field"));
+                rule.csvHeading().filter(n -> !headings.add(n)).ifPresent(n ->
+                        problems.add("CSV heading '" + n + "' is mapped by more than one field"));
+            }
+            if (!problems.isEmpty()) {
+                throw new CrmSyncException(ErrorCode.INVALID_MAPPING,
+                        "field mapping is not usable: " + String.join("; ", problems));
+            }
+            return new FieldMapping(rules);
+        }
+    }
+}

@@ -1,0 +1,303 @@
+package org.crmsync.model;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * One person on the local side: mobile phone in E.164, names, email, postal address, opt-in status,
+ * the CRM's constituent ID, the application's own id, extra fields by name and the instant it was
+ * last modified. Immutable; build one with {@link #builder()} or change a copy with
+ * {@link #toBuilder()}.
+ *
+ * <p>Every field can also be read and written by its field name ({@link #get(String)},
+ * {@link Builder#set(String, String)}), which is how a {@code FieldMapping} addresses it: standard
+ * fields by their {@link StandardField#fieldName()}, anything else as an extra field.
+ */
+public final class Profile {
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+    private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
+
+    private final Map<StandardField, String> standard;
+    private final OptInStatus optInStatus;
+    private final Map<String, String> extraFields;
+    private final Instant lastModified;
+
+    private Profile(Builder b) {
+        this.standard = Collections.unmodifiableMap(new EnumMap<>(b.standard));
+        this.optInStatus = b.optInStatus;
+        this.extraFields = Collections.unmodifiableMap(new TreeMap<>(b.extraFields));
+        this.lastModified = b.lastModified;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.standard.putAll(standard);
+        b.optInStatus = optInStatus;
+        b.extraFields.putAll(extraFields);
+        b.lastModified = lastModified;
+        return b;
+    }
+
+    public Optional<String> localId() {
+        return standard(StandardField.LOCAL_ID);
+    }
+
+    /** Mobile phone number in E.164 form, for example {@code +15555550123}. */
+    public Optional<String> phoneNumber() {
+        return standard(StandardField.PHONE_NUMBER);
+    }
+
+    public Optional<String> firstName() {
+        return standard(StandardField.FIRST_NAME);
+    }
+
+    public Optional<String> lastName() {
+        return standard(StandardField.LAST_NAME);
+    }
+
+    public Optional<String> email() {
+        return standard(StandardField.EMAIL);
+    }
+
+    public Optional<String> street1() {
+        return standard(StandardField.STREET_1);
+    }
+
+    public Optional<String> street2() {
+        return standard(StandardField.STREET_2);
+    }
+
+    public Optional<String> city() {
+        return standard(StandardField.CITY);
+    }
+
+    public Optional<String> state() {
+        return standard(StandardField.STATE);
+    }
+
+    public Optional<String> postalCode() {
+        return standard(StandardField.POSTAL_CODE);
+    }
+
+    public Optional<String> country() {
+        return standard(StandardField.COUNTRY);
+    }
+
+    public OptInStatus optInStatus() {
+        return optInStatus;
+    }
+
+    /** The CRM's id for this person, once linked. */
+    public Optional<String> constituentId() {
+        return standard(StandardField.CONSTITUENT_ID);
+    }
+
+    /** Fields beyond the standard ones, by name, sorted by name. */
+    public Map<String, String> extraFields() {
+        return extraFields;
+    }
+
+    public Optional<Instant> lastModified() {
+        return Optional.ofNullable(lastModified);
+    }
+
+    /** A standard field's value. {@link StandardField#OPT_IN_STATUS} reads as {@code "true"/"false"}. */
+    public Optional<String> get(StandardField field) {
+        requireNonNull(field, "field");
+        if (field == StandardField.OPT_IN_STATUS) {
+            return optInStatus.fieldValue();
+        }
+        return standard(field);
+    }
+
+    /** A field's value by name: a standard field's default name or an extra field's name. */
+    public Optional<String> get(String fieldName) {
+        requireNonNull(fieldName, "fieldName");
+        Optional<StandardField> field = StandardField.byName(fieldName);
+        return field.isPresent() ? get(field.get()) : Optional.ofNullable(extraFields.get(fieldName));
+    }
+
+    /** Every field with a value, by field name, standard fields first. */
+    public Map<String, String> asFieldMap() {
+        Map<String, String> all = new LinkedHashMap<>();
+        for (StandardField f : StandardField.values()) {
+            get(f).ifPresent(v -> all.put(f.fieldName(), v));
+        }
+        all.putAll(extraFields);
+        return all;
+    }
+
+    private Optional<String> standard(StandardField field) {
+        return Optional.ofNullable(standard.get(field));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Profile)) {
+            return false;
+        }
+        Profile p = (Profile) o;
+        return standard.equals(p.standard)
+                && optInStatus == p.optInStatus
+                && extraFields.equals(p.extraFields)
+                && Objects.equals(lastModified, p.lastModified);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(standard, optInStatus, extraFields, lastModified);
+    }
+
+    /** Profiles hold personal data: only the ids and the opt-in status are printed. */
+    @Override
+    public String toString() {
+        return "Profile{localId=" + standard.get(StandardField.LOCAL_ID)
+                + ", constituentId=" + standard.get(StandardField.CONSTITUENT_ID)
+                + ", optInStatus=" + optInStatus + "}";
+    }
+
+    /** Builds a {@link Profile}; blank strings clear a field. */
+    public static final class Builder {
+        private final Map<StandardField, String> standard = new EnumMap<>(StandardField.class);
+        private OptInStatus optInStatus = OptInStatus.UNKNOWN;
+        private final Map<String, String> extraFields = new TreeMap<>();
+        private Instant lastModified;
+
+        private Builder() {
+        }
+
+        public Builder localId(String value) {
+            return put(StandardField.LOCAL_ID, value);
+        }
+
+        /** Mobile phone number; must be E.164 ({@code +} and up to 15 digits) when the profile is built. */
+        public Builder phoneNumber(String value) {
+            return put(StandardField.PHONE_NUMBER, value);
+        }
+
+        public Builder firstName(String value) {
+            return put(StandardField.FIRST_NAME, value);
+        }
+
+        public Builder lastName(String value) {
+            return put(StandardField.LAST_NAME, value);
+        }
+
+        public Builder email(String value) {
+            return put(StandardField.EMAIL, value);
+        }
+
+        public Builder street1(String value) {
+            return put(StandardField.STREET_1, value);
+        }
+
+        public Builder street2(String value) {
+            return put(StandardField.STREET_2, value);
+        }
+
+        public Builder city(String value) {
+            return put(StandardField.CITY, value);
+        }
+
+        public Builder state(String value) {
+            return put(StandardField.STATE, value);
+        }
+
+        public Builder postalCode(String value) {
+            return put(StandardField.POSTAL_CODE, value);
+        }
+
+        public Builder country(String value) {
+            return put(StandardField.COUNTRY, value);
+        }
+
+        public Builder constituentId(String value) {
+            return put(StandardField.CONSTITUENT_ID, value);
+        }
+
+        public Builder optInStatus(OptInStatus value) {
+            this.optInStatus = requireNonNull(value, "optInStatus");
+            return this;
+        }
+
+        public Builder extraField(String name, String value) {
+            requireNonNull(name, "name");
+            if (StandardField.byName(name).isPresent()) {
+                throw new IllegalArgumentException("'" + name + "' is a standard field; set it with its own method");
+            }
+            if (!FIELD_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("extra field name '" + name
+                        + "' may only contain letters, digits, '_', '.', ':' and '-'");
+            }
+            if (value == null || value.isBlank()) {
+                extraFields.remove(name);
+            } else {
+                extraFields.put(name, value);
+            }
+            return this;
+        }
+
+        public Builder lastModified(Instant value) {
+            this.lastModified = value;
+            return this;
+        }
+
+        /**
+         * Sets a field by name, as a field mapping does: a standard field's default name or an extra
+         * field. The opt-in status takes the spellings {@link OptInStatus#parse(String)} reads.
+         */
+        public Builder set(String fieldName, String value) {
+            requireNonNull(fieldName, "fieldName");
+            Optional<StandardField> field = StandardField.byName(fieldName);
+            if (field.isEmpty()) {
+                return extraField(fieldName, value);
+            }
+            return set(field.get(), value);
+        }
+
+        /** Sets a standard field from its string value. */
+        public Builder set(StandardField field, String value) {
+            requireNonNull(field, "field");
+            if (field == StandardField.OPT_IN_STATUS) {
+                return optInStatus(OptInStatus.parse(value).orElseThrow(() -> new IllegalArgumentException(
+                        "opt_in_status value '" + value + "' is not a yes/no value (true/false, yes/no, 1/0)")));
+            }
+            return put(field, value);
+        }
+
+        private Builder put(StandardField field, String value) {
+            if (value == null || value.isBlank()) {
+                standard.remove(field);
+            } else {
+                standard.put(field, value.trim());
+            }
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the field when the phone number is not E.164 */
+        public Profile build() {
+            String phone = standard.get(StandardField.PHONE_NUMBER);
+            if (phone != null && !E164.matcher(phone).matches()) {
+                throw new IllegalArgumentException("phone_number must be E.164 (for example +15555550123); got a value of "
+                        + phone.length() + " characters that is not");
+            }
+            return new Profile(this);
+        }
+    }
+}

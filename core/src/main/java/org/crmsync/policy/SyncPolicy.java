@@ -1,0 +1,260 @@
+package org.crmsync.policy;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The rules of one sync: liberal or conservative, which side is the authority, which countries are
+ * allowed, the opt-in path new subscribers join, the source code written on records the sync
+ * creates, the daily API quota, default names, the inbound look-back window and the order in which
+ * records are matched.
+ */
+public final class SyncPolicy {
+    private final SyncMode mode;
+    private final Authority authority;
+    private final Set<String> allowedCountries;
+    private final String defaultOptInPath;
+    private final String sourceCode;
+    private final long dailyApiQuota;
+    private final String defaultFirstName;
+    private final String defaultLastName;
+    private final Duration inboundLookback;
+    private final List<MatchKey> inboundMatchOrder;
+    private final List<MatchKey> outboundMatchOrder;
+    private final String defaultRegion;
+
+    private SyncPolicy(Builder b) {
+        this.mode = b.mode;
+        this.authority = b.authority;
+        this.allowedCountries = Set.copyOf(b.allowedCountries);
+        this.defaultOptInPath = b.defaultOptInPath;
+        this.sourceCode = b.sourceCode;
+        this.dailyApiQuota = b.dailyApiQuota;
+        this.defaultFirstName = b.defaultFirstName;
+        this.defaultLastName = b.defaultLastName;
+        this.inboundLookback = b.inboundLookback;
+        this.inboundMatchOrder = List.copyOf(b.inboundMatchOrder);
+        this.outboundMatchOrder = List.copyOf(b.outboundMatchOrder);
+        this.defaultRegion = b.defaultRegion;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.mode = mode;
+        b.authority = authority;
+        b.allowedCountries.addAll(allowedCountries);
+        b.defaultOptInPath = defaultOptInPath;
+        b.sourceCode = sourceCode;
+        b.dailyApiQuota = dailyApiQuota;
+        b.defaultFirstName = defaultFirstName;
+        b.defaultLastName = defaultLastName;
+        b.inboundLookback = inboundLookback;
+        b.inboundMatchOrder = new ArrayList<>(inboundMatchOrder);
+        b.outboundMatchOrder = new ArrayList<>(outboundMatchOrder);
+        b.defaultRegion = defaultRegion;
+        return b;
+    }
+
+    public SyncMode mode() {
+        return mode;
+    }
+
+    public Authority authority() {
+        return authority;
+    }
+
+    /** ISO 3166 alpha-2 codes; empty means every country is allowed. */
+    public Set<String> allowedCountries() {
+        return allowedCountries;
+    }
+
+    /** Whether a record from this country (ISO alpha-2) may be synced. */
+    public boolean allowsCountry(String isoCountry) {
+        return allowedCountries.isEmpty() || allowedCountries.contains(isoCountry.toUpperCase(Locale.ROOT));
+    }
+
+    /** The opt-in path (for example the application's web opt-in path) new subscribers from the CRM join. */
+    public Optional<String> defaultOptInPath() {
+        return Optional.ofNullable(defaultOptInPath);
+    }
+
+    /** Identifies the application to the CRM on records the sync creates (the seeds' default is the platform's name). */
+    public String sourceCode() {
+        return sourceCode;
+    }
+
+    /** Most API calls per day (UTC) the sync may make; empty means no limit of ours. */
+    public OptionalLong dailyApiQuota() {
+        return dailyApiQuota < 0 ? OptionalLong.empty() : OptionalLong.of(dailyApiQuota);
+    }
+
+    /** First name given to records without one (the Salesforce seed: {@code Contact}). */
+    public Optional<String> defaultFirstName() {
+        return Optional.ofNullable(defaultFirstName);
+    }
+
+    public Optional<String> defaultLastName() {
+        return Optional.ofNullable(defaultLastName);
+    }
+
+    /** How far before the cursor inbound reads look again (the EveryAction seed's 48 hours). */
+    public Duration inboundLookback() {
+        return inboundLookback;
+    }
+
+    /** How a CRM record finds its local profile, first key first. */
+    public List<MatchKey> inboundMatchOrder() {
+        return inboundMatchOrder;
+    }
+
+    /** How a local profile finds its CRM record before one is created, first key first. */
+    public List<MatchKey> outboundMatchOrder() {
+        return outboundMatchOrder;
+    }
+
+    /** The region phone numbers without a country code are read in (ISO alpha-2, default US). */
+    public String defaultRegion() {
+        return defaultRegion;
+    }
+
+    @Override
+    public String toString() {
+        return "SyncPolicy{mode=" + mode + ", authority=" + authority + ", allowedCountries=" + allowedCountries
+                + ", defaultOptInPath=" + defaultOptInPath + ", sourceCode=" + sourceCode
+                + ", dailyApiQuota=" + dailyApiQuota() + ", inboundLookback=" + inboundLookback
+                + ", inboundMatchOrder=" + inboundMatchOrder + ", outboundMatchOrder=" + outboundMatchOrder + "}";
+    }
+
+    /** Builds a {@link SyncPolicy}. Defaults: conservative, two-way, all countries, no quota. */
+    public static final class Builder {
+        private SyncMode mode = SyncMode.CONSERVATIVE;
+        private Authority authority = Authority.TWO_WAY;
+        private final Set<String> allowedCountries = new LinkedHashSet<>();
+        private String defaultOptInPath;
+        private String sourceCode = "crmsync";
+        private long dailyApiQuota = -1;
+        private String defaultFirstName;
+        private String defaultLastName;
+        private Duration inboundLookback = Duration.ZERO;
+        private List<MatchKey> inboundMatchOrder =
+                new ArrayList<>(List.of(MatchKey.CONSTITUENT_ID, MatchKey.PHONE, MatchKey.EMAIL));
+        private List<MatchKey> outboundMatchOrder =
+                new ArrayList<>(List.of(MatchKey.CONSTITUENT_ID, MatchKey.PHONE, MatchKey.EMAIL));
+        private String defaultRegion = "US";
+
+        private Builder() {
+        }
+
+        public Builder mode(SyncMode value) {
+            this.mode = requireNonNull(value, "mode");
+            return this;
+        }
+
+        public Builder authority(Authority value) {
+            this.authority = requireNonNull(value, "authority");
+            return this;
+        }
+
+        /** Only records from these countries (ISO alpha-2, e.g. {@code US}) are synced. */
+        public Builder allowedCountries(String... isoCountries) {
+            allowedCountries.clear();
+            for (String c : isoCountries) {
+                allowedCountries.add(requireNonNull(c, "isoCountries[]").trim().toUpperCase(Locale.ROOT));
+            }
+            return this;
+        }
+
+        public Builder defaultOptInPath(String value) {
+            this.defaultOptInPath = value == null || value.isBlank() ? null : value;
+            return this;
+        }
+
+        public Builder sourceCode(String value) {
+            this.sourceCode = requireNonNull(value, "sourceCode");
+            return this;
+        }
+
+        /** At most this many API calls per UTC day; a negative value means no limit. */
+        public Builder dailyApiQuota(long value) {
+            this.dailyApiQuota = value < 0 ? -1 : value;
+            return this;
+        }
+
+        public Builder noDailyApiQuota() {
+            this.dailyApiQuota = -1;
+            return this;
+        }
+
+        public Builder defaultFirstName(String value) {
+            this.defaultFirstName = value == null || value.isBlank() ? null : value;
+            return this;
+        }
+
+        public Builder defaultLastName(String value) {
+            this.defaultLastName = value == null || value.isBlank() ? null : value;
+            return this;
+        }
+
+        public Builder inboundLookback(Duration value) {
+            this.inboundLookback = requireNonNull(value, "inboundLookback");
+            return this;
+        }
+
+        public Builder inboundMatchOrder(MatchKey... keys) {
+            this.inboundMatchOrder = new ArrayList<>(List.of(keys));
+            return this;
+        }
+
+        public Builder outboundMatchOrder(MatchKey... keys) {
+            this.outboundMatchOrder = new ArrayList<>(List.of(keys));
+            return this;
+        }
+
+        public Builder defaultRegion(String isoRegion) {
+            this.defaultRegion = requireNonNull(isoRegion, "defaultRegion").trim().toUpperCase(Locale.ROOT);
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming every bad setting */
+        public SyncPolicy build() {
+            List<String> problems = new ArrayList<>();
+            for (String c : allowedCountries) {
+                if (!c.matches("[A-Z]{2}")) {
+                    problems.add("allowed country '" + c + "' is not an ISO 3166 alpha-2 code such as US");
+                }
+            }
+            if (!defaultRegion.matches("[A-Z]{2}")) {
+                problems.add("default region '" + defaultRegion + "' is not an ISO 3166 alpha-2 code such as US");
+            }
+            if (inboundLookback.isNegative()) {
+                problems.add("inbound lookback may not be negative");
+            }
+            if (inboundMatchOrder.isEmpty() || outboundMatchOrder.isEmpty()) {
+                problems.add("match orders need at least one match key");
+            }
+            if (new LinkedHashSet<>(inboundMatchOrder).size() != inboundMatchOrder.size()
+                    || new LinkedHashSet<>(outboundMatchOrder).size() != outboundMatchOrder.size()) {
+                problems.add("a match key appears twice in a match order");
+            }
+            if (sourceCode.isBlank()) {
+                problems.add("source code may not be blank");
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("sync policy: " + String.join("; ", problems));
+            }
+            return new SyncPolicy(this);
+        }
+    }
+}

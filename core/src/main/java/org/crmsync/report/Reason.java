@@ -1,0 +1,49 @@
+package org.crmsync.report;
+
+/** Why a record had its outcome; one reason per record so reports can be filtered and counted. */
+public enum Reason {
+    /** Created, updated or equal as asked: nothing to explain. */
+    NONE(null),
+    /** No valid mobile number (missing, invalid or a landline). */
+    NO_MOBILE_NUMBER(Outcome.SKIPPED),
+    /** The record's country is not one the policy allows (the seeds: US for ActionKit and EveryAction). */
+    COUNTRY_NOT_ALLOWED(Outcome.SKIPPED),
+    /** A field the mapping marks required has no value. */
+    MISSING_REQUIRED_FIELD(Outcome.SKIPPED),
+    /** Conservative sync: the CRM's opt-in is not true. */
+    NOT_OPTED_IN(Outcome.SKIPPED),
+    /** More than one profile or CRM record matched; the sync never guesses. */
+    MULTIPLE_MATCHES(Outcome.SKIPPED),
+    /** The match is already linked to another CRM record. */
+    LINKED_TO_OTHER_RECORD(Outcome.SKIPPED),
+    /** The CRM says opted in but the person opted out locally; re-subscribing takes a new local opt-in. */
+    OPT_OUT_PROTECTED(Outcome.SKIPPED),
+    /** A new opt-in without an email address is not created in the CRM (the seeds' rule). */
+    NO_EMAIL(Outcome.SKIPPED),
+    /** An opt-out of someone with no CRM record: nothing to update. */
+    NOT_IN_CRM(Outcome.SKIPPED),
+    /** The record would reach the CRM without a field the CRM requires (e.g. Salesforce's LastName). */
+    CRM_REQUIRED_FIELD_MISSING(Outcome.SKIPPED),
+    /** The application is the system of record: CRM edits of linked records are not pulled. */
+    SYSTEM_OF_RECORD(Outcome.SKIPPED),
+    /** Unsubscribed in the CRM, so not imported as a new person. */
+    UNSUBSCRIBED(Outcome.SKIPPED),
+    /** The daily API quota was reached; the record waits for the next run. */
+    QUOTA_REACHED(Outcome.DEFERRED),
+    /** The record's data is invalid (a value that cannot be converted, a malformed row, rejected by the CRM). */
+    VALIDATION_ERROR(Outcome.FAILED),
+    /** Something went wrong while syncing the record (the CRM or the store failed). */
+    PROCESSING_ERROR(Outcome.FAILED);
+
+    private final Outcome outcome;
+
+    Reason(Outcome outcome) {
+        this.outcome = outcome;
+    }
+
+    /** The outcome this reason goes with; {@code NONE} goes with created, updated and no difference. */
+    public boolean fits(Outcome o) {
+        return outcome == null ? (o == Outcome.CREATED || o == Outcome.UPDATED || o == Outcome.NO_DIFFERENCE)
+                : outcome == o;
+    }
+}

@@ -1,0 +1,56 @@
+package org.crmsync.spi;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One CRM account, as the engine uses it. A provider creates it from a validated configuration.
+ *
+ * <p>Lifecycle and threading: the engine calls one method at a time for a run, in this order:
+ * {@link #preflight}, then {@link #readChanges} (inbound) or {@link #lookup} and {@link #write} in
+ * batches (outbound). Runs of one job never overlap, but an application may run jobs of different
+ * connectors at once, so a connector keeps no state shared with other instances. Every HTTP request
+ * a connector sends is first counted with {@link SyncContext#calls()}.
+ *
+ * <p>Errors: a failure of the whole call (authentication, quota, the CRM down after retries) is
+ * thrown as a {@code CrmSyncException}; a failure of one record is returned in its
+ * {@link WriteResult} or as a malformed {@link RemoteRecord}, never thrown.
+ */
+public interface Connector extends AutoCloseable {
+    /** The provider id this connector belongs to, e.g. {@code salesforce}. */
+    String providerId();
+
+    Set<Capability> capabilities();
+
+    /** How many records the engine should put in one {@link #write} or {@link #lookup} call. */
+    default int preferredBatchSize() {
+        return 100;
+    }
+
+    /**
+     * Checks, before any record moves, that the credentials work and that every field the mapping
+     * names exists in the CRM and can be written. Returns every problem found; empty means ready.
+     */
+    List<PreflightProblem> preflight(SyncContext context);
+
+    /**
+     * The records changed since {@code since}, in cursor order, lazily. A connector applies the
+     * policy's inbound look-back itself, since only it knows what its cursor means.
+     */
+    ChangeStream readChanges(SyncContext context, SyncCursor since);
+
+    /**
+     * The CRM records that may match each request's profile, keyed by {@link LookupRequest#key()},
+     * with fields keyed by API name. A key with no candidates may be absent or map to an empty list.
+     */
+    Map<String, List<RemoteRecord>> lookup(SyncContext context, List<LookupRequest> requests);
+
+    /** Writes a batch and returns exactly one result per record, in any order. */
+    List<WriteResult> write(SyncContext context, List<RemoteWrite> batch);
+
+    /** Releases connections; never throws a checked exception. */
+    @Override
+    default void close() {
+    }
+}

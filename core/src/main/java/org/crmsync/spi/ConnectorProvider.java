@@ -1,0 +1,42 @@
+package org.crmsync.spi;
+
+import java.util.List;
+import java.util.Map;
+import org.crmsync.mapping.FieldMapping;
+
+/**
+ * Makes connectors for one CRM. Found through {@link java.util.ServiceLoader}: a module lists its
+ * provider's class name in {@code META-INF/services/org.crmsync.spi.ConnectorProvider}. Providers
+ * have a public no-argument constructor and are stateless.
+ */
+public interface ConnectorProvider {
+    /** A short lower-case id, unique on the class path: {@code salesforce}, {@code actionkit}, ... */
+    String id();
+
+    /** A name for people, e.g. {@code Salesforce}. */
+    default String displayName() {
+        return id();
+    }
+
+    /** Every configuration key this connector reads, with type, default, whether required and secret. */
+    List<ConfigKey> configKeys();
+
+    /** The connector's default field mapping (the seed's default field names for this CRM). */
+    FieldMapping defaultMapping();
+
+    /**
+     * Every problem with {@code config}, at once: unknown and missing keys, bad types, and rules of
+     * this CRM (for example a Salesforce export URL that does not end in {@code =CSV}).
+     */
+    default List<ConfigProblem> validate(Map<String, String> config) {
+        return ConnectorConfig.validate(configKeys(), config);
+    }
+
+    /**
+     * Creates a connector from a configuration that {@link #validate} accepts.
+     *
+     * @throws org.crmsync.CrmSyncException with code {@code INVALID_CONFIGURATION} listing every
+     *     problem when it does not
+     */
+    Connector create(Map<String, String> config, ConnectorContext context);
+}

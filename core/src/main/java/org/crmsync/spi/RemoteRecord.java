@@ -1,0 +1,54 @@
+package org.crmsync.spi;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.crmsync.mapping.RecordSource;
+
+/**
+ * One CRM record as a connector read it: its id in the CRM, its fields keyed by API field name (for
+ * {@link RecordSource#API}) or CSV heading (for {@link RecordSource#EXPORT_FILE}), the cursor that
+ * follows it, where it was read (for messages, e.g. {@code export.csv line 12}), and, when the
+ * connector could not read it properly, the problem (the engine reports such a record as failed and
+ * goes on).
+ */
+public record RemoteRecord(String remoteId, Map<String, String> fields, RecordSource source, SyncCursor cursorAfter,
+        String location, Optional<String> problem) {
+    public RemoteRecord {
+        requireNonNull(remoteId, "remoteId");
+        requireNonNull(fields, "fields");
+        requireNonNull(source, "source");
+        requireNonNull(cursorAfter, "cursorAfter");
+        requireNonNull(location, "location");
+        requireNonNull(problem, "problem");
+        Map<String, String> copy = new LinkedHashMap<>();
+        fields.forEach((k, v) -> copy.put(requireNonNull(k, "field name"), v == null ? "" : v));
+        fields = Collections.unmodifiableMap(copy);
+    }
+
+    /** A record read without problems. */
+    public static RemoteRecord of(String remoteId, Map<String, String> fields, RecordSource source,
+            SyncCursor cursorAfter, String location) {
+        return new RemoteRecord(remoteId, fields, source, cursorAfter, location, Optional.empty());
+    }
+
+    /** A record the connector could not read properly; the engine reports it as failed. */
+    public static RemoteRecord malformed(String remoteId, SyncCursor cursorAfter, String location, String problem) {
+        return new RemoteRecord(remoteId, Map.of(), RecordSource.API, cursorAfter, location,
+                Optional.of(requireNonNull(problem, "problem")));
+    }
+
+    /** A field's value by its remote name; blank values are empty. */
+    public Optional<String> field(String remoteName) {
+        return Optional.ofNullable(fields.get(remoteName)).filter(v -> !v.isBlank());
+    }
+
+    /** Records hold personal data: only the id and location are printed. */
+    @Override
+    public String toString() {
+        return "RemoteRecord{" + remoteId + " at " + location + problem.map(p -> ", problem=" + p).orElse("") + "}";
+    }
+}

@@ -1,0 +1,47 @@
+package org.crmsync.spi;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+
+/**
+ * What the CRM did with one record of a write batch.
+ *
+ * @param key the {@link RemoteWrite#key()} of the record
+ * @param status created, updated or failed
+ * @param remoteId the CRM record id (the new id for a create)
+ * @param errorCode the CRM's own error code for a failure (e.g. Salesforce's {@code REQUIRED_FIELD_MISSING})
+ * @param message what happened, for the report; never a secret
+ * @param retryable whether sending the same record again later may succeed
+ */
+public record WriteResult(String key, Status status, Optional<String> remoteId, Optional<String> errorCode,
+        String message, boolean retryable) {
+    /** The outcome of one record's write. */
+    public enum Status {
+        CREATED, UPDATED, FAILED
+    }
+
+    public WriteResult {
+        requireNonNull(key, "key");
+        requireNonNull(status, "status");
+        requireNonNull(remoteId, "remoteId");
+        requireNonNull(errorCode, "errorCode");
+        requireNonNull(message, "message");
+        if (status == Status.CREATED && remoteId.isEmpty()) {
+            throw new IllegalArgumentException("a created record needs its CRM id (" + key + ")");
+        }
+    }
+
+    public static WriteResult created(String key, String remoteId) {
+        return new WriteResult(key, Status.CREATED, Optional.of(remoteId), Optional.empty(), "", false);
+    }
+
+    public static WriteResult updated(String key, String remoteId) {
+        return new WriteResult(key, Status.UPDATED, Optional.of(remoteId), Optional.empty(), "", false);
+    }
+
+    public static WriteResult failed(String key, String errorCode, String message, boolean retryable) {
+        return new WriteResult(key, Status.FAILED, Optional.empty(), Optional.ofNullable(errorCode), message,
+                retryable);
+    }
+}
