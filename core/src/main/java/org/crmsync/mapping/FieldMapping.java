@@ -55,7 +55,11 @@ public final class FieldMapping {
             if (f == StandardField.CONSTITUENT_ID || f == StandardField.LOCAL_ID) {
                 continue;
             }
-            b.rule(FieldRule.builder(f.fieldName()).apiName(f.fieldName()).csvHeading(f.fieldName()).build());
+            FieldRule.Builder rule = FieldRule.builder(f.fieldName()).apiName(f.fieldName()).csvHeading(f.fieldName());
+            if (f == StandardField.OPT_IN_STATUS) {
+                rule.converter(ValueConverter.yesNo("true", "false"));
+            }
+            b.rule(rule.build());
         }
         return b.build();
     }

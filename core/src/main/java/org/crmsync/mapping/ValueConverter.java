@@ -44,11 +44,9 @@ public interface ValueConverter {
                     return Optional.of("false");
                 }
                 return org.crmsync.model.OptInStatus.parse(remoteValue)
-                        .map(s -> s.fieldValue().orElse(""))
-                        .filter(s -> !s.isEmpty())
-                        .or(() -> {
-                            throw new IllegalArgumentException("'" + remoteValue + "' is not a yes/no value");
-                        });
+                        .orElseThrow(() -> new IllegalArgumentException("'" + remoteValue + "' is not a yes/no value"
+                                + " (expected " + remoteYes + " or " + remoteNo + ")"))
+                        .fieldValue();
             }
 
             @Override

@@ -46,6 +46,15 @@ public interface Connector extends AutoCloseable {
      */
     Map<String, List<RemoteRecord>> lookup(SyncContext context, List<LookupRequest> requests);
 
+    /**
+     * A reason this CRM would refuse {@code write} for lack of a field it requires (for example
+     * Salesforce's {@code LastName} on a new contact), checked before anything is sent so the record
+     * is reported as not exportable instead of failing in the CRM. Empty when it can be sent.
+     */
+    default java.util.Optional<String> missingRequiredField(RemoteWrite write) {
+        return java.util.Optional.empty();
+    }
+
     /** Writes a batch and returns exactly one result per record, in any order. */
     List<WriteResult> write(SyncContext context, List<RemoteWrite> batch);
 

@@ -1,0 +1,270 @@
+package org.crmsync.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.crmsync.SyncDirection;
+import org.crmsync.mapping.FieldMapping;
+import org.crmsync.model.Profile;
+import org.crmsync.model.StandardField;
+import org.crmsync.policy.SyncPolicy;
+import org.crmsync.spi.Connector;
+import org.crmsync.store.ProfileStore;
+import org.crmsync.store.SyncStateStore;
+
+/**
+ * One sync to run: a connector, the application's profile store, the state store, the field mapping,
+ * the policy and the direction, plus options. Immutable; build with {@link #builder(String)}.
+ *
+ * <p>The job id names the job's cursors, retries and reports in the state store; keep it stable
+ * across runs. The connection id names the CRM account: jobs of one account (its inbound and its
+ * outbound job) share the daily API quota through it, and changes a sync writes to the profile store
+ * are marked with it, so the outbound job does not echo back what the inbound job brought in.
+ */
+public final class SyncJob {
+    private final String id;
+    private final String connectionId;
+    private final Connector connector;
+    private final ProfileStore profiles;
+    private final SyncStateStore state;
+    private final FieldMapping mapping;
+    private final SyncPolicy policy;
+    private final SyncDirection direction;
+    private final boolean dryRun;
+    private final boolean fullExport;
+    private final Predicate<Profile> exportFilter;
+    private final Map<String, String> inboundDefaults;
+    private final SyncListener listener;
+
+    private SyncJob(Builder b) {
+        this.id = b.id;
+        this.connectionId = b.connectionId != null ? b.connectionId : b.connector.providerId();
+        this.connector = b.connector;
+        this.profiles = b.profiles;
+        this.state = b.state;
+        this.mapping = b.mapping;
+        this.policy = b.policy;
+        this.direction = b.direction;
+        this.dryRun = b.dryRun;
+        this.fullExport = b.fullExport;
+        this.exportFilter = b.exportFilter;
+        this.inboundDefaults = Map.copyOf(b.inboundDefaults);
+        this.listener = b.listener;
+    }
+
+    /** @param id stable id of the job: letters, digits, '.', '_' and '-' */
+    public static Builder builder(String id) {
+        return new Builder(id);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(id);
+        b.connectionId = connectionId;
+        b.connector = connector;
+        b.profiles = profiles;
+        b.state = state;
+        b.mapping = mapping;
+        b.policy = policy;
+        b.direction = direction;
+        b.dryRun = dryRun;
+        b.fullExport = fullExport;
+        b.exportFilter = exportFilter;
+        b.inboundDefaults.putAll(inboundDefaults);
+        b.listener = listener;
+        return b;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String connectionId() {
+        return connectionId;
+    }
+
+    public Connector connector() {
+        return connector;
+    }
+
+    public ProfileStore profiles() {
+        return profiles;
+    }
+
+    public SyncStateStore state() {
+        return state;
+    }
+
+    public FieldMapping mapping() {
+        return mapping;
+    }
+
+    public SyncPolicy policy() {
+        return policy;
+    }
+
+    public SyncDirection direction() {
+        return direction;
+    }
+
+    /** Reads and plans as usual but writes nothing to either side; the report lists the planned actions. */
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    /**
+     * Outbound only: push every profile the export filter accepts, not just the ones changed since the
+     * last run (the ActiveCampaign seed's manual export with filters).
+     */
+    public boolean fullExport() {
+        return fullExport;
+    }
+
+    public Predicate<Profile> exportFilter() {
+        return exportFilter;
+    }
+
+    /**
+     * Fields set on profiles that an inbound run creates, unless the CRM gave a value (for example the
+     * ActiveCampaign seed's "Opportunity Created By" = {@code ActiveCampaign}).
+     */
+    public Map<String, String> inboundDefaults() {
+        return inboundDefaults;
+    }
+
+    public SyncListener listener() {
+        return listener;
+    }
+
+    /** The origin the engine gives the changes it writes to the profile store. */
+    public String origin() {
+        return "crmsync:" + connectionId;
+    }
+
+    @Override
+    public String toString() {
+        return "SyncJob{" + id + ", " + direction + ", connector=" + connector.providerId() + ", connection="
+                + connectionId + (dryRun ? ", dry run" : "") + (fullExport ? ", full export" : "") + "}";
+    }
+
+    /** Builds a {@link SyncJob}; {@link #build()} names every missing part. */
+    public static final class Builder {
+        private final String id;
+        private String connectionId;
+        private Connector connector;
+        private ProfileStore profiles;
+        private SyncStateStore state;
+        private FieldMapping mapping;
+        private SyncPolicy policy = SyncPolicy.builder().build();
+        private SyncDirection direction;
+        private boolean dryRun;
+        private boolean fullExport;
+        private Predicate<Profile> exportFilter = p -> true;
+        private final Map<String, String> inboundDefaults = new LinkedHashMap<>();
+        private SyncListener listener = SyncListener.NONE;
+
+        private Builder(String id) {
+            this.id = requireNonNull(id, "id");
+        }
+
+        public Builder connectionId(String value) {
+            this.connectionId = requireNonNull(value, "connectionId");
+            return this;
+        }
+
+        public Builder connector(Connector value) {
+            this.connector = requireNonNull(value, "connector");
+            return this;
+        }
+
+        public Builder profiles(ProfileStore value) {
+            this.profiles = requireNonNull(value, "profiles");
+            return this;
+        }
+
+        public Builder state(SyncStateStore value) {
+            this.state = requireNonNull(value, "state");
+            return this;
+        }
+
+        public Builder mapping(FieldMapping value) {
+            this.mapping = requireNonNull(value, "mapping");
+            return this;
+        }
+
+        public Builder policy(SyncPolicy value) {
+            this.policy = requireNonNull(value, "policy");
+            return this;
+        }
+
+        public Builder direction(SyncDirection value) {
+            this.direction = requireNonNull(value, "direction");
+            return this;
+        }
+
+        public Builder dryRun(boolean value) {
+            this.dryRun = value;
+            return this;
+        }
+
+        public Builder fullExport(boolean value) {
+            this.fullExport = value;
+            return this;
+        }
+
+        public Builder exportFilter(Predicate<Profile> value) {
+            this.exportFilter = requireNonNull(value, "exportFilter");
+            return this;
+        }
+
+        public Builder inboundDefault(String fieldName, String value) {
+            requireNonNull(fieldName, "fieldName");
+            requireNonNull(value, "value");
+            if (StandardField.byName(fieldName).filter(f -> f == StandardField.CONSTITUENT_ID
+                    || f == StandardField.LOCAL_ID || f == StandardField.OPT_IN_STATUS).isPresent()) {
+                throw new IllegalArgumentException(fieldName + " cannot have an inbound default");
+            }
+            inboundDefaults.put(fieldName, value);
+            return this;
+        }
+
+        public Builder listener(SyncListener value) {
+            this.listener = requireNonNull(value, "listener");
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming every missing or bad part */
+        public SyncJob build() {
+            StringBuilder problems = new StringBuilder();
+            if (!id.matches("[A-Za-z0-9._-]+")) {
+                problems.append("; job id '").append(id).append("' may only contain letters, digits, '.', '_' and '-'");
+            }
+            Optional.ofNullable(connectionId).filter(c -> !c.matches("[A-Za-z0-9._-]+")).ifPresent(c ->
+                    problems.append("; connection id '").append(c).append("' may only contain letters, digits, '.', '_' and '-'"));
+            if (connector == null) {
+                problems.append("; a connector is required");
+            }
+            if (profiles == null) {
+                problems.append("; a profile store is required");
+            }
+            if (state == null) {
+                problems.append("; a sync state store is required");
+            }
+            if (mapping == null) {
+                problems.append("; a field mapping is required (start from the connector provider's defaultMapping())");
+            }
+            if (direction == null) {
+                problems.append("; a direction (INBOUND or OUTBOUND) is required");
+            }
+            if (fullExport && direction == SyncDirection.INBOUND) {
+                problems.append("; fullExport only applies to OUTBOUND jobs");
+            }
+            if (problems.length() > 0) {
+                throw new IllegalArgumentException("sync job " + id + ": " + problems.substring(2));
+            }
+            return new SyncJob(this);
+        }
+    }
+}
