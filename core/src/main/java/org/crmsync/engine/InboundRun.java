@@ -42,6 +42,9 @@ final class InboundRun {
     private static final Logger LOG = LoggerFactory.getLogger(InboundRun.class);
     private static final SyncDirection IN = SyncDirection.INBOUND;
     private static final int CHECKPOINT_EVERY = 100;
+    /** Fields set by the engine's own rules rather than copied: phone (normalized), opt-in (consent), local id. */
+    private static final java.util.Set<String> NOT_COPIED = java.util.Set.of(StandardField.PHONE_NUMBER.fieldName(),
+            StandardField.OPT_IN_STATUS.fieldName(), StandardField.LOCAL_ID.fieldName());
 
     private final SyncJob job;
     private final RunContext ctx;
@@ -167,9 +170,10 @@ final class InboundRun {
         // Rule 3: records without a valid mobile number, from a country not allowed, without a
         // required value, or (conservative) not opted in are skipped with a reason.
         PhoneCheck phone = phones.check(values.getOrDefault(StandardField.PHONE_NUMBER.fieldName(), ""));
-        if (phone.problem() != PhoneProblem.NONE) {
+        if (phone.problem() != PhoneProblem.NONE && job.policy().requireMobileNumber()) {
             return skipped(key, IN, Reason.NO_MOBILE_NUMBER, describe(phone.problem()), Optional.empty(), remoteId);
         }
+        Optional<String> e164 = phone.problem() == PhoneProblem.NONE ? phone.e164() : Optional.empty();
         String countryValue = values.get(StandardField.COUNTRY.fieldName());
         Optional<String> country = countryValue != null ? Countries.countryCode(countryValue) : phone.regionCode();
         if (!job.policy().allowedCountries().isEmpty()
@@ -193,10 +197,10 @@ final class InboundRun {
             return skipped(key, IN, Reason.NOT_OPTED_IN, "conservative sync: opt-in in the CRM is "
                     + (remoteOptIn == OptInStatus.OPTED_OUT ? "false" : "not set"), Optional.empty(), remoteId);
         }
-        String e164 = phone.e164().orElseThrow();
 
         // Rule 4: match constituent ID, then phone, then email (the policy's order); never guess.
-        Matches.Match match = Matches.local(store, job.policy().inboundMatchOrder(), record.remoteId(), e164, values);
+        Matches.Match match = Matches.local(store, job.policy().inboundMatchOrder(), record.remoteId(), e164.orElse(null),
+                values);
         if (match.ambiguous().isPresent()) {
             return skipped(key, IN, Reason.MULTIPLE_MATCHES, match.ambiguous().get(), Optional.empty(), remoteId);
         }
@@ -219,7 +223,7 @@ final class InboundRun {
      * System of record (ActiveCampaign seed): linked contacts are not pulled; unknown, subscribed
      * contacts become new prospects.
      */
-    private RecordResult importProspect(String key, RemoteRecord record, Map<String, String> values, String e164,
+    private RecordResult importProspect(String key, RemoteRecord record, Map<String, String> values, Optional<String> e164,
             OptInStatus remoteOptIn, Optional<Profile> match) {
         Optional<String> remoteId = id(record);
         if (match.isPresent() || values.containsKey(StandardField.LOCAL_ID.fieldName())) {
@@ -236,16 +240,15 @@ final class InboundRun {
     }
 
     private RecordResult create(String key, RemoteRecord record, Map<String, String> values, InboundValues mapped,
-            String e164, OptInStatus remoteOptIn) {
+            Optional<String> e164, OptInStatus remoteOptIn) {
         Profile.Builder b = Profile.builder();
         job.inboundDefaults().forEach(b::set);
         values.forEach((field, value) -> {
-            if (!field.equals(StandardField.OPT_IN_STATUS.fieldName())
-                    && !field.equals(StandardField.LOCAL_ID.fieldName())) {
+            if (!NOT_COPIED.contains(field)) {
                 b.set(field, value);
             }
         });
-        b.phoneNumber(e164).constituentId(record.remoteId()).optInStatus(remoteOptIn);
+        b.phoneNumber(e164.orElse(null)).constituentId(record.remoteId()).optInStatus(remoteOptIn);
         if (!values.containsKey(StandardField.FIRST_NAME.fieldName())) {
             job.policy().defaultFirstName().ifPresent(b::firstName);
         }
@@ -267,11 +270,10 @@ final class InboundRun {
     }
 
     private RecordResult update(String key, RemoteRecord record, Profile existing, Map<String, String> values,
-            InboundValues mapped, String e164, OptInStatus remoteOptIn) {
+            InboundValues mapped, Optional<String> e164, OptInStatus remoteOptIn) {
         Profile.Builder b = existing.toBuilder();
         values.forEach((field, value) -> {
-            if (!field.equals(StandardField.OPT_IN_STATUS.fieldName())
-                    && !field.equals(StandardField.LOCAL_ID.fieldName())) {
+            if (!NOT_COPIED.contains(field)) {
                 b.set(field, value);
             }
         });
@@ -282,7 +284,7 @@ final class InboundRun {
                 b.set(field, null);
             }
         });
-        b.phoneNumber(e164);
+        e164.ifPresent(b::phoneNumber);
         if (existing.constituentId().isEmpty()) {
             b.constituentId(record.remoteId());
         }

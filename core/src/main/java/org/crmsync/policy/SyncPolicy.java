@@ -30,6 +30,7 @@ public final class SyncPolicy {
     private final List<MatchKey> inboundMatchOrder;
     private final List<MatchKey> outboundMatchOrder;
     private final String defaultRegion;
+    private final boolean requireMobileNumber;
 
     private SyncPolicy(Builder b) {
         this.mode = b.mode;
@@ -44,6 +45,7 @@ public final class SyncPolicy {
         this.inboundMatchOrder = List.copyOf(b.inboundMatchOrder);
         this.outboundMatchOrder = List.copyOf(b.outboundMatchOrder);
         this.defaultRegion = b.defaultRegion;
+        this.requireMobileNumber = b.requireMobileNumber;
     }
 
     public static Builder builder() {
@@ -64,6 +66,7 @@ public final class SyncPolicy {
         b.inboundMatchOrder = new ArrayList<>(inboundMatchOrder);
         b.outboundMatchOrder = new ArrayList<>(outboundMatchOrder);
         b.defaultRegion = defaultRegion;
+        b.requireMobileNumber = requireMobileNumber;
         return b;
     }
 
@@ -129,6 +132,15 @@ public final class SyncPolicy {
         return defaultRegion;
     }
 
+    /**
+     * Whether inbound records need a valid mobile number (the SMS platform seeds: "user records must
+     * include a listed mobile number"). A student-information system of record may not; then an invalid
+     * number is left out of the profile instead of skipping the record.
+     */
+    public boolean requireMobileNumber() {
+        return requireMobileNumber;
+    }
+
     @Override
     public String toString() {
         return "SyncPolicy{mode=" + mode + ", authority=" + authority + ", allowedCountries=" + allowedCountries
@@ -153,8 +165,14 @@ public final class SyncPolicy {
         private List<MatchKey> outboundMatchOrder =
                 new ArrayList<>(List.of(MatchKey.CONSTITUENT_ID, MatchKey.PHONE, MatchKey.EMAIL));
         private String defaultRegion = "US";
+        private boolean requireMobileNumber = true;
 
         private Builder() {
+        }
+
+        public Builder requireMobileNumber(boolean value) {
+            this.requireMobileNumber = value;
+            return this;
         }
 
         public Builder mode(SyncMode value) {

@@ -54,7 +54,7 @@ class InboundSyncTest {
     @Test
     void recordsFromCountriesOutsideTheAllowedOnesAreSkipped() {
         f.crm.put("A1", crmPerson("Can", "Ada", "ca@example.org", "+1 416 555 2671", "Canada", "true"));
-        f.crm.put("A2", crmPerson("Uk", "Mobile", "uk@example.org", "+44 7700 900123", "", "true"));
+        f.crm.put("A2", crmPerson("Uk", "Mobile", "uk@example.org", "+44 7400 123456", "", "true"));
         f.crm.put("A3", crmPerson("Us", "Person", "us@example.org", "4155552671", "United States", "true"));
 
         SyncReport report = f.inbound();

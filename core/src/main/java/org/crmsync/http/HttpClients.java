@@ -1,0 +1,173 @@
+package org.crmsync.http;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Supplier;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import org.crmsync.spi.ApiCallMeter;
+import org.crmsync.spi.Sleeper;
+
+/**
+ * The one way to build the {@link OkHttpClient} a connector uses. The client refuses plain HTTP
+ * (unless allowed, for local simulators), retries per a {@link RetryPolicy}, optionally rate-limits,
+ * takes one call from the run's {@link ApiCallMeter} before every attempt, and logs redacted lines.
+ *
+ * <p>Use {@code call.execute()}: a {@code CrmSyncException} raised by the HTTPS guard or the meter
+ * propagates from it unchanged (with {@code enqueue} OkHttp hands the callback an {@code
+ * IOException} instead). Build one client per connector and reuse it: each client owns a connection
+ * pool.
+ *
+ * <p>OkHttp's own silent retry on connection failure is switched off so that every resend goes
+ * through the retry rules here (and is metered), and HTTPS-to-HTTP redirects are not followed unless
+ * plain HTTP is allowed.
+ */
+public final class HttpClients {
+    private HttpClients() {
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Tags the request as safe to send twice, so a POST or PATCH is retried like a GET. Only for
+     * calls the CRM deduplicates (an upsert by external id, a query sent as POST); never for a plain
+     * create.
+     */
+    public static Request.Builder idempotent(Request.Builder request) {
+        return requireNonNull(request, "request").tag(Idempotent.class, Idempotent.INSTANCE);
+    }
+
+    /** Builds an {@link OkHttpClient}; values are checked in {@link #build()}. */
+    public static final class Builder {
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.SYSTEM;
+        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private RateLimiter rateLimiter;
+        private boolean rateLimited;
+        private double permitsPerSecond;
+        private int burst;
+        private Supplier<ApiCallMeter> meter;
+        private final List<String> secretNames = new ArrayList<>();
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration readTimeout = Duration.ofSeconds(60);
+        private boolean allowPlainHttp;
+
+        private Builder() {
+        }
+
+        /** The clock for {@code Retry-After} dates, the rate limiter and log timings; default UTC system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How retries and the rate limiter wait; default {@link Sleeper#SYSTEM}. */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        public Builder retryPolicy(RetryPolicy retryPolicy) {
+            this.retryPolicy = requireNonNull(retryPolicy, "retryPolicy");
+            return this;
+        }
+
+        /** Limits the client to {@code permitsPerSecond} calls on average, {@code burst} at once. */
+        public Builder rateLimit(double permitsPerSecond, int burst) {
+            this.rateLimited = true;
+            this.permitsPerSecond = permitsPerSecond;
+            this.burst = burst;
+            this.rateLimiter = null;
+            return this;
+        }
+
+        /** Uses a limiter shared with other clients of the same CRM account. */
+        public Builder rateLimiter(RateLimiter rateLimiter) {
+            this.rateLimiter = requireNonNull(rateLimiter, "rateLimiter");
+            this.rateLimited = false;
+            return this;
+        }
+
+        /**
+         * Where to find the run's meter; asked before every attempt, so a connector can swap the meter
+         * per sync run. Required.
+         */
+        public Builder meter(Supplier<ApiCallMeter> meter) {
+            this.meter = requireNonNull(meter, "meter");
+            return this;
+        }
+
+        /** Header and query parameter names to redact in logs, besides {@link Redaction#defaultSecretNames()}. */
+        public Builder secretNames(Collection<String> names) {
+            requireNonNull(names, "names").forEach(n -> secretNames.add(requireNonNull(n, "secret name")));
+            return this;
+        }
+
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /** Read timeout, also used as write timeout; default 60 s. */
+        public Builder readTimeout(Duration readTimeout) {
+            this.readTimeout = requireNonNull(readTimeout, "readTimeout");
+            return this;
+        }
+
+        /** Allows {@code http://} URLs; only for tests against a local simulator. Default false. */
+        public Builder allowPlainHttp(boolean allowPlainHttp) {
+            this.allowPlainHttp = allowPlainHttp;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming every missing or invalid value */
+        public OkHttpClient build() {
+            List<String> problems = new ArrayList<>();
+            if (meter == null) {
+                problems.add("meter is required (use () -> ApiCallMeter.unlimited() only in tests and tools)");
+            }
+            if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+                problems.add("connectTimeout must be positive, was " + connectTimeout);
+            }
+            if (readTimeout.isNegative() || readTimeout.isZero()) {
+                problems.add("readTimeout must be positive, was " + readTimeout);
+            }
+            RateLimiter limiter = rateLimiter;
+            if (rateLimited) {
+                try {
+                    limiter = RateLimiter.create(permitsPerSecond, burst, clock, sleeper);
+                } catch (IllegalArgumentException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Invalid HTTP client settings: " + String.join("; ", problems));
+            }
+            SecretNames names = SecretNames.withExtra(secretNames);
+
+            OkHttpClient.Builder b = new OkHttpClient.Builder()
+                    .connectTimeout(connectTimeout)
+                    .readTimeout(readTimeout)
+                    .writeTimeout(readTimeout)
+                    .retryOnConnectionFailure(false)
+                    .followSslRedirects(allowPlainHttp);
+            if (!allowPlainHttp) {
+                b.addInterceptor(new PlainHttpGuard());
+            }
+            b.addInterceptor(new RetryInterceptor(retryPolicy, sleeper, clock, names));
+            if (limiter != null) {
+                b.addInterceptor(new RateLimitInterceptor(limiter));
+            }
+            b.addInterceptor(new MeteringInterceptor(meter));
+            b.addInterceptor(new RedactingLoggingInterceptor(clock, names));
+            return b.build();
+        }
+    }
+}
