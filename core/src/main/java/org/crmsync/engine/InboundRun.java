@@ -69,31 +69,55 @@ final class InboundRun {
         report.cursorBefore(before).cursorAfter(before);
         retryPending();
         SyncCursor cursor = before;
-        long sinceCheckpoint = 0;
+        List<RemoteRecord> group = new java.util.ArrayList<>(CHECKPOINT_EVERY);
         try (ChangeStream changes = job.connector().readChanges(ctx, before)) {
-            while (changes.hasNext()) {
-                RemoteRecord record = changes.next();
-                progress.read();
-                RecordResult result = applySafely(record);
-                if (result.outcome() == Outcome.FAILED) {
-                    keepForRetry(record, result.message(), 0, Optional.empty());
+            boolean more = true;
+            while (more) {
+                // Read a small group, apply it as one unit of writing, then move the cursor past it.
+                group.clear();
+                try {
+                    while (group.size() < CHECKPOINT_EVERY && changes.hasNext()) {
+                        group.add(changes.next());
+                        progress.read();
+                    }
+                    more = group.size() == CHECKPOINT_EVERY;
+                } catch (CrmSyncException e) {
+                    if (e.code() != ErrorCode.QUOTA_EXHAUSTED) {
+                        throw e;
+                    }
+                    report.status(RunStatus.QUOTA_REACHED, e.getMessage());
+                    more = false;
                 }
-                progress.done(result);
-                cursor = record.cursorAfter();
-                if (++sinceCheckpoint >= CHECKPOINT_EVERY) {
+                if (!group.isEmpty()) {
+                    cursor = applyGroup(group, cursor);
                     checkpoint(cursor);
-                    sinceCheckpoint = 0;
                 }
-            }
-        } catch (CrmSyncException e) {
-            if (e.code() == ErrorCode.QUOTA_EXHAUSTED) {
-                report.status(RunStatus.QUOTA_REACHED, e.getMessage());
-            } else {
-                throw e;
             }
         } finally {
-            checkpoint(cursor);
+            meter.flush();
         }
+    }
+
+    /** Applies records in order; returns the cursor after the last one applied. */
+    private SyncCursor applyGroup(List<RemoteRecord> group, SyncCursor start) {
+        SyncCursor[] cursor = {start};
+        try {
+            store.inTransaction(() -> {
+                for (RemoteRecord record : group) {
+                    RecordResult result = applySafely(record);
+                    if (result.outcome() == Outcome.FAILED) {
+                        keepForRetry(record, result.message(), 0, Optional.empty());
+                    }
+                    progress.done(result);
+                    cursor[0] = record.cursorAfter();
+                }
+                return null;
+            });
+        } catch (CrmSyncException e) {
+            checkpoint(cursor[0]); // the store failed: keep what was applied, stop before the rest
+            throw e;
+        }
+        return cursor[0];
     }
 
     private void checkpoint(SyncCursor cursor) {
@@ -193,6 +217,13 @@ final class InboundRun {
                     + optInValue + "' is not a yes/no value; map it with a converter", Optional.empty(), remoteId);
         }
         OptInStatus remoteOptIn = parsedOptIn.get();
+        if (job.policy().mode() == SyncMode.CONSERVATIVE && remoteOptIn == OptInStatus.OPTED_OUT
+                && job.policy().authority() == Authority.TWO_WAY) {
+            Optional<RecordResult> optOut = conservativeOptOut(key, record);
+            if (optOut.isPresent()) {
+                return optOut.get();
+            }
+        }
         if (job.policy().mode() == SyncMode.CONSERVATIVE && remoteOptIn != OptInStatus.OPTED_IN) {
             return skipped(key, IN, Reason.NOT_OPTED_IN, "conservative sync: opt-in in the CRM is "
                     + (remoteOptIn == OptInStatus.OPTED_OUT ? "false" : "not set"), Optional.empty(), remoteId);
@@ -217,6 +248,28 @@ final class InboundRun {
                     + existing.constituentId().get(), existing.localId(), remoteId);
         }
         return update(key, record, existing, values, mapped, e164, remoteOptIn);
+    }
+
+    /**
+     * Conservative sync takes no data from records not opted in, but an opt-out of a person already
+     * linked still reaches the application: losing an opt-out is worse than the seeds' letter. Only
+     * the opt-in status changes.
+     */
+    private Optional<RecordResult> conservativeOptOut(String key, RemoteRecord record) {
+        List<Profile> linked = record.remoteId().isEmpty() ? List.of() : store.findByConstituentId(record.remoteId());
+        if (linked.size() != 1) {
+            return Optional.empty();
+        }
+        Profile p = linked.get(0);
+        if (p.optInStatus() == OptInStatus.OPTED_OUT) {
+            return Optional.of(row(key, IN, Outcome.NO_DIFFERENCE, Reason.NONE, "already opted out", p.localId(),
+                    id(record)));
+        }
+        if (!ctx.dryRun()) {
+            store.update(p.toBuilder().optInStatus(OptInStatus.OPTED_OUT).build(), job.origin());
+        }
+        return Optional.of(row(key, IN, Outcome.UPDATED, Reason.NONE, "opted out in the CRM; conservative sync"
+                + " passes the opt-out and no other field", p.localId(), id(record)));
     }
 
     /**

@@ -191,7 +191,10 @@ final class OutboundRun {
                 continue;
             }
             try {
-                processBatch(batch);
+                store.inTransaction(() -> {
+                    processBatch(batch);
+                    return null;
+                });
             } catch (CrmSyncException e) {
                 stopped = true;
                 if (e.code() == ErrorCode.QUOTA_EXHAUSTED) {

@@ -144,6 +144,7 @@ public final class FileProfileStore implements ProfileStore {
      * what it changed stays changed, as it would without the transaction. Other threads' writes
      * wait until the work is done; their reads see the changes as they happen.
      */
+    @Override
     public <T> T inTransaction(Supplier<T> work) {
         requireNonNull(work, "work");
         synchronized (writeLock) {

@@ -53,4 +53,16 @@ public interface ProfileStore {
 
     /** Every profile, lazily; close the stream when done. */
     Stream<Profile> all();
+
+    /**
+     * Runs {@code work}, which creates and updates profiles, as one unit of writing: a store that
+     * persists on every change (a file, a remote database) may save once at the end instead. The
+     * engine applies records in groups this way and saves its cursor only after the group returns,
+     * so a crash within a group repeats the group rather than losing it. When {@code work} throws,
+     * what it changed before the failure must stay changed (no rollback): the engine keeps its cursor
+     * after the records that were applied. The default just runs it.
+     */
+    default <T> T inTransaction(java.util.function.Supplier<T> work) {
+        return work.get();
+    }
 }

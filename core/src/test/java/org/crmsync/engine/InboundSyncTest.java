@@ -95,6 +95,22 @@ class InboundSyncTest {
     }
 
     @Test
+    void conservativeSyncStillPassesACrmOptOutOfALinkedPersonAndNothingElse() {
+        f.policy = f.policy.toBuilder().mode(SyncMode.CONSERVATIVE).build();
+        Profile p = f.signUp("Go", "go@example.org", "+14155550102", OptInStatus.OPTED_IN);
+        f.appUpdate(p.toBuilder().constituentId("A1").build());
+        Map<String, String> optedOut = crmPerson("Renamed", "Doe", "go@example.org", "+14155550102", "US", "false");
+        f.crm.put("A1", optedOut);
+
+        SyncReport report = f.inbound();
+
+        assertThat(report.row("A1").orElseThrow().outcome()).isEqualTo(Outcome.UPDATED);
+        assertThat(f.profile(p.localId().orElseThrow()).optInStatus()).isEqualTo(OptInStatus.OPTED_OUT);
+        assertThat(f.profile(p.localId().orElseThrow()).firstName()).hasValue("Go");
+        assertThat(f.inbound().rows()).isEmpty();
+    }
+
+    @Test
     void liberalSyncTakesRecordsRegardlessOfOptInButPutsOnlyOptInsOnTheOptInPath() {
         f.crm.put("A1", crmPerson("Out", "Two", "out@example.org", "4155552672", "US", "false"));
         f.crm.put("A2", crmPerson("Blank", "Three", "blank@example.org", "4155552673", "US", ""));
