@@ -161,7 +161,7 @@ public final class FieldMapping {
         for (FieldRule rule : rules) {
             if (rule.apiName().isEmpty() || rule.writeMode() == WriteMode.NEVER
                     || rule.localField().equals(StandardField.CONSTITUENT_ID.fieldName())
-                    || !include.test(rule.localField())) {
+                    || !(include.test(rule.localField()) || rule.joinedFields().stream().anyMatch(include))) {
                 continue;
             }
             String apiName = rule.apiName().get();
@@ -170,6 +170,12 @@ public final class FieldMapping {
                 continue;
             }
             Optional<String> local = profile.get(rule.localField());
+            if (!rule.joinedFields().isEmpty()) {
+                List<String> parts = new ArrayList<>();
+                local.ifPresent(parts::add);
+                rule.joinedFields().forEach(f -> profile.get(f).filter(v -> !v.isBlank()).ifPresent(parts::add));
+                local = parts.isEmpty() ? Optional.empty() : Optional.of(String.join(rule.joinSeparator(), parts));
+            }
             Optional<String> converted;
             try {
                 converted = local.flatMap(v -> rule.converter().toRemote(v)).filter(v -> !v.isBlank());

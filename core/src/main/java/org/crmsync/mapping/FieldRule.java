@@ -17,6 +17,8 @@ public final class FieldRule {
     private final WriteMode writeMode;
     private final BlankHandling blankHandling;
     private final ValueConverter converter;
+    private final java.util.List<String> joinedFields;
+    private final String joinSeparator;
 
     private FieldRule(Builder b) {
         this.localField = b.localField;
@@ -26,6 +28,8 @@ public final class FieldRule {
         this.writeMode = b.writeMode;
         this.blankHandling = b.blankHandling;
         this.converter = b.converter;
+        this.joinedFields = java.util.List.copyOf(b.joinedFields);
+        this.joinSeparator = b.joinSeparator;
     }
 
     /** A rule for {@code localField} (a standard field's default name or an extra field's name). */
@@ -41,6 +45,8 @@ public final class FieldRule {
         b.writeMode = writeMode;
         b.blankHandling = blankHandling;
         b.converter = converter;
+        b.joinedFields.addAll(joinedFields);
+        b.joinSeparator = joinSeparator;
         return b;
     }
 
@@ -75,6 +81,20 @@ public final class FieldRule {
         return converter;
     }
 
+    /**
+     * Further local fields whose values are joined, after this rule's own local field, into the one
+     * remote field (the ActiveCampaign seed's "street + two more address lines" as Home Address).
+     * Reading the remote field back puts the whole value into {@link #localField()}.
+     */
+    public java.util.List<String> joinedFields() {
+        return joinedFields;
+    }
+
+    /** The separator between joined values. */
+    public String joinSeparator() {
+        return joinSeparator;
+    }
+
     @Override
     public String toString() {
         return "FieldRule{" + localField + " -> api=" + apiName + ", csv=" + csvHeading + ", required=" + required
@@ -90,6 +110,8 @@ public final class FieldRule {
         private WriteMode writeMode = WriteMode.ALWAYS;
         private BlankHandling blankHandling = BlankHandling.SKIP;
         private ValueConverter converter = ValueConverter.IDENTITY;
+        private final java.util.List<String> joinedFields = new java.util.ArrayList<>();
+        private String joinSeparator = ", ";
 
         private Builder(String localField) {
             this.localField = requireNonNull(localField, "localField");
@@ -122,6 +144,19 @@ public final class FieldRule {
 
         public Builder converter(ValueConverter value) {
             this.converter = requireNonNull(value, "converter");
+            return this;
+        }
+
+        /**
+         * Joins the non-blank values of this rule's local field and {@code moreLocalFields}, in
+         * order, with {@code separator}, into the remote field when writing.
+         */
+        public Builder joinWith(String separator, String... moreLocalFields) {
+            this.joinSeparator = requireNonNull(separator, "separator");
+            joinedFields.clear();
+            for (String f : moreLocalFields) {
+                joinedFields.add(requireNonNull(f, "moreLocalFields[]"));
+            }
             return this;
         }
 
