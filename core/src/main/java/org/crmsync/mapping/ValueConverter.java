@@ -51,7 +51,9 @@ public interface ValueConverter {
 
             @Override
             public Optional<String> toRemote(String localValue) {
-                return org.crmsync.model.OptInStatus.parse(localValue).flatMap(s -> {
+                return org.crmsync.model.OptInStatus.parse(localValue).map(java.util.Optional::of)
+                        .orElseThrow(() -> new IllegalArgumentException("'" + localValue + "' is not a yes/no value"))
+                        .flatMap(s -> {
                     switch (s) {
                         case OPTED_IN: return Optional.of(remoteYes);
                         case OPTED_OUT: return Optional.of(remoteNo);

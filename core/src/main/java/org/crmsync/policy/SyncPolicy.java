@@ -85,7 +85,7 @@ public final class SyncPolicy {
 
     /** Whether a record from this country (ISO alpha-2) may be synced. */
     public boolean allowsCountry(String isoCountry) {
-        return allowedCountries.isEmpty() || allowedCountries.contains(isoCountry.toUpperCase(Locale.ROOT));
+        return allowedCountries.isEmpty() || allowedCountries.contains(isoCountry.trim().toUpperCase(Locale.ROOT));
     }
 
     /** The opt-in path (for example the application's web opt-in path) new subscribers from the CRM join. */
