@@ -1,0 +1,52 @@
+package org.crmsync.examples;
+
+import java.util.List;
+import java.util.Map;
+import org.crmsync.mapping.FieldMapping;
+import org.crmsync.spi.ConfigKey;
+import org.crmsync.spi.Connector;
+import org.crmsync.spi.ConnectorConfig;
+import org.crmsync.spi.ConnectorContext;
+import org.crmsync.spi.ConnectorProvider;
+
+/**
+ * The provider of the in-memory stand-in CRM, found through {@code META-INF/services} like every
+ * connector: the smallest example of how a CRM plugs in. Id {@code memory}.
+ */
+public final class InMemoryCrmProvider implements ConnectorProvider {
+    static final String ID = "memory";
+    static final String CONTACTS = "generated.contacts";
+    static final String ACCESS_KEY = "access.key";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String displayName() {
+        return "In-memory demo CRM";
+    }
+
+    @Override
+    public List<ConfigKey> configKeys() {
+        return List.of(
+                ConfigKey.optional(CONTACTS, ConfigKey.Type.INT, "0",
+                        "how many generated contacts the CRM starts with"),
+                ConfigKey.secret(ACCESS_KEY, false,
+                        "an API key, to show how secrets are declared: never printed, logged or reported"));
+    }
+
+    @Override
+    public FieldMapping defaultMapping() {
+        return FieldMapping.defaults();
+    }
+
+    @Override
+    public Connector create(Map<String, String> config, ConnectorContext context) {
+        ConnectorConfig c = ConnectorConfig.of(ID, configKeys(), config);
+        InMemoryCrm crm = new InMemoryCrm(context.clock());
+        new ContactGenerator(7).contacts((int) c.getLong(CONTACTS).orElse(0)).forEach(crm::add);
+        return crm;
+    }
+}

@@ -1,0 +1,109 @@
+package org.crmsync.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.crmsync.CrmSyncException;
+import org.crmsync.ErrorCode;
+import org.crmsync.SyncDirection;
+import org.crmsync.model.OptInStatus;
+import org.crmsync.model.Profile;
+import org.crmsync.report.Outcome;
+import org.crmsync.report.RunStatus;
+import org.crmsync.report.SyncReport;
+import org.crmsync.schedule.SyncScheduler;
+import org.crmsync.spi.Connector;
+import org.crmsync.spi.ConnectorRegistry;
+import org.crmsync.store.InMemoryProfileStore;
+import org.crmsync.store.InMemorySyncStateStore;
+import org.crmsync.store.LocalChange;
+import org.crmsync.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddingExamplesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theMinimalProgramRunsAnInboundSync() {
+        SyncReport report = MinimalSync.run();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.recordsRead()).isEqualTo(100);
+        assertThat(report.count(Outcome.CREATED)).isPositive();
+    }
+
+    @Test
+    void discoveryListsTheConnectorsOnTheClassPathWithTheirKeys() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        ListConnectors.print(ConnectorRegistry.load(), new PrintStream(out, true, StandardCharsets.UTF_8));
+
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("memory (In-memory demo CRM)",
+                "generated.contacts", "[secret]");
+    }
+
+    @Test
+    void theConfigurationComesFromTheTemplateFileAndSecretsFromTheEnvironment() throws Exception {
+        Path file = Path.of("config/memory.properties");
+        try (Connector crm = ConfigFromProperties.connector(ConnectorRegistry.load(), file,
+                Map.of("CRMSYNC_ACCESS_KEY", "from-the-environment"))) {
+            assertThat(crm.providerId()).isEqualTo("memory");
+            assertThat(((InMemoryCrm) crm).size()).isEqualTo(250);
+        }
+        assertThat(ConfigFromProperties.envName("security.token")).isEqualTo("CRMSYNC_SECURITY_TOKEN");
+    }
+
+    @Test
+    void aBadConfigurationNamesEveryProblemAndNoSecret() throws Exception {
+        Path file = dir.resolve("bad.properties");
+        Files.writeString(file, "connector=memory\ngenerated.contacts=lots\nmystery.key=1\n");
+
+        assertThatThrownBy(() -> ConfigFromProperties.connector(ConnectorRegistry.load(), file,
+                Map.of("CRMSYNC_ACCESS_KEY", "top-secret-value")))
+                .isInstanceOfSatisfying(CrmSyncException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION);
+                    assertThat(e.getMessage()).contains("generated.contacts", "mystery.key")
+                            .doesNotContain("top-secret-value");
+                });
+    }
+
+    @Test
+    void theScheduleRunsInboundNightlyAndOutboundEveryFiveMinutesWithANotifier() {
+        MutableClock clock = MutableClock.at("2026-09-01T01:00:00Z");
+        InMemoryCrm crm = new InMemoryCrm(clock);
+        new ContactGenerator(3).contacts(50).forEach(crm::add);
+        InMemoryProfileStore profiles = new InMemoryProfileStore(clock);
+        List<String> notified = new ArrayList<>();
+        SyncScheduler scheduler = ScheduledSyncs.schedule(crm, profiles, new InMemorySyncStateStore(),
+                ZoneId.of("UTC"), clock, (task, report) -> notified.add(task + " " + report.direction()));
+
+        clock.advance(Duration.ofHours(1));   // 02:00: the nightly inbound run
+        scheduler.runDue();
+        profiles.create(Profile.builder().firstName("New").lastName("Person").email("new@example.org")
+                .phoneNumber("+16085557001").optInStatus(OptInStatus.OPTED_IN).build(), java.util.Optional.empty(),
+                LocalChange.APPLICATION);
+        clock.set(Instant.parse("2026-09-01T07:00:00Z"));   // the first daytime outbound run
+        List<SyncReport> outbound = scheduler.runDue();
+
+        assertThat(notified).containsExactly("nightly inbound INBOUND", "daytime outbound OUTBOUND");
+        assertThat(outbound).singleElement().satisfies(r -> {
+            assertThat(r.direction()).isEqualTo(SyncDirection.OUTBOUND);
+            assertThat(r.count(Outcome.CREATED)).isEqualTo(1);
+        });
+        assertThat(scheduler.task("daytime outbound").orElseThrow().nextRun())
+                .hasValue(Instant.parse("2026-09-01T07:05:00Z"));
+    }
+}
