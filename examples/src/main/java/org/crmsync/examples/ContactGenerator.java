@@ -23,10 +23,18 @@ final class ContactGenerator {
     // Area codes in service (libphonenumber accepts them); exchange 555 lines 2000-9999 are valid numbers.
     private static final String[] AREA = {"415", "512", "303", "404", "312", "503", "608", "804"};
 
+    // Exchanges and lines libphonenumber accepts; with 8 area codes this gives 384,000 distinct numbers.
+    private static final String[] EXCHANGE = {"555", "234", "321", "456", "654", "789"};
+
     private final Random random;
 
     ContactGenerator(long seed) {
         this.random = new Random(seed);
+    }
+
+    /** A distinct valid number for each {@code n} below 48,000 within one area code. */
+    private static String mobile(String area, int n) {
+        return "(" + area + ") " + EXCHANGE[n % EXCHANGE.length] + "-" + (2000 + (n / EXCHANGE.length) % 8000);
     }
 
     /** {@code count} contacts keyed by API field name; about 1 in 12 is one the sync must skip. */
@@ -40,7 +48,7 @@ final class ContactGenerator {
             c.put("profile_first_name", first);
             c.put("profile_last_name", last);
             c.put("profile_email", (first + "." + last + i + "@example.org").toLowerCase(java.util.Locale.ROOT));
-            c.put("phone_number", "(" + AREA[i % AREA.length] + ") 555-" + (2000 + i % 8000));
+            c.put("phone_number", mobile(AREA[i % AREA.length], i / AREA.length));
             c.put("address_street_1", (100 + random.nextInt(9000)) + " " + LAST[random.nextInt(LAST.length)] + " St");
             c.put("address_city", city[0]);
             c.put("state", city[1]);
@@ -56,14 +64,14 @@ final class ContactGenerator {
                     break;
                 case 7:
                     c.put("address_country", "Canada");        // outside the allowed countries
-                    c.put("phone_number", "+1 416 555 " + (2000 + i % 8000));
+                    c.put("phone_number", "+1 " + mobile("416", i));
                     break;
                 case 9:
                     c.put("opt_in_status", "false");           // conservative sync skips it
                     break;
                 case 11:
-                    if (i > 24) {                              // same phone as an earlier contact
-                        c.put("phone_number", out.get(i - 24).get("phone_number"));
+                    if (i > 0) {                               // same phone as the contact before
+                        c.put("phone_number", out.get(i - 1).get("phone_number"));
                     }
                     break;
                 default:

@@ -38,6 +38,10 @@ final class InMemoryCrm implements Connector {
     private final Clock clock;
     private final TreeMap<String, Map<String, String>> records = new TreeMap<>();
     private final Map<String, Long> modified = new LinkedHashMap<>();
+    /** Change number -> record id, in change order, so a page read does not scan every record. */
+    private final TreeMap<Long, String> changes = new TreeMap<>();
+    /** Lower-cased email -> record ids, so a lookup does not scan every record. */
+    private final Map<String, List<String>> byEmail = new java.util.HashMap<>();
     private long changeCounter;
     private long nextId = 1;
 
@@ -49,8 +53,26 @@ final class InMemoryCrm implements Connector {
     synchronized String add(Map<String, String> fields) {
         String id = String.format(Locale.ROOT, "003%012d", nextId++);
         records.put(id, new LinkedHashMap<>(fields));
-        modified.put(id, ++changeCounter);
+        touch(id);
+        index(id, null, fields.get(StandardField.EMAIL.fieldName()));
         return id;
+    }
+
+    private void touch(String id) {
+        Long before = modified.put(id, ++changeCounter);
+        if (before != null) {
+            changes.remove(before);
+        }
+        changes.put(changeCounter, id);
+    }
+
+    private void index(String id, String oldEmail, String newEmail) {
+        if (oldEmail != null) {
+            byEmail.getOrDefault(oldEmail.toLowerCase(Locale.ROOT), new ArrayList<>()).remove(id);
+        }
+        if (newEmail != null && !newEmail.isBlank()) {
+            byEmail.computeIfAbsent(newEmail.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(id);
+        }
     }
 
     synchronized int size() {
@@ -101,11 +123,10 @@ final class InMemoryCrm implements Connector {
                 if (page.isEmpty() && !last) {
                     context.calls().acquire("GET /records?changedAfter=" + position);
                     synchronized (InMemoryCrm.this) {
-                        modified.entrySet().stream().filter(e -> e.getValue() > position)
-                                .sorted(Map.Entry.comparingByValue()).limit(PAGE)
-                                .forEach(e -> page.add(RemoteRecord.of(e.getKey(), records.get(e.getKey()),
-                                        RecordSource.API, SyncCursor.of("change", e.getValue().toString()),
-                                        "record " + e.getKey())));
+                        changes.tailMap(position, false).entrySet().stream().limit(PAGE)
+                                .forEach(e -> page.add(RemoteRecord.of(e.getValue(), records.get(e.getValue()),
+                                        RecordSource.API, SyncCursor.of("change", e.getKey().toString()),
+                                        "record " + e.getValue())));
                     }
                     last = page.size() < PAGE;
                     if (!page.isEmpty()) {
@@ -136,14 +157,13 @@ final class InMemoryCrm implements Connector {
         Map<String, List<RemoteRecord>> found = new LinkedHashMap<>();
         synchronized (this) {
             for (LookupRequest r : requests) {
+                java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+                r.profile().constituentId().filter(records::containsKey).ifPresent(ids::add);
+                r.profile().email().ifPresent(e -> ids.addAll(byEmail.getOrDefault(e.toLowerCase(Locale.ROOT),
+                        List.of())));
                 List<RemoteRecord> matches = new ArrayList<>();
-                records.forEach((id, f) -> {
-                    boolean same = r.profile().constituentId().filter(id::equals).isPresent()
-                            || r.profile().email().filter(e -> e.equalsIgnoreCase(f.getOrDefault(email, ""))).isPresent();
-                    if (same) {
-                        matches.add(RemoteRecord.of(id, f, RecordSource.API, SyncCursor.start(), "record " + id));
-                    }
-                });
+                ids.forEach(id -> matches.add(RemoteRecord.of(id, records.get(id), RecordSource.API, SyncCursor.start(),
+                        "record " + id)));
                 found.put(r.key(), matches);
             }
         }
@@ -153,6 +173,7 @@ final class InMemoryCrm implements Connector {
     @Override
     public synchronized List<WriteResult> write(SyncContext context, List<RemoteWrite> batch) {
         context.calls().acquire("POST /records/batch");
+        String email = StandardField.EMAIL.fieldName();
         List<WriteResult> results = new ArrayList<>();
         for (RemoteWrite w : batch) {
             if (w.operation() == RemoteWrite.Operation.CREATE) {
@@ -167,6 +188,7 @@ final class InMemoryCrm implements Connector {
                     results.add(WriteResult.failed(w.key(), "NOT_FOUND", "no record " + id, false));
                     continue;
                 }
+                String oldEmail = fields.get(email);
                 w.fields().forEach((k, v) -> {
                     if (v.isEmpty()) {
                         fields.remove(k);
@@ -174,7 +196,8 @@ final class InMemoryCrm implements Connector {
                         fields.put(k, v);
                     }
                 });
-                modified.put(id, ++changeCounter);
+                index(id, oldEmail, fields.get(email));
+                touch(id);
                 results.add(WriteResult.updated(w.key(), id));
             }
         }

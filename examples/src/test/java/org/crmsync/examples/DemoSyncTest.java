@@ -39,4 +39,14 @@ class DemoSyncTest {
         assertThat(Files.readString(work.resolve("reports/1-inbound.csv"))).startsWith("key,direction,outcome");
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("first skipped records", "full report:");
     }
+
+    @Test
+    void theBenchmarkPrintsItsFigures() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        double[] figures = EngineBenchmark.run(1_000, new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("records/s", "API calls per 1,000");
+        assertThat(figures[2]).isEqualTo(11.0); // 5 lookups + 5 writes of 200 + the preflight, per 1,000
+    }
 }
