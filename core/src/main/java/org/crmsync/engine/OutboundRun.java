@@ -61,6 +61,7 @@ final class OutboundRun {
     private final Set<String> seen = new HashSet<>();
     private final Map<String, PendingRecord> pending = new LinkedHashMap<>();
     private boolean stopped;
+    private Reason stopReason = Reason.RUN_STOPPED;
 
     OutboundRun(SyncJob job, RunContext ctx, QuotaMeter meter, SyncReport.Builder report, Progress progress) {
         this.job = job;
@@ -187,7 +188,7 @@ final class OutboundRun {
         for (int from = 0; from < items.size(); from += batchSize) {
             List<Item> batch = items.subList(from, Math.min(items.size(), from + batchSize));
             if (stopped) {
-                batch.forEach(i -> finish(i, deferred(i, "not reached: the run stopped earlier")));
+                batch.forEach(i -> finish(i, deferred(i, stopReason, "not reached: the run stopped earlier")));
                 continue;
             }
             try {
@@ -198,9 +199,12 @@ final class OutboundRun {
             } catch (CrmSyncException e) {
                 stopped = true;
                 if (e.code() == ErrorCode.QUOTA_EXHAUSTED) {
+                    stopReason = Reason.QUOTA_REACHED;
                     report.status(RunStatus.QUOTA_REACHED, e.getMessage());
-                    batch.stream().filter(i -> i.result == null).forEach(i -> finish(i, deferred(i, e.getMessage())));
+                    batch.stream().filter(i -> i.result == null).forEach(i -> finish(i, deferred(i, stopReason,
+                            e.getMessage())));
                 } else {
+                    stopReason = Reason.RUN_STOPPED;
                     // The CRM failed the whole call (after retries): keep the batch for the next run, whose
                     // lookup finds any create that landed before the failure.
                     report.status(RunStatus.FAILED, e.getMessage());
@@ -212,8 +216,8 @@ final class OutboundRun {
         }
     }
 
-    private RecordResult deferred(Item i, String why) {
-        return row(i.localId, OUT, Outcome.DEFERRED, Reason.QUOTA_REACHED, why, Optional.of(i.localId),
+    private RecordResult deferred(Item i, Reason reason, String why) {
+        return row(i.localId, OUT, Outcome.DEFERRED, reason, why, Optional.of(i.localId),
                 i.profile == null ? Optional.empty() : i.profile.constituentId());
     }
 

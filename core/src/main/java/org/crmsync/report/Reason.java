@@ -30,6 +30,8 @@ public enum Reason {
     UNSUBSCRIBED(Outcome.SKIPPED),
     /** The daily API quota was reached; the record waits for the next run. */
     QUOTA_REACHED(Outcome.DEFERRED),
+    /** The run stopped before this record (the CRM failed a whole call); it waits for the next run. */
+    RUN_STOPPED(Outcome.DEFERRED),
     /** The record's data is invalid (a value that cannot be converted, a malformed row, rejected by the CRM). */
     VALIDATION_ERROR(Outcome.FAILED),
     /** Something went wrong while syncing the record (the CRM or the store failed). */

@@ -236,6 +236,26 @@ class OutboundSyncTest {
     }
 
     @Test
+    void whenTheCrmFailsAWholeBatchTheLaterBatchesWaitForTheNextRunAndNothingIsLost() {
+        for (int i = 0; i < 450; i++) {
+            f.signUp("P" + i, "p" + i + "@example.org", "+1415555" + (3000 + i), OptInStatus.OPTED_IN);
+        }
+        f.crm.failWriteCalls(1);
+
+        SyncReport down = f.outbound();
+
+        assertThat(down.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(down.count(Outcome.FAILED)).isEqualTo(200);
+        assertThat(down.count(Reason.RUN_STOPPED)).isEqualTo(250);
+        assertThat(down.cursorAfter()).isEqualTo(SyncCursor.of("sequence", "200"));
+
+        SyncReport next = f.outbound();
+
+        assertThat(next.count(Outcome.CREATED)).isEqualTo(450);
+        assertThat(f.crm.size()).isEqualTo(450);
+    }
+
+    @Test
     void aRecordTheCrmRejectsIsReportedKeptAndRetried() {
         Profile bad = f.signUp("Bad", "bad@example.org", "+14155552671", OptInStatus.OPTED_IN);
         Profile good = f.signUp("Good", "good@example.org", "+14155552672", OptInStatus.OPTED_IN);
