@@ -1,0 +1,353 @@
+package org.crmsync.salesforce;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.crmsync.spi.ConfigKey;
+import org.crmsync.spi.ConfigProblem;
+import org.crmsync.spi.ConnectorConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Salesforce connector's configuration, typed and checked. Build it from the string map an
+ * application keeps with {@link #from(ConnectorConfig)}; {@link #validate(Map)} reports every problem
+ * at once. {@link #toString()} never prints a secret.
+ *
+ * <p>The seed's other Salesforce settings are {@link org.crmsync.policy.SyncPolicy} settings, shared by
+ * every connector: the default first and last name, the source code written on created contacts, and
+ * the daily API quota.
+ */
+public final class SalesforceConfig {
+    private static final Logger LOG = LoggerFactory.getLogger(SalesforceConfig.class);
+
+    public static final String LOGIN = "login";
+    public static final String PASSWORD = "password";
+    public static final String SECURITY_TOKEN = "security.token";
+    public static final String CLIENT_ID = "client.id";
+    public static final String CLIENT_SECRET = "client.secret";
+    public static final String AUTH_FLOW = "auth.flow";
+    public static final String API_HOST = "api.host";
+    public static final String LOGIN_HOST = "login.host";
+    public static final String API_VERSION = "api.version";
+    public static final String EXPORT_URL = "export.url";
+    public static final String INBOUND_SOURCE = "inbound.source";
+    public static final String OPT_IN_FIELD = "optin.field";
+    public static final String SOURCE_FIELD = "source.field";
+    public static final String QUERY_BATCH_SIZE = "query.batch.size";
+
+    /**
+     * A current GA version. Summer '26 is v67.0 (the release/version map of the REST API guide's version
+     * picker); versions 41.0 to 67.0 are supported, older ones are retired and answer 410
+     * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/api_rest_eol.htm).
+     */
+    public static final String DEFAULT_API_VERSION = "67.0";
+    /** The seed's mobile opt-in field; it prints {@code Mobile_Subscriber_c}, but custom fields end in {@code __c}. */
+    public static final String DEFAULT_OPT_IN_FIELD = "Mobile_Subscriber__c";
+    /** Where created contacts get the policy's source code; a standard picklist on Contact. */
+    public static final String DEFAULT_SOURCE_FIELD = "LeadSource";
+    /** {@value} as {@code source.field} writes no source code. */
+    public static final String NO_SOURCE_FIELD = "none";
+
+    private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://");
+    private static final Pattern VERSION = Pattern.compile("v?([0-9]{2,3}\\.[0-9])");
+    private static final Pattern API_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+
+    static final List<ConfigKey> KEYS = List.of(
+            ConfigKey.optional(AUTH_FLOW, ConfigKey.Type.STRING, "password", "How to log in: 'password' (OAuth"
+                    + " username-password flow, the seed's login, password and security token) or"
+                    + " 'client_credentials' (OAuth client credentials flow with the app's run-as user; Salesforce"
+                    + " recommends it, and blocks the password flow in many orgs)"),
+            ConfigKey.optional(LOGIN, ConfigKey.Type.STRING, null, "Salesforce user name of the integration user"
+                    + " (password flow); create a user just for this sync"),
+            ConfigKey.secret(PASSWORD, false, "That user's password (password flow)"),
+            ConfigKey.secret(SECURITY_TOKEN, false, "That user's API security token, appended to the password at"
+                    + " login as Salesforce requires (Settings > Reset My Security Token); blank when the org"
+                    + " trusts the sync's IP range"),
+            ConfigKey.required(CLIENT_ID, ConfigKey.Type.STRING, "Consumer key of the connected app or external"
+                    + " client app (Setup > App Manager) with OAuth scope 'api'"),
+            ConfigKey.secret(CLIENT_SECRET, false, "Consumer secret of that app; required for client_credentials,"
+                    + " and for the password flow unless the app does not require a secret"),
+            ConfigKey.required(API_HOST, ConfigKey.Type.HOST, "Host name of the org, usually its My Domain, e.g."
+                    + " acme.my.salesforce.com; leave off http:// or https:// (a scheme given is removed, with a"
+                    + " warning)"),
+            ConfigKey.optional(LOGIN_HOST, ConfigKey.Type.HOST, null, "Host of the OAuth token endpoint;"
+                    + " defaults to api.host. login.salesforce.com (production) or test.salesforce.com (sandbox)"
+                    + " also work for the password flow; the client credentials flow needs the My Domain host"),
+            ConfigKey.optional(API_VERSION, ConfigKey.Type.STRING, DEFAULT_API_VERSION, "REST API version, e.g."
+                    + " 67.0"),
+            ConfigKey.optional(EXPORT_URL, ConfigKey.Type.URL, null, "Full URL of the custom report export, ending"
+                    + " in =CSV (e.g. https://acme.my.salesforce.com/00O5e000008abcd?export=1&enc=UTF-8&xf=csv);"
+                    + " the report needs a Contact ID column"),
+            ConfigKey.optional(INBOUND_SOURCE, ConfigKey.Type.STRING, null, "Where inbound syncs read changes:"
+                    + " 'export' (the custom export URL) or 'api' (a SOQL query on SystemModstamp); default export"
+                    + " when export.url is set, else api"),
+            ConfigKey.optional(OPT_IN_FIELD, ConfigKey.Type.STRING, DEFAULT_OPT_IN_FIELD, "API name of the custom"
+                    + " boolean (checkbox) mobile opt-in field on Contact, case-sensitive; custom fields end in __c"
+                    + " (the seed prints Mobile_Subscriber_c)"),
+            ConfigKey.optional(SOURCE_FIELD, ConfigKey.Type.STRING, DEFAULT_SOURCE_FIELD, "Contact field that"
+                    + " receives the sync policy's source code on contacts the sync creates; 'none' for no field"),
+            ConfigKey.optional(QUERY_BATCH_SIZE, ConfigKey.Type.INT, "2000", "Records per query page asked of"
+                    + " Salesforce (Sforce-Query-Options batchSize: 200 to 2000; Salesforce may return fewer)"));
+
+    /** How the connector logs in. */
+    public enum AuthFlow {
+        /** OAuth 2.0 username-password flow: login, password + security token, client id and secret. */
+        PASSWORD,
+        /** OAuth 2.0 client credentials flow: client id and secret; the app's run-as user acts. */
+        CLIENT_CREDENTIALS
+    }
+
+    /** Where inbound syncs read changed contacts. */
+    public enum InboundSource {
+        /** SOQL on {@code SystemModstamp}, paged. */
+        API,
+        /** The custom report export file (one download per run). */
+        EXPORT
+    }
+
+    private final AuthFlow authFlow;
+    private final Optional<String> login;
+    private final Optional<String> password;
+    private final Optional<String> securityToken;
+    private final String clientId;
+    private final Optional<String> clientSecret;
+    private final String apiHost;
+    private final String loginHost;
+    private final String apiVersion;
+    private final Optional<String> exportUrl;
+    private final InboundSource inboundSource;
+    private final String optInField;
+    private final Optional<String> sourceField;
+    private final int queryBatchSize;
+
+    private SalesforceConfig(ConnectorConfig c) {
+        this.authFlow = parseFlow(c.require(AUTH_FLOW)).orElseThrow();
+        this.login = c.get(LOGIN);
+        this.password = c.get(PASSWORD);
+        this.securityToken = c.get(SECURITY_TOKEN);
+        this.clientId = c.require(CLIENT_ID);
+        this.clientSecret = c.get(CLIENT_SECRET);
+        this.apiHost = bareHost(API_HOST, c.require(API_HOST));
+        this.loginHost = c.get(LOGIN_HOST).map(h -> bareHost(LOGIN_HOST, h)).orElse(apiHost);
+        Matcher version = VERSION.matcher(c.require(API_VERSION));
+        this.apiVersion = version.matches() ? version.group(1) : DEFAULT_API_VERSION;
+        this.exportUrl = c.get(EXPORT_URL);
+        this.inboundSource = c.get(INBOUND_SOURCE).flatMap(SalesforceConfig::parseSource)
+                .orElse(exportUrl.isPresent() ? InboundSource.EXPORT : InboundSource.API);
+        this.optInField = c.require(OPT_IN_FIELD);
+        String source = c.require(SOURCE_FIELD);
+        this.sourceField = source.equalsIgnoreCase(NO_SOURCE_FIELD) ? Optional.empty() : Optional.of(source);
+        this.queryBatchSize = Integer.parseInt(c.require(QUERY_BATCH_SIZE));
+    }
+
+    /** The declared keys, with types, defaults and which are secret. */
+    public static List<ConfigKey> keys() {
+        return KEYS;
+    }
+
+    /**
+     * Every problem with {@code values}: unknown and missing keys and bad types, then Salesforce's own
+     * rules (the credentials each login flow needs, an export URL ending in {@code =CSV}, an export URL
+     * when the inbound source is the export, the API version and field-name forms, the batch size range).
+     */
+    public static List<ConfigProblem> validate(Map<String, String> values) {
+        requireNonNull(values, "values");
+        List<ConfigProblem> problems = new ArrayList<>(ConnectorConfig.validate(KEYS, values));
+        Optional<AuthFlow> flow = parseFlow(value(values, AUTH_FLOW).orElse("password"));
+        if (flow.isEmpty()) {
+            problems.add(new ConfigProblem(AUTH_FLOW, "'" + value(values, AUTH_FLOW).orElse("")
+                    + "' is not a login flow; use password or client_credentials"));
+        } else if (flow.get() == AuthFlow.PASSWORD) {
+            if (value(values, LOGIN).isEmpty()) {
+                problems.add(new ConfigProblem(LOGIN, "is required for the password flow: the Salesforce user name"));
+            }
+            if (value(values, PASSWORD).isEmpty()) {
+                problems.add(new ConfigProblem(PASSWORD, "is required for the password flow"));
+            }
+        } else if (value(values, CLIENT_SECRET).isEmpty()) {
+            problems.add(new ConfigProblem(CLIENT_SECRET, "is required for the client_credentials flow"));
+        }
+        value(values, API_VERSION).filter(v -> !VERSION.matcher(v).matches()).ifPresent(v -> problems.add(
+                new ConfigProblem(API_VERSION, "'" + v + "' is not an API version such as " + DEFAULT_API_VERSION)));
+        // The seed: "Full URL for the Salesforce custom export, which should end in =CSV". Salesforce's
+        // own links end in xf=csv, so the comparison ignores case.
+        value(values, EXPORT_URL).filter(u -> !u.toLowerCase(Locale.ROOT).endsWith("=csv")).ifPresent(u ->
+                problems.add(new ConfigProblem(EXPORT_URL, "'" + u + "' does not end in =CSV; copy the report's"
+                        + " export link, which ends in xf=csv (a report exported as CSV)")));
+        Optional<String> source = value(values, INBOUND_SOURCE);
+        if (source.isPresent() && parseSource(source.get()).isEmpty()) {
+            problems.add(new ConfigProblem(INBOUND_SOURCE, "'" + source.get() + "' is not api or export"));
+        } else if (source.flatMap(SalesforceConfig::parseSource).equals(Optional.of(InboundSource.EXPORT))
+                && value(values, EXPORT_URL).isEmpty()) {
+            problems.add(new ConfigProblem(EXPORT_URL, "is required when inbound.source is export"));
+        }
+        value(values, OPT_IN_FIELD).filter(f -> !API_NAME.matcher(f).matches()).ifPresent(f -> problems.add(
+                new ConfigProblem(OPT_IN_FIELD, "'" + f + "' is not a field API name such as "
+                        + DEFAULT_OPT_IN_FIELD)));
+        value(values, SOURCE_FIELD).filter(f -> !f.equalsIgnoreCase(NO_SOURCE_FIELD) && !API_NAME.matcher(f).matches())
+                .ifPresent(f -> problems.add(new ConfigProblem(SOURCE_FIELD, "'" + f
+                        + "' is not a field API name such as LeadSource, or none")));
+        value(values, QUERY_BATCH_SIZE).filter(v -> v.matches("[0-9]{1,9}")).map(Integer::parseInt)
+                .filter(n -> n < 200 || n > 2000).ifPresent(n -> problems.add(new ConfigProblem(QUERY_BATCH_SIZE,
+                        n + " is outside 200..2000, the range Salesforce accepts for Sforce-Query-Options batchSize")));
+        return problems;
+    }
+
+    /**
+     * The typed configuration of a validated {@link ConnectorConfig}.
+     *
+     * @throws org.crmsync.CrmSyncException with code {@code INVALID_CONFIGURATION} listing every problem
+     */
+    public static SalesforceConfig from(ConnectorConfig config) {
+        requireNonNull(config, "config");
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        KEYS.forEach(k -> config.get(k.name()).ifPresent(v -> values.put(k.name(), v)));
+        List<ConfigProblem> problems = validate(values);
+        if (!problems.isEmpty()) {
+            throw ConnectorConfig.invalid(SalesforceConnectorProvider.ID, problems);
+        }
+        return new SalesforceConfig(config);
+    }
+
+    /** Validates {@code values} (every problem at once) and builds the typed configuration. */
+    public static SalesforceConfig from(Map<String, String> values) {
+        List<ConfigProblem> problems = validate(values);
+        if (!problems.isEmpty()) {
+            throw ConnectorConfig.invalid(SalesforceConnectorProvider.ID, problems);
+        }
+        return from(ConnectorConfig.of(SalesforceConnectorProvider.ID, KEYS, values));
+    }
+
+    public AuthFlow authFlow() {
+        return authFlow;
+    }
+
+    public Optional<String> login() {
+        return login;
+    }
+
+    /** The password; a secret. */
+    public Optional<String> password() {
+        return password;
+    }
+
+    /** The security token; a secret. */
+    public Optional<String> securityToken() {
+        return securityToken;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    /** The consumer secret; a secret. */
+    public Optional<String> clientSecret() {
+        return clientSecret;
+    }
+
+    /** The org's host, without a scheme, e.g. {@code acme.my.salesforce.com}. */
+    public String apiHost() {
+        return apiHost;
+    }
+
+    /** The host of the OAuth token endpoint, without a scheme. */
+    public String loginHost() {
+        return loginHost;
+    }
+
+    /** The REST API version without the {@code v}, e.g. {@code 67.0}. */
+    public String apiVersion() {
+        return apiVersion;
+    }
+
+    public Optional<String> exportUrl() {
+        return exportUrl;
+    }
+
+    public InboundSource inboundSource() {
+        return inboundSource;
+    }
+
+    /** The API name of the boolean mobile opt-in field on Contact. */
+    public String optInField() {
+        return optInField;
+    }
+
+    /** The Contact field that receives the source code on created contacts; empty for none. */
+    public Optional<String> sourceField() {
+        return sourceField;
+    }
+
+    public int queryBatchSize() {
+        return queryBatchSize;
+    }
+
+    /** The secret values, to mask wherever text from Salesforce or an exception could carry them. */
+    public List<String> secretValues() {
+        List<String> secrets = new ArrayList<>();
+        password.ifPresent(secrets::add);
+        securityToken.ifPresent(secrets::add);
+        clientSecret.ifPresent(secrets::add);
+        password.ifPresent(p -> securityToken.ifPresent(t -> secrets.add(p + t)));
+        return secrets;
+    }
+
+    @Override
+    public String toString() {
+        return "SalesforceConfig{authFlow=" + authFlow + ", login=" + login.orElse("") + ", password="
+                + mask(password) + ", securityToken=" + mask(securityToken) + ", clientId=" + clientId
+                + ", clientSecret=" + mask(clientSecret) + ", apiHost=" + apiHost + ", loginHost=" + loginHost
+                + ", apiVersion=" + apiVersion + ", exportUrl=" + exportUrl.orElse("") + ", inboundSource="
+                + inboundSource + ", optInField=" + optInField + ", sourceField=" + sourceField.orElse(NO_SOURCE_FIELD)
+                + ", queryBatchSize=" + queryBatchSize + "}";
+    }
+
+    private static String mask(Optional<String> secret) {
+        return secret.isPresent() ? "****" : "";
+    }
+
+    private static Optional<String> value(Map<String, String> values, String key) {
+        return Optional.ofNullable(values.get(key)).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    private static Optional<AuthFlow> parseFlow(String value) {
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "password": return Optional.of(AuthFlow.PASSWORD);
+            case "client_credentials": return Optional.of(AuthFlow.CLIENT_CREDENTIALS);
+            default: return Optional.empty();
+        }
+    }
+
+    private static Optional<InboundSource> parseSource(String value) {
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "api": return Optional.of(InboundSource.API);
+            case "export": return Optional.of(InboundSource.EXPORT);
+            default: return Optional.empty();
+        }
+    }
+
+    /**
+     * The seed: enter the API host "without http:// or https:// at the beginning ... It is automatically
+     * added in the API call and may cause sync errors." A scheme is removed, with a warning, not refused.
+     */
+    static String bareHost(String key, String value) {
+        String host = value.trim();
+        Matcher scheme = SCHEME.matcher(host);
+        if (scheme.find()) {
+            LOG.warn("{} '{}' starts with {}; using the host name alone, as Salesforce's setup asks (the connector"
+                    + " adds https:// itself)", key, host, scheme.group());
+            host = host.substring(scheme.end());
+        }
+        while (host.endsWith("/")) {
+            host = host.substring(0, host.length() - 1);
+        }
+        return host.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,541 @@
+package org.crmsync.salesforce;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import okhttp3.HttpUrl;
+import okhttp3.ResponseBody;
+import org.crmsync.CrmSyncException;
+import org.crmsync.ErrorCode;
+import org.crmsync.http.RetryPolicy;
+import org.crmsync.mapping.FieldMapping;
+import org.crmsync.mapping.FieldRule;
+import org.crmsync.mapping.WriteMode;
+import org.crmsync.model.Profile;
+import org.crmsync.model.StandardField;
+import org.crmsync.policy.MatchKey;
+import org.crmsync.salesforce.internal.CollectionRequest;
+import org.crmsync.salesforce.internal.DescribeResult;
+import org.crmsync.salesforce.internal.QueryResult;
+import org.crmsync.salesforce.internal.SalesforceClient;
+import org.crmsync.salesforce.internal.SaveResult;
+import org.crmsync.spi.ApiCallMeter;
+import org.crmsync.spi.Capability;
+import org.crmsync.spi.ChangeStream;
+import org.crmsync.spi.Connector;
+import org.crmsync.spi.ConnectorContext;
+import org.crmsync.spi.LookupRequest;
+import org.crmsync.spi.PreflightProblem;
+import org.crmsync.spi.RemoteRecord;
+import org.crmsync.spi.RemoteWrite;
+import org.crmsync.spi.SyncContext;
+import org.crmsync.spi.SyncCursor;
+import org.crmsync.spi.WriteResult;
+
+/**
+ * One Salesforce org as a crmsync {@link Connector}, over the REST API.
+ *
+ * <ul>
+ *   <li>Inbound: a SOQL query on {@code SystemModstamp} with a (timestamp, Id) cursor, paged by
+ *       {@code nextRecordsUrl}; or the custom report export, one download per run.
+ *   <li>Outbound: one SOQL lookup per batch (by email, mobile and Id) so nothing is created twice, then
+ *       sObject Collections calls of up to 200 records with {@code allOrNone=false}, each record's result
+ *       read on its own.
+ *   <li>Preflight: {@code describe} Contact; every mapped field must exist (names are case-sensitive)
+ *       and be writable, and the opt-in field must be a checkbox.
+ * </ul>
+ *
+ * <p>Every HTTP request, logins and downloads included, is counted by the run's meter first. Create
+ * one through {@link SalesforceConnectorProvider}. Thread-safe: the inbound and outbound jobs of one
+ * connection may share it and run at once (one session, one connection pool).
+ */
+public final class SalesforceConnector implements Connector {
+    /** sObject Collections takes at most 200 records per request. */
+    static final int MAX_COLLECTION_SIZE = 200;
+    /** The seed: "If you leave these fields blank, the first name will be Contact". */
+    static final String SEED_DEFAULT_FIRST_NAME = "Contact";
+
+    private final SalesforceConfig config;
+    // The meter of the run being served. An application may run this connection's inbound and outbound
+    // jobs at once on one connector, each on its own thread, so the meter is kept per thread (OkHttp's
+    // execute() runs the metering interceptor on the caller's thread); the last one set serves a thread
+    // that never set one.
+    private final ThreadLocal<ApiCallMeter> threadMeter = new ThreadLocal<>();
+    private final AtomicReference<ApiCallMeter> lastMeter = new AtomicReference<>(ApiCallMeter.unlimited());
+    private final SalesforceClient client;
+    private final ObjectMapper mapper;
+    private volatile Map<String, DescribeResult.Field> contactFields;
+
+    SalesforceConnector(SalesforceConfig config, ConnectorContext context) {
+        this(config, context, RetryPolicy.defaults());
+    }
+
+    SalesforceConnector(SalesforceConfig config, ConnectorContext context, RetryPolicy retryPolicy) {
+        this.config = requireNonNull(config, "config");
+        this.client = new SalesforceClient(config, context, this::meter, retryPolicy);
+        this.mapper = client.mapper();
+    }
+
+    /** The configuration, secrets masked when printed. */
+    public SalesforceConfig config() {
+        return config;
+    }
+
+    /** The default mapping with this org's opt-in field. */
+    public FieldMapping defaultMapping() {
+        return SalesforceMapping.defaults(config.optInField());
+    }
+
+    @Override
+    public String providerId() {
+        return SalesforceConnectorProvider.ID;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        Set<Capability> capabilities = EnumSet.of(Capability.READ_API, Capability.BATCH_LOOKUP, Capability.BATCH_WRITE);
+        if (config.exportUrl().isPresent()) {
+            capabilities.add(Capability.READ_EXPORT_FILE);
+        }
+        return capabilities;
+    }
+
+    @Override
+    public int preferredBatchSize() {
+        return MAX_COLLECTION_SIZE;
+    }
+
+    // ----- preflight -----
+
+    @Override
+    public List<PreflightProblem> preflight(SyncContext context) {
+        use(context);
+        try {
+            client.ensureSession();
+        } catch (CrmSyncException e) {
+            if (e.code() == ErrorCode.AUTHENTICATION_FAILED || e.code() == ErrorCode.INVALID_CONFIGURATION
+                    || e.code() == ErrorCode.PERMISSION_DENIED) {
+                return List.of(new PreflightProblem("credentials", e.getMessage()));
+            }
+            throw e;
+        }
+        Map<String, DescribeResult.Field> fields;
+        try {
+            fields = describeContact();
+        } catch (CrmSyncException e) {
+            if (e.code() == ErrorCode.PERMISSION_DENIED) {
+                return List.of(new PreflightProblem("Contact", e.getMessage()));
+            }
+            throw e;
+        }
+        List<PreflightProblem> problems = new ArrayList<>();
+        FieldMapping mapping = context.mapping();
+        for (FieldRule rule : mapping.rules()) {
+            rule.apiName().ifPresent(name -> checkField(rule, name, fields, problems));
+        }
+        Optional<FieldRule> optIn = mapping.rule(StandardField.OPT_IN_STATUS);
+        if (optIn.flatMap(FieldRule::apiName).isEmpty()) {
+            problems.add(new PreflightProblem(StandardField.OPT_IN_STATUS.fieldName(), "has no API field in the mapping;"
+                    + " map it to the boolean mobile opt-in field " + config.optInField()));
+        } else {
+            String name = optIn.get().apiName().get();
+            if (!name.equals(config.optInField())) {
+                problems.add(new PreflightProblem(name, "the mapping writes opt-in status to " + name + " but "
+                        + SalesforceConfig.OPT_IN_FIELD + " is " + config.optInField() + "; make them the same"
+                        + " (SalesforceConnector.defaultMapping() uses the configured field)"));
+            }
+            DescribeResult.Field f = fields.get(name);
+            if (f != null && !"boolean".equals(f.type())) {
+                problems.add(new PreflightProblem(name, "the mobile opt-in field must be a checkbox (boolean) field;"
+                        + " in Salesforce it is of type " + f.type()));
+            }
+        }
+        config.sourceField().ifPresent(name -> {
+            DescribeResult.Field f = fields.get(name);
+            if (f == null) {
+                problems.add(new PreflightProblem(name, "the source field (" + SalesforceConfig.SOURCE_FIELD
+                        + ") does not exist on Contact" + caseHint(name, fields) + "; set source.field to a Contact"
+                        + " field, or none"));
+            } else if (!f.createable()) {
+                problems.add(new PreflightProblem(name, "the source field (" + SalesforceConfig.SOURCE_FIELD
+                        + ") cannot be set by the integration user on new contacts"));
+            }
+        });
+        for (StandardField key : List.of(StandardField.EMAIL, StandardField.PHONE_NUMBER, StandardField.LOCAL_ID)) {
+            mapping.rule(key).flatMap(FieldRule::apiName).map(fields::get).filter(f -> !f.filterable()).ifPresent(f ->
+                    problems.add(new PreflightProblem(f.name(), "cannot be filtered in SOQL, so contacts cannot be"
+                            + " looked up by " + key.fieldName() + " before they are created")));
+        }
+        if (config.inboundSource() == SalesforceConfig.InboundSource.EXPORT
+                && mapping.rule(StandardField.CONSTITUENT_ID).flatMap(FieldRule::csvHeading).isEmpty()) {
+            problems.add(new PreflightProblem(StandardField.CONSTITUENT_ID.fieldName(), "needs a CSV heading (the"
+                    + " report's Contact ID column) to read the custom export"));
+        }
+        return problems;
+    }
+
+    private void checkField(FieldRule rule, String name, Map<String, DescribeResult.Field> fields,
+            List<PreflightProblem> problems) {
+        if (rule.localField().equals(StandardField.CONSTITUENT_ID.fieldName())) {
+            if (!name.equals(ContactRecords.ID)) {
+                problems.add(new PreflightProblem(name, "constituent_id is the Contact's record id; map it to the"
+                        + " API name Id"));
+            }
+            return;
+        }
+        if (!Soql.isFieldName(name)) {
+            problems.add(new PreflightProblem(name, "is not a Salesforce field API name (mapped from "
+                    + rule.localField() + ")"));
+            return;
+        }
+        DescribeResult.Field f = fields.get(name);
+        if (f == null) {
+            problems.add(new PreflightProblem(name, "no such field on Contact (mapped from " + rule.localField() + ")"
+                    + caseHint(name, fields) + "; custom field API names end in __c"));
+        } else if (rule.writeMode() != WriteMode.NEVER && !f.updateable()) {
+            problems.add(new PreflightProblem(name, "cannot be written by the integration user (mapped from "
+                    + rule.localField() + "); grant edit access to the field, or set the rule's write mode to NEVER"));
+        }
+    }
+
+    private static String caseHint(String name, Map<String, DescribeResult.Field> fields) {
+        return fields.keySet().stream().filter(n -> n.equalsIgnoreCase(name)).findFirst()
+                .map(n -> " (Salesforce spells it " + n + ", and names are case-sensitive here)").orElse("");
+    }
+
+    private Map<String, DescribeResult.Field> describeContact() {
+        DescribeResult describe = client.describe(ContactRecords.TYPE);
+        Map<String, DescribeResult.Field> byName = new LinkedHashMap<>();
+        describe.fields().forEach(f -> byName.put(f.name(), f));
+        contactFields = Map.copyOf(byName);
+        return contactFields;
+    }
+
+    private Map<String, DescribeResult.Field> contactFields() {
+        Map<String, DescribeResult.Field> fields = contactFields;
+        return fields != null ? fields : describeContact();
+    }
+
+    // ----- inbound -----
+
+    @Override
+    public ChangeStream readChanges(SyncContext context, SyncCursor since) {
+        use(context);
+        requireNonNull(since, "since");
+        if (config.inboundSource() == SalesforceConfig.InboundSource.EXPORT) {
+            return readExport(context);
+        }
+        List<String> fields = selectedFields(context.mapping());
+        String soql = ContactQueries.changes(fields, since, context.policy().inboundLookback());
+        return new QueryChangeStream(client, soql, config.queryBatchSize(), fields, since);
+    }
+
+    private ChangeStream readExport(SyncContext context) {
+        String url = config.exportUrl().orElseThrow(() -> new CrmSyncException(ErrorCode.INVALID_CONFIGURATION,
+                "inbound.source is export but export.url is not set"));
+        String idHeading = context.mapping().rule(StandardField.CONSTITUENT_ID).flatMap(FieldRule::csvHeading)
+                .orElseThrow(() -> new CrmSyncException(ErrorCode.INVALID_MAPPING, "constituent_id needs a CSV heading"
+                        + " (the report's Contact ID column) to read the Salesforce export"));
+        ResponseBody body = client.export(url);
+        HttpUrl parsed = HttpUrl.parse(url);
+        String source = "Salesforce report export " + (parsed == null ? "" : parsed.encodedPath());
+        return SalesforceExportReader.open(body, source, idHeading, context.clock().instant());
+    }
+
+    /** Id and SystemModstamp, then every mapped API field, once each. */
+    private static List<String> selectedFields(FieldMapping mapping) {
+        Set<String> seen = new LinkedHashSet<>();
+        List<String> fields = new ArrayList<>();
+        for (String name : concat(List.of(ContactRecords.ID, ContactRecords.MODSTAMP), mapping.apiNames())) {
+            if (Soql.isFieldName(name) && seen.add(name.toLowerCase(Locale.ROOT))) {
+                fields.add(name);
+            }
+        }
+        return fields;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    // ----- lookup -----
+
+    /**
+     * One SOQL query for the whole batch (more only when the IN lists would make the URI too long):
+     * {@code WHERE Email IN (...) OR MobilePhone IN (...) OR Id IN (...)}. SOQL compares text without
+     * regard to case, so emails match whatever their case; phones are asked for in their likely
+     * spellings ({@link PhoneVariants}). Each candidate is given to every request it may match; the
+     * engine decides.
+     */
+    @Override
+    public Map<String, List<RemoteRecord>> lookup(SyncContext context, List<LookupRequest> requests) {
+        use(context);
+        FieldMapping mapping = context.mapping();
+        List<Map<String, List<String>>> terms = new ArrayList<>();
+        for (LookupRequest request : requests) {
+            terms.add(terms(request, mapping));
+        }
+        Map<String, List<RemoteRecord>> found = new LinkedHashMap<>();
+        requests.forEach(r -> found.put(r.key(), new ArrayList<>()));
+        if (terms.stream().allMatch(t -> t.values().stream().allMatch(List::isEmpty))) {
+            return found;
+        }
+        List<String> fields = selectedFields(mapping);
+        List<String> queries = ContactQueries.lookups(fields, terms, client::queryUriLength,
+                SalesforceClient.MAX_QUERY_URI_CHARS);
+        Map<String, ObjectNode> candidates = new LinkedHashMap<>();
+        for (String soql : queries) {
+            QueryResult page = client.query(soql, config.queryBatchSize());
+            while (true) {
+                page.records().forEach(r -> candidates.putIfAbsent(ContactRecords.text(r, ContactRecords.ID), r));
+                if (page.done() || page.nextRecordsUrl() == null) {
+                    break;
+                }
+                page = client.queryMore(page.nextRecordsUrl(), config.queryBatchSize());
+            }
+        }
+        for (int i = 0; i < requests.size(); i++) {
+            Map<String, List<String>> wanted = terms.get(i);
+            List<RemoteRecord> matches = found.get(requests.get(i).key());
+            for (ObjectNode record : candidates.values()) {
+                if (matchesAny(record, wanted)) {
+                    matches.add(ContactRecords.candidate(record, fields));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The field values to look for, by API name, for one request's match keys. */
+    private static Map<String, List<String>> terms(LookupRequest request, FieldMapping mapping) {
+        Map<String, List<String>> terms = new LinkedHashMap<>();
+        Profile p = request.profile();
+        for (MatchKey key : request.matchKeys()) {
+            switch (key) {
+                case CONSTITUENT_ID:
+                    p.constituentId().flatMap(SalesforceIds::to18).ifPresent(id -> add(terms, ContactRecords.ID, id));
+                    break;
+                case EMAIL:
+                case NAME_AND_EMAIL:
+                    apiName(mapping, StandardField.EMAIL).ifPresent(f -> p.email().ifPresent(e -> add(terms, f, e)));
+                    break;
+                case PHONE:
+                    apiName(mapping, StandardField.PHONE_NUMBER).ifPresent(f -> p.phoneNumber().ifPresent(n ->
+                            PhoneVariants.of(n).forEach(v -> add(terms, f, v))));
+                    break;
+                case LOCAL_ID:
+                    apiName(mapping, StandardField.LOCAL_ID).ifPresent(f -> p.localId().ifPresent(id -> add(terms, f, id)));
+                    break;
+                default:
+                    break;
+            }
+        }
+        return terms;
+    }
+
+    private static Optional<String> apiName(FieldMapping mapping, StandardField field) {
+        return mapping.rule(field).flatMap(FieldRule::apiName).filter(Soql::isFieldName);
+    }
+
+    private static void add(Map<String, List<String>> terms, String field, String value) {
+        List<String> values = terms.computeIfAbsent(field, k -> new ArrayList<>());
+        if (!values.contains(value)) {
+            values.add(value);
+        }
+    }
+
+    private static boolean matchesAny(ObjectNode record, Map<String, List<String>> wanted) {
+        for (Map.Entry<String, List<String>> e : wanted.entrySet()) {
+            String value = ContactRecords.text(record, e.getKey());
+            if (!value.isEmpty() && e.getValue().stream().anyMatch(value::equalsIgnoreCase)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ----- outbound -----
+
+    /**
+     * Salesforce refuses a Contact without LastName (REQUIRED_FIELD_MISSING), on create and when an
+     * update would clear it; such a record is reported, never sent to fail.
+     */
+    @Override
+    public Optional<String> missingRequiredField(RemoteWrite write) {
+        String last = write.fields().get(ContactRecords.LAST_NAME);
+        if (write.operation() == RemoteWrite.Operation.CREATE && (last == null || last.isBlank())) {
+            return Optional.of("Salesforce requires LastName on a new Contact, and the profile has no last name;"
+                    + " set one, or give the sync policy a default last name");
+        }
+        if (write.operation() == RemoteWrite.Operation.UPDATE && last != null && last.isBlank()) {
+            return Optional.of("Salesforce requires LastName on every Contact, so it cannot be cleared");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public List<WriteResult> write(SyncContext context, List<RemoteWrite> batch) {
+        use(context);
+        if (context.dryRun()) {
+            throw new IllegalStateException("write called in a dry run; nothing may be sent");
+        }
+        Map<String, DescribeResult.Field> fields = contactFields();
+        List<RemoteWrite> creates = batch.stream().filter(w -> w.operation() == RemoteWrite.Operation.CREATE).toList();
+        List<RemoteWrite> updates = batch.stream().filter(w -> w.operation() == RemoteWrite.Operation.UPDATE).toList();
+        List<WriteResult> results = new ArrayList<>(batch.size());
+        for (List<RemoteWrite> chunk : chunks(creates)) {
+            List<ObjectNode> records = chunk.stream().map(w -> json(w, fields, context)).collect(Collectors.toList());
+            results.addAll(results(chunk, sendCollection(chunk, () -> client.create(new CollectionRequest(false, records)))));
+        }
+        for (List<RemoteWrite> chunk : chunks(updates)) {
+            List<ObjectNode> records = chunk.stream().map(w -> json(w, fields, context)).collect(Collectors.toList());
+            results.addAll(results(chunk, sendCollection(chunk, () -> client.update(new CollectionRequest(false, records)))));
+        }
+        return results;
+    }
+
+    private static List<List<RemoteWrite>> chunks(List<RemoteWrite> writes) {
+        List<List<RemoteWrite>> chunks = new ArrayList<>();
+        for (int from = 0; from < writes.size(); from += MAX_COLLECTION_SIZE) {
+            chunks.add(writes.subList(from, Math.min(writes.size(), from + MAX_COLLECTION_SIZE)));
+        }
+        return chunks;
+    }
+
+    /**
+     * The call's per-record results; a request Salesforce refuses as a whole with a 400 (malformed
+     * JSON, a field it does not know) fails each of its records instead of the run.
+     */
+    private static List<SaveResult> sendCollection(List<RemoteWrite> chunk,
+            java.util.function.Supplier<List<SaveResult>> call) {
+        try {
+            return call.get();
+        } catch (CrmSyncException e) {
+            if (e.code() != ErrorCode.RECORD_REJECTED) {
+                throw e;
+            }
+            List<SaveResult> failed = new ArrayList<>();
+            chunk.forEach(w -> failed.add(new SaveResult(null, false,
+                    List.of(new SaveResult.Error("REQUEST_REJECTED", e.getMessage(), List.of())))));
+            return failed;
+        }
+    }
+
+    /** One result per record, by position: Salesforce answers in request order. */
+    private static List<WriteResult> results(List<RemoteWrite> chunk, List<SaveResult> saved) {
+        List<WriteResult> results = new ArrayList<>(chunk.size());
+        for (int i = 0; i < chunk.size(); i++) {
+            RemoteWrite w = chunk.get(i);
+            if (i >= saved.size()) {
+                results.add(WriteResult.failed(w.key(), null, "Salesforce returned " + saved.size() + " results for "
+                        + chunk.size() + " records; this one has none", true));
+                continue;
+            }
+            SaveResult r = saved.get(i);
+            if (r.success()) {
+                String id = r.id() != null ? r.id() : w.remoteId().orElse(null);
+                if (id == null) {
+                    results.add(WriteResult.failed(w.key(), null, "Salesforce reported success without a record id",
+                            true));
+                } else if (w.operation() == RemoteWrite.Operation.CREATE) {
+                    results.add(WriteResult.created(w.key(), id));
+                } else {
+                    results.add(WriteResult.updated(w.key(), id));
+                }
+                continue;
+            }
+            // ALL_OR_NONE_OPERATION_ROLLED_BACK only says another record failed; report the record's own error.
+            SaveResult.Error error = r.errors().stream()
+                    .filter(e -> !"ALL_OR_NONE_OPERATION_ROLLED_BACK".equals(e.statusCode())).findFirst()
+                    .orElse(r.errors().isEmpty() ? new SaveResult.Error(null, "no error given", List.of())
+                            : r.errors().get(0));
+            String message = (error.message() == null ? "" : error.message())
+                    + (error.fields().isEmpty() ? "" : " (fields " + String.join(", ", error.fields()) + ")");
+            results.add(WriteResult.failed(w.key(), error.statusCode(), message, retryable(error.statusCode())));
+        }
+        return results;
+    }
+
+    /** Record errors that may pass on a later try; validation errors will not. */
+    private static boolean retryable(String statusCode) {
+        return "UNABLE_TO_LOCK_ROW".equals(statusCode) || "ALL_OR_NONE_OPERATION_ROLLED_BACK".equals(statusCode);
+    }
+
+    /**
+     * One Collections record: {@code attributes.type}, the Id for an update, the mapped fields typed as
+     * describe says (checkboxes as JSON booleans, numbers as numbers), an empty value as JSON null (how
+     * REST clears a field). A create also gets the seed's defaults: first name "Contact" when the
+     * profile and the policy have none, and the policy's source code in the source field.
+     */
+    private ObjectNode json(RemoteWrite w, Map<String, DescribeResult.Field> fields, SyncContext context) {
+        ObjectNode record = mapper.createObjectNode();
+        record.putObject("attributes").put("type", ContactRecords.TYPE);
+        w.remoteId().ifPresent(id -> record.put("id", id));
+        Map<String, String> values = new LinkedHashMap<>(w.fields());
+        if (w.operation() == RemoteWrite.Operation.CREATE) {
+            boolean mapsFirstName = context.mapping().rule(StandardField.FIRST_NAME).flatMap(FieldRule::apiName)
+                    .filter(ContactRecords.FIRST_NAME::equals).isPresent();
+            if (mapsFirstName && values.getOrDefault(ContactRecords.FIRST_NAME, "").isBlank()
+                    && context.policy().defaultFirstName().isEmpty()) {
+                values.put(ContactRecords.FIRST_NAME, SEED_DEFAULT_FIRST_NAME);
+            }
+            config.sourceField().filter(f -> values.getOrDefault(f, "").isBlank())
+                    .ifPresent(f -> values.put(f, context.policy().sourceCode()));
+        }
+        values.forEach((name, value) -> {
+            DescribeResult.Field f = fields.get(name);
+            String type = f == null ? "" : f.type();
+            if (value.isEmpty()) {
+                record.putNull(name);
+            } else if ("boolean".equals(type)) {
+                record.put(name, Boolean.parseBoolean(value));
+            } else if (("double".equals(type) || "currency".equals(type) || "percent".equals(type)
+                    || "int".equals(type)) && value.matches("-?[0-9]+(\\.[0-9]+)?")) {
+                record.put(name, new BigDecimal(value));
+            } else {
+                record.put(name, value);
+            }
+        });
+        return record;
+    }
+
+    // ----- plumbing -----
+
+    /** The run's meter counts every request this call makes (and pages read later by its stream). */
+    private void use(SyncContext context) {
+        requireNonNull(context, "context");
+        threadMeter.set(context.calls());
+        lastMeter.set(context.calls());
+    }
+
+    private ApiCallMeter meter() {
+        ApiCallMeter m = threadMeter.get();
+        return m != null ? m : lastMeter.get();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SalesforceConnector{" + config.apiHost() + ", " + config.authFlow() + ", inbound "
+                + config.inboundSource() + "}";
+    }
+}

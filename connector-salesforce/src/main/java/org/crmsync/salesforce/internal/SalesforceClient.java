@@ -1,0 +1,488 @@
+package org.crmsync.salesforce.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.ResponseBody;
+import org.crmsync.CrmSyncException;
+import org.crmsync.ErrorCode;
+import org.crmsync.http.HttpClients;
+import org.crmsync.http.HttpErrors;
+import org.crmsync.http.Redaction;
+import org.crmsync.http.RetryPolicy;
+import org.crmsync.salesforce.SalesforceConfig;
+import org.crmsync.spi.ApiCallMeter;
+import org.crmsync.spi.ConnectorContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import retrofit2.Call;
+import retrofit2.Response;
+import retrofit2.Retrofit;
+import retrofit2.converter.jackson.JacksonConverterFactory;
+
+/**
+ * One Salesforce org over REST: logs in with the configured OAuth flow, keeps the session, and on a
+ * 401 {@code INVALID_SESSION_ID} logs in again and retries the call once (the flows we use issue no
+ * refresh token, so a new token request is the only way back; Salesforce sessions expire after the
+ * org's inactivity timeout: https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_error_handling_session_exp.htm).
+ *
+ * <p>Every HTTP request goes through the {@link HttpClients} plumbing, so each one, logins and export
+ * downloads included, is first counted by the run's {@link ApiCallMeter}; each answer's {@code
+ * Sforce-Limit-Info: api-usage=used/max} is passed to the meter so a run stops before the org's own
+ * limit (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm).
+ * A 403 {@code REQUEST_LIMIT_EXCEEDED} becomes {@link ErrorCode#QUOTA_EXHAUSTED}: the limit is a
+ * rolling 24 hours, so waiting and retrying within a run is pointless.
+ *
+ * <p>Thread-safe; one instance per connector.
+ */
+public final class SalesforceClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SalesforceClient.class);
+
+    /**
+     * The longest query URI we send. Salesforce allows 16,384 bytes for the URI and headers of one REST
+     * call together (414 URI Too Long beyond it; help article 000386264,
+     * https://help.salesforce.com/s/articleView?id=000386264). Our headers take well under 1 KB; the rest
+     * is margin.
+     */
+    public static final int MAX_QUERY_URI_CHARS = 14_000;
+
+    static final String LIMIT_HEADER = "Sforce-Limit-Info";
+    // "api-usage=18/15000", possibly followed by other entries ("; api-bursts=1/750"); the lookbehind
+    // keeps entries whose names end in api-usage (per-app-api-usage) from matching.
+    private static final Pattern API_USAGE = Pattern.compile("(?<![\\w-])api-usage=(\\d+)/(\\d+)");
+    private static final String TOKEN_PATH = "/services/oauth2/token";
+
+    private final SalesforceConfig config;
+    private final boolean plainHttp;
+    private final OkHttpClient http;
+    private final ObjectMapper mapper;
+    private final OAuthApi oauth;
+    private final Supplier<ApiCallMeter> meter;
+    private final Retrofit.Builder dataApis;
+    private Session session;
+
+    /** The session of one login: the token, where data calls go, and the API bound to it. */
+    private record Session(String accessToken, HttpUrl dataBase, SalesforceApi api) {
+        String bearer() {
+            return "Bearer " + accessToken;
+        }
+
+        @Override
+        public String toString() {
+            return "Session{" + dataBase + "}";
+        }
+    }
+
+    /**
+     * @param meter the meter of the run being served, asked before every request
+     */
+    public SalesforceClient(SalesforceConfig config, ConnectorContext context, Supplier<ApiCallMeter> meter) {
+        this(config, context, meter, RetryPolicy.defaults());
+    }
+
+    public SalesforceClient(SalesforceConfig config, ConnectorContext context, Supplier<ApiCallMeter> meter,
+            RetryPolicy retryPolicy) {
+        this.config = requireNonNull(config, "config");
+        this.meter = requireNonNull(meter, "meter");
+        this.plainHttp = context.allowPlainHttp();
+        OkHttpClient base = HttpClients.builder().clock(context.clock()).sleeper(context.sleeper())
+                .retryPolicy(requireNonNull(retryPolicy, "retryPolicy")).meter(meter)
+                .allowPlainHttp(context.allowPlainHttp()).build();
+        OkHttpClient.Builder b = base.newBuilder();
+        // Outermost, ahead of the retry interceptor that reads the tag: an update by Id and a token
+        // request may be sent twice; a create (POST composite/sobjects) may not, since Salesforce does
+        // not deduplicate it.
+        b.interceptors().add(0, SalesforceClient::tagIdempotent);
+        b.addInterceptor(this::observeLimit);
+        this.http = b.build();
+        this.mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        this.oauth = new Retrofit.Builder().baseUrl(baseUrl(config.loginHost())).client(http)
+                .addConverterFactory(JacksonConverterFactory.create(mapper)).build().create(OAuthApi.class);
+        this.dataApis = new Retrofit.Builder().client(http).addConverterFactory(JacksonConverterFactory.create(mapper));
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** Logs in unless a session is open. */
+    public void ensureSession() {
+        session();
+    }
+
+    /** The length of the query URI for {@code soql}, encoded as it will be sent. */
+    public int queryUriLength(String soql) {
+        Session s = session();
+        return s.dataBase().newBuilder().addPathSegment("query").addQueryParameter("q", soql).build().toString()
+                .length();
+    }
+
+    /** {@code GET query?q=}, with {@code Sforce-Query-Options: batchSize=n}. */
+    public QueryResult query(String soql, int batchSize) {
+        return call("query of Contacts", (api, auth) -> api.query(auth, "batchSize=" + batchSize, soql));
+    }
+
+    /** The page at {@code nextRecordsUrl}, requested verbatim. */
+    public QueryResult queryMore(String nextRecordsUrl, int batchSize) {
+        return call("query of Contacts (next page)",
+                (api, auth) -> api.queryMore(auth, "batchSize=" + batchSize, nextRecordsUrl));
+    }
+
+    public DescribeResult describe(String sObjectType) {
+        return call("describe of " + sObjectType, (api, auth) -> api.describe(auth, sObjectType));
+    }
+
+    public List<SaveResult> create(CollectionRequest request) {
+        return call("create of " + request.records().size() + " Contacts", (api, auth) -> api.create(auth, request));
+    }
+
+    public List<SaveResult> update(CollectionRequest request) {
+        return call("update of " + request.records().size() + " Contacts", (api, auth) -> api.update(auth, request));
+    }
+
+    /**
+     * Opens the report export at {@code url}; the caller reads and closes the body. The export link is
+     * the web UI's: with a session it does not accept it answers with the login page (HTML), which we
+     * treat like an expired session, once.
+     */
+    public ResponseBody export(String url) {
+        for (int attempt = 1; ; attempt++) {
+            Session s = session();
+            Response<ResponseBody> r = execute("Salesforce report export download",
+                    s.api().export(url, s.bearer(), "sid=" + s.accessToken()));
+            if (r.isSuccessful() && !isHtml(r.body())) {
+                return r.body();
+            }
+            if (r.isSuccessful()) {
+                r.body().close();
+                if (attempt == 1) {
+                    LOG.info("The Salesforce report export answered with a web page (the session was not accepted);"
+                            + " logging in again and downloading once more");
+                    invalidate(s);
+                    continue;
+                }
+                throw new CrmSyncException(ErrorCode.INVALID_CONFIGURATION, "The Salesforce report export at "
+                        + Redaction.redactUrl(url) + " answered with a web page instead of CSV, also after a new"
+                        + " login. Check export.url (the report's export link, ending in xf=csv) and that the"
+                        + " integration user may run the report.");
+            }
+            String body = errorBody(r);
+            if (r.code() == 401 && attempt == 1) {
+                invalidate(s);
+                continue;
+            }
+            throw httpError(withBody(r, body), "Salesforce report export download");
+        }
+    }
+
+    @Override
+    public void close() {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+
+    // ----- calls, with one new login on an expired session -----
+
+    @FunctionalInterface
+    private interface ApiCall<T> {
+        Call<T> call(SalesforceApi api, String authorization);
+    }
+
+    private <T> T call(String what, ApiCall<T> call) {
+        Session s = session();
+        Response<T> r = execute("Salesforce " + what, call.call(s.api(), s.bearer()));
+        String body = null;
+        if (r.code() == 401) {
+            body = errorBody(r);
+            // INVALID_SESSION_ID: the session expired or was logged out; log in again and retry once.
+            LOG.info("Salesforce answered 401 {} to the {}; logging in again and retrying once",
+                    errorCode(body).orElse("(no error code)"), what);
+            invalidate(s);
+            s = session();
+            r = execute("Salesforce " + what, call.call(s.api(), s.bearer()));
+            body = null;
+        }
+        if (r.isSuccessful()) {
+            T result = r.body();
+            if (result == null) {
+                throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, "Salesforce " + what + " answered HTTP "
+                        + r.code() + " with no body");
+            }
+            return result;
+        }
+        throw error(r, body != null ? body : errorBody(r), what);
+    }
+
+    private <T> Response<T> execute(String what, Call<T> call) {
+        try {
+            return call.execute();
+        } catch (JsonProcessingException e) {
+            throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, what + ": Salesforce answered with JSON this"
+                    + " connector cannot read (" + e.getOriginalMessage() + ")", e);
+        } catch (IOException e) {
+            String method = call.request().method();
+            throw new CrmSyncException(ErrorCode.CONNECTION_FAILED, what + " failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " (" + Redaction.redactSecrets(e.getMessage(), secrets()) + ")")
+                    + ("POST".equals(method) ? ". Salesforce may have applied the request before the connection"
+                            + " failed; the next run looks the records up before creating any." : ""), e);
+        }
+    }
+
+    /**
+     * The exception for a failed REST call, from Salesforce's error array. The message names the method
+     * and path but never the query string, which holds a whole SOQL statement (personal data, up to
+     * 16 KB).
+     */
+    private CrmSyncException error(Response<?> r, String body, String what) {
+        int status = r.code();
+        okhttp3.Request request = r.raw().request();
+        Optional<ApiError> first = apiErrors(body).stream().findFirst();
+        String where = request.method() + " " + request.url().encodedPath();
+        if (first.isPresent() && "REQUEST_LIMIT_EXCEEDED".equals(first.get().errorCode())) {
+            return CrmSyncException.http(ErrorCode.QUOTA_EXHAUSTED, "Salesforce refused the " + what + " ("
+                    + where + "): HTTP " + status + " REQUEST_LIMIT_EXCEEDED: " + first.get().message() + " The org's"
+                    + " API request limit is used up; the rest waits for the next run.", status, null);
+        }
+        ErrorCode code = HttpErrors.codeFor(status);
+        if (status == 400 && "GET".equals(request.method())) {
+            // A refused query or describe is no record's fault: a mapped field Salesforce does not know
+            // (INVALID_FIELD), or a statement this connector got wrong.
+            code = first.map(ApiError::errorCode).filter("INVALID_FIELD"::equals).isPresent()
+                    ? ErrorCode.INVALID_MAPPING : ErrorCode.UNEXPECTED_RESPONSE;
+        }
+        StringBuilder m = new StringBuilder("Salesforce ").append(what).append(" failed: HTTP ").append(status);
+        if (first.isPresent()) {
+            ApiError e = first.get();
+            m.append(' ').append(e.errorCode()).append(": ").append(e.message());
+            if (e.fields() != null && !e.fields().isEmpty()) {
+                m.append(" (fields ").append(String.join(", ", e.fields())).append(')');
+            }
+        } else if (!body.isBlank()) {
+            String quoted = body.replaceAll("\\s+", " ").strip();
+            m.append(": ").append(quoted.length() > 300 ? quoted.substring(0, 300) + "..." : quoted);
+        }
+        m.append(" (").append(where).append(").");
+        if (status == 401) {
+            m.append(" The session was refused again after a new login; check that the integration user is active"
+                    + " and the app's OAuth scopes include api.");
+        } else if (status == 403) {
+            m.append(" Grant the integration user the permission this call needs (API Enabled, access to Contact"
+                    + " and its fields).");
+        } else if (status == 404) {
+            m.append(" Check api.version and the org's host.");
+        } else if (status == 410) {
+            m.append(" This API version is retired; set api.version to a current version.");
+            code = ErrorCode.INVALID_CONFIGURATION;
+        }
+        return CrmSyncException.http(code, Redaction.redactSecrets(m.toString(), secrets()), status, null);
+    }
+
+    private List<ApiError> apiErrors(String body) {
+        try {
+            JsonNode node = mapper.readTree(body);
+            List<ApiError> errors = new ArrayList<>();
+            if (node != null && node.isArray()) {
+                for (JsonNode e : node) {
+                    errors.add(mapper.treeToValue(e, ApiError.class));
+                }
+            }
+            return errors;
+        } catch (IOException | IllegalArgumentException e) {
+            return List.of();
+        }
+    }
+
+    private Optional<String> errorCode(String body) {
+        return apiErrors(body).stream().map(ApiError::errorCode).filter(c -> c != null).findFirst();
+    }
+
+    private static String errorBody(Response<?> r) {
+        try (ResponseBody b = r.errorBody()) {
+            return b == null ? "" : b.string();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The raw response with its error body restored, for {@link HttpErrors}, which peeks at it. */
+    private static okhttp3.Response withBody(Response<?> r, String body) {
+        return r.raw().newBuilder().body(ResponseBody.create(body, MediaType.parse("text/plain"))).build();
+    }
+
+    private static boolean isHtml(ResponseBody body) {
+        MediaType type = body.contentType();
+        return type != null && type.subtype().toLowerCase(Locale.ROOT).contains("html");
+    }
+
+    // ----- login -----
+
+    private synchronized Session session() {
+        if (session == null) {
+            session = login();
+        }
+        return session;
+    }
+
+    private synchronized void invalidate(Session expired) {
+        if (session == expired) {
+            session = null;
+        }
+    }
+
+    private Session login() {
+        Map<String, String> form = new LinkedHashMap<>();
+        boolean password = config.authFlow() == SalesforceConfig.AuthFlow.PASSWORD;
+        if (password) {
+            form.put("grant_type", "password");
+            form.put("client_id", config.clientId());
+            config.clientSecret().ifPresent(s -> form.put("client_secret", s));
+            form.put("username", config.login().orElse(""));
+            // Salesforce wants the security token appended to the password.
+            form.put("password", config.password().orElse("") + config.securityToken().orElse(""));
+        } else {
+            form.put("grant_type", "client_credentials");
+            form.put("client_id", config.clientId());
+            form.put("client_secret", config.clientSecret().orElse(""));
+        }
+        String who = password ? "user " + config.login().orElse("?") : "client credentials of app " + config.clientId();
+        Response<TokenResponse> r = execute("Salesforce login", oauth.token(form));
+        if (!r.isSuccessful()) {
+            throw loginError(r, errorBody(r), who);
+        }
+        TokenResponse token = r.body();
+        HttpUrl instance = token == null || token.instanceUrl() == null ? null : HttpUrl.parse(token.instanceUrl());
+        if (token == null || token.accessToken() == null || token.accessToken().isBlank() || instance == null) {
+            throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, "Salesforce login of " + who + " at "
+                    + config.loginHost() + " answered without an access token or a valid instance_url");
+        }
+        if (!instance.host().equalsIgnoreCase(hostOnly(config.apiHost()))) {
+            LOG.info("Salesforce login returned instance {}; data calls go there (api.host is {})", instance.host(),
+                    config.apiHost());
+        }
+        HttpUrl dataBase = instance.newBuilder().encodedPath("/services/data/v" + config.apiVersion() + "/").build();
+        SalesforceApi api = dataApis.baseUrl(dataBase).build().create(SalesforceApi.class);
+        LOG.debug("logged in to Salesforce as {} at {}", who, instance.host());
+        return new Session(token.accessToken(), dataBase, api);
+    }
+
+    private CrmSyncException loginError(Response<?> r, String body, String who) {
+        OAuthError error;
+        try {
+            error = mapper.readValue(body, OAuthError.class);
+        } catch (IOException e) {
+            error = null;
+        }
+        if (error == null || error.error() == null) {
+            return httpError(withBody(r, body), "Salesforce login of " + who + " at " + config.loginHost());
+        }
+        String said = error.error() + (error.description() == null ? "" : " (" + error.description() + ")");
+        String start = "Salesforce refused the login of " + who + " at " + config.loginHost() + ": " + said + ". ";
+        String message;
+        ErrorCode code = ErrorCode.AUTHENTICATION_FAILED;
+        switch (error.error()) {
+            case "invalid_grant":
+                message = start + (config.authFlow() == SalesforceConfig.AuthFlow.PASSWORD
+                        ? "Check login, password and security.token (Salesforce expects the token appended to the"
+                                + " password, and a password reset issues a new token), that the user is active and"
+                                + " not locked out, and that the org allows the username-password flow."
+                        : "Check that the app enables the client credentials flow and names a run-as user, and that"
+                                + " login.host is the org's My Domain host.");
+                break;
+            case "invalid_client_id":
+            case "invalid_client":
+            case "invalid_client_credentials":
+                message = start + "Check client.id and client.secret (the app's consumer key and secret).";
+                break;
+            case "unsupported_grant_type":
+                code = ErrorCode.INVALID_CONFIGURATION;
+                message = start + "The org or app does not allow this login flow; Salesforce blocks the"
+                        + " username-password flow in many orgs. Set auth.flow to client_credentials.";
+                break;
+            default:
+                message = start + "Check the credentials and the app's OAuth policies.";
+        }
+        // Not retried: the same credentials get the same answer, and repeated failures can lock the user out.
+        return CrmSyncException.http(code, Redaction.redactSecrets(message + " Not retried.", secrets()), r.code(), null);
+    }
+
+    /** {@link HttpErrors}' exception (status, advice, the quoted body) with our secrets masked too. */
+    private CrmSyncException httpError(okhttp3.Response response, String what) {
+        CrmSyncException e = HttpErrors.toException(response, what);
+        return CrmSyncException.http(e.code(), Redaction.redactSecrets(e.getMessage(), secrets()), response.code(),
+                null);
+    }
+
+    private List<String> secrets() {
+        List<String> secrets = new ArrayList<>(config.secretValues());
+        Session s;
+        synchronized (this) {
+            s = session;
+        }
+        if (s != null) {
+            secrets.add(s.accessToken());
+        }
+        return secrets;
+    }
+
+    private HttpUrl baseUrl(String host) {
+        HttpUrl url = HttpUrl.parse((plainHttp ? "http://" : "https://") + host + "/");
+        if (url == null) {
+            throw new CrmSyncException(ErrorCode.INVALID_CONFIGURATION, "'" + host + "' is not a host name");
+        }
+        return url;
+    }
+
+    private static String hostOnly(String hostAndPort) {
+        int colon = hostAndPort.indexOf(':');
+        return colon < 0 ? hostAndPort : hostAndPort.substring(0, colon);
+    }
+
+    // ----- interceptors -----
+
+    private static okhttp3.Response tagIdempotent(Interceptor.Chain chain) throws IOException {
+        Request request = chain.request();
+        boolean safeToRepeat = "PATCH".equals(request.method())
+                || ("POST".equals(request.method()) && request.url().encodedPath().endsWith(TOKEN_PATH));
+        return chain.proceed(safeToRepeat ? HttpClients.idempotent(request.newBuilder()).build() : request);
+    }
+
+    private okhttp3.Response observeLimit(Interceptor.Chain chain) throws IOException {
+        okhttp3.Response response = chain.proceed(chain.request());
+        String info = response.header(LIMIT_HEADER);
+        if (info != null) {
+            Matcher m = API_USAGE.matcher(info);
+            if (m.find()) {
+                ApiCallMeter current = meter.get();
+                if (current != null) {
+                    current.observeRemoteLimit(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+                }
+            }
+        }
+        return response;
+    }
+
+    /** {@code used} and {@code max} of a {@code Sforce-Limit-Info} value, for tests. */
+    static Optional<long[]> apiUsage(String headerValue) {
+        Matcher m = API_USAGE.matcher(headerValue);
+        return m.find() ? Optional.of(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))})
+                : Optional.empty();
+    }
+}

@@ -1,0 +1,47 @@
+package org.crmsync.salesforce;
+
+import java.time.Clock;
+import org.crmsync.mapping.FieldMapping;
+import org.crmsync.policy.SyncPolicy;
+import org.crmsync.spi.ApiCallMeter;
+import org.crmsync.spi.SyncContext;
+
+/** A {@link SyncContext} for calling the connector directly, without the engine; it counts every call. */
+final class DirectContext implements SyncContext {
+    private final SalesforceFixture f;
+    private final ApiCallMeter meter = ApiCallMeter.unlimited();
+
+    DirectContext(SalesforceFixture f) {
+        this.f = f;
+    }
+
+    @Override
+    public String jobId() {
+        return "direct";
+    }
+
+    @Override
+    public FieldMapping mapping() {
+        return f.mapping;
+    }
+
+    @Override
+    public SyncPolicy policy() {
+        return f.policy;
+    }
+
+    @Override
+    public ApiCallMeter calls() {
+        return meter;
+    }
+
+    @Override
+    public Clock clock() {
+        return f.clock;
+    }
+
+    @Override
+    public boolean dryRun() {
+        return false;
+    }
+}

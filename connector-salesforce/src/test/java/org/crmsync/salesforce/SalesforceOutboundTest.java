@@ -1,0 +1,364 @@
+package org.crmsync.salesforce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.crmsync.mapping.FieldRule;
+import org.crmsync.mapping.WriteMode;
+import org.crmsync.model.OptInStatus;
+import org.crmsync.model.Profile;
+import org.crmsync.model.StandardField;
+import org.crmsync.report.Outcome;
+import org.crmsync.report.Reason;
+import org.crmsync.report.RecordResult;
+import org.crmsync.report.RunStatus;
+import org.crmsync.report.SyncReport;
+import org.crmsync.salesforce.SalesforceSimulator.Kind;
+import org.crmsync.spi.RemoteWrite;
+import org.crmsync.spi.WriteResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SalesforceOutboundTest {
+    private final SalesforceFixture f = new SalesforceFixture();
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    private List<Profile> signUps(int n) {
+        List<Profile> created = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            created.add(f.signUp("First" + i, "Last" + i, String.format("subscriber%04d@example.org", i),
+                    "+1415555" + (2000 + i), OptInStatus.OPTED_IN));
+        }
+        return created;
+    }
+
+    @Test
+    void aNewOptInBecomesAContactWithOptInTrueAndItsIdIsWrittenBack() {
+        Profile p = f.signUp("Ana", "Reyes", "ana@example.org", "+14155552671", OptInStatus.OPTED_IN);
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(1);
+        String id = f.profile(p.localId().orElseThrow()).constituentId().orElseThrow();
+        Map<String, Object> contact = f.sf.contact(id).orElseThrow();
+        assertThat(contact).containsEntry("Mobile_Subscriber__c", true).containsEntry("LastName", "Reyes")
+                .containsEntry("Email", "ana@example.org").containsEntry("MobilePhone", "+14155552671")
+                .containsEntry("LeadSource", "Mobile Commons");
+    }
+
+    @Test
+    void aNewContactWithoutAFirstNameGetsTheSeedsDefault() {
+        Profile p = f.store.create(Profile.builder().lastName("Reyes").email("ana@example.org")
+                .phoneNumber("+14155552671").optInStatus(OptInStatus.OPTED_IN).build(), Optional.empty(), "application");
+
+        f.outbound();
+
+        String id = f.profile(p.localId().orElseThrow()).constituentId().orElseThrow();
+        assertThat(f.sf.contact(id).orElseThrow()).containsEntry("FirstName", "Contact");
+    }
+
+    @Test
+    void aProfileWithoutALastNameIsNotSentAndIsReportedAsMissingARequiredField() {
+        f.store.create(Profile.builder().firstName("Ana").email("ana@example.org").phoneNumber("+14155552671")
+                .optInStatus(OptInStatus.OPTED_IN).build(), Optional.empty(), "application");
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.count(Reason.CRM_REQUIRED_FIELD_MISSING)).isEqualTo(1);
+        assertThat(report.rows().get(0).message()).contains("LastName");
+        assertThat(f.sf.requests(Kind.CREATE)).isZero();
+        assertThat(f.sf.contactCount()).isZero();
+    }
+
+    @Test
+    void anExistingContactFoundByEmailIsLinkedNotDuplicated() {
+        String id = f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ANA@example.org", null, false));
+        Profile p = f.signUp("Ana", "Reyes", "ana@example.org", "+14155552671", OptInStatus.OPTED_IN);
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.count(Outcome.UPDATED)).isEqualTo(1);
+        assertThat(f.sf.contactCount()).isEqualTo(1);
+        assertThat(f.profile(p.localId().orElseThrow()).constituentId()).contains(id);
+        assertThat(f.sf.contact(id).orElseThrow()).containsEntry("Mobile_Subscriber__c", true);
+    }
+
+    @Test
+    void anExistingContactFoundByTheMobileNumberAsTheUiFormatsItIsLinked() {
+        String id = f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana.work@example.org",
+                "(415) 555-2671", false));
+        Profile p = f.signUp("Ana", "Reyes", "ana@example.org", "+14155552671", OptInStatus.OPTED_IN);
+
+        f.outbound();
+
+        assertThat(f.sf.contactCount()).isEqualTo(1);
+        assertThat(f.profile(p.localId().orElseThrow()).constituentId()).contains(id);
+    }
+
+    @Test
+    void emailsWithQuotesAndBackslashesAreLookedUpSafely() {
+        String id = f.sf.addContact(SalesforceFixture.contact("Liam", "O'Brien", "o'brien\\x@example.org", null, false));
+        f.signUp("Liam", "O'Brien", "o'brien\\x@example.org", "+14155552671", OptInStatus.OPTED_IN);
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(f.sf.contactCount()).isEqualTo(1);
+        assertThat(f.sf.queries().get(0)).contains("Email IN ('o\\'brien\\\\x@example.org')");
+        assertThat(f.profiles().get(0).constituentId()).contains(id);
+    }
+
+    @Test
+    void anOptOutSetsTheOptInFieldToFalse() {
+        Profile p = f.signUp("Ana", "Reyes", "ana@example.org", "+14155552671", OptInStatus.OPTED_IN);
+        f.outbound();
+        String id = f.profile(p.localId().orElseThrow()).constituentId().orElseThrow();
+
+        f.appUpdate(f.profile(p.localId().orElseThrow()).toBuilder().optInStatus(OptInStatus.OPTED_OUT).build());
+        SyncReport report = f.outbound();
+
+        assertThat(report.count(Outcome.UPDATED)).isEqualTo(1);
+        assertThat(f.sf.contact(id).orElseThrow()).containsEntry("Mobile_Subscriber__c", false);
+        assertThat(f.sf.requests(Kind.UPDATE)).isEqualTo(1);
+    }
+
+    @Test
+    void liberalSyncPushesChangedFieldsAndClearsEmptiedOnes() {
+        Profile p = f.signUp("Ana", "Reyes", "ana@example.org", "+14155552671", OptInStatus.OPTED_IN);
+        p = f.appUpdate(p.toBuilder().city("Austin").build());
+        f.outbound();
+        String id = f.profile(p.localId().orElseThrow()).constituentId().orElseThrow();
+        assertThat(f.sf.contact(id).orElseThrow()).containsEntry("MailingCity", "Austin");
+
+        f.appUpdate(f.profile(p.localId().orElseThrow()).toBuilder().city("Dallas").build());
+        f.outbound();
+
+        assertThat(f.sf.contact(id).orElseThrow()).containsEntry("MailingCity", "Dallas")
+                .containsEntry("Mobile_Subscriber__c", true);
+    }
+
+    @Test
+    void fieldsWrittenOnlyWhenEmptyAreCheckedAgainstTheContactByItsId() {
+        f.mapping = f.mapping.toBuilder().rule(FieldRule.builder(StandardField.CITY.fieldName()).apiName("MailingCity")
+                .csvHeading("Mailing City").writeMode(WriteMode.ONLY_WHEN_EMPTY).build()).build();
+        Profile p = f.signUp("Ana", "Reyes", "ana@example.org", "+14155552671", OptInStatus.OPTED_IN);
+        f.outbound();
+        String id = f.profile(p.localId().orElseThrow()).constituentId().orElseThrow();
+        f.sf.updateContact(id, Map.of("MailingCity", "Austin"));
+        f.sf.resetCounts();
+
+        f.appUpdate(f.profile(p.localId().orElseThrow()).toBuilder().city("Dallas").firstName("Anna").build());
+        SyncReport report = f.outbound();
+
+        assertThat(report.count(Outcome.UPDATED)).isEqualTo(1);
+        assertThat(f.sf.queries()).singleElement().asString().contains("WHERE Id IN ('" + id + "')");
+        assertThat(f.sf.contact(id).orElseThrow()).containsEntry("MailingCity", "Austin")
+                .containsEntry("FirstName", "Anna");
+    }
+
+    @Test
+    void perRecordErrorsAreReadFromStatusCodeAndTheOthersLand() {
+        f.signUp("Ana", "Reyes", "ana@example.org", "+14155552671", OptInStatus.OPTED_IN);
+        f.signUp("Bad", "Email", "not-an-email@nowhere", "+14155552672", OptInStatus.OPTED_IN);
+        f.signUp("Cy", "Lee", "cy@example.org", "+14155552673", OptInStatus.OPTED_IN);
+
+        SyncReport report = f.outbound();
+
+        assertThat(f.sf.requests(Kind.CREATE)).isEqualTo(1);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(2);
+        RecordResult failed = report.rows(Outcome.FAILED).get(0);
+        assertThat(failed.reason()).isEqualTo(Reason.VALIDATION_ERROR);
+        assertThat(failed.message()).startsWith("INVALID_EMAIL_ADDRESS: ").contains("(fields Email)");
+        assertThat(f.sf.contactCount()).isEqualTo(2);
+    }
+
+    @Test
+    void writeReadsEachRecordsStatusCodeIncludingRequiredFieldMissing() {
+        SalesforceConnector connector = f.connector();
+        DirectContext context = new DirectContext(f);
+        connector.preflight(context);
+
+        List<WriteResult> results = connector.write(context, List.of(
+                RemoteWrite.create("a", Map.of("LastName", "Reyes", "Email", "a@example.org"), OptInStatus.OPTED_IN),
+                RemoteWrite.create("b", Map.of("Email", "b@example.org"), OptInStatus.OPTED_IN),
+                RemoteWrite.update("c", "003000000009999AAA", Map.of("MailingCity", "Austin"), OptInStatus.UNKNOWN)));
+
+        assertThat(results).extracting(WriteResult::key).containsExactly("a", "b", "c");
+        assertThat(results.get(0).status()).isEqualTo(WriteResult.Status.CREATED);
+        assertThat(results.get(1).errorCode()).contains("REQUIRED_FIELD_MISSING");
+        assertThat(results.get(1).message()).contains("LastName");
+        assertThat(results.get(1).retryable()).isFalse();
+        assertThat(results.get(2).errorCode()).contains("ENTITY_IS_DELETED");
+    }
+
+    @Test
+    void aCrashBetweenTheCreateAndTheWriteBackDoesNotDuplicateTheContact() {
+        List<Profile> people = signUps(3);
+        f.sf.dropConnectionAfterNextWrite();
+
+        SyncReport crashed = f.outbound();
+
+        assertThat(crashed.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(crashed.message()).contains("Salesforce may have applied the request");
+        assertThat(f.sf.contactCount()).isEqualTo(3); // they landed; the answer was lost
+        assertThat(f.sf.requests(Kind.CREATE)).isEqualTo(1); // a create is never resent blindly
+        assertThat(f.profiles()).allSatisfy(p -> assertThat(p.constituentId()).isEmpty());
+
+        SyncReport rerun = f.outbound();
+
+        assertThat(rerun.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(f.sf.contactCount()).isEqualTo(3);
+        assertThat(f.sf.requests(Kind.CREATE)).isEqualTo(1);
+        for (Profile p : people) {
+            String id = f.profile(p.localId().orElseThrow()).constituentId().orElseThrow();
+            assertThat(f.sf.contact(id).orElseThrow()).containsEntry("Email", p.email().orElseThrow());
+        }
+    }
+
+    @Test
+    void theDailyQuotaStopsTheRunAndTheNextRunFinishesTheWork() {
+        signUps(300);
+        // A day's quota of 5: login, describe, then for the first 200 two lookup queries and a create.
+        f.policy = f.policy.toBuilder().dailyApiQuota(5).build();
+
+        SyncReport first = f.outbound();
+
+        assertThat(first.status()).isEqualTo(RunStatus.QUOTA_REACHED);
+        assertThat(first.count(Outcome.CREATED)).isEqualTo(200);
+        assertThat(first.count(Outcome.DEFERRED)).isEqualTo(100);
+        assertThat(first.apiCallsUsed()).isEqualTo(5);
+        assertThat(f.sf.contactCount()).isEqualTo(200);
+
+        f.nextDay(); // describe, one lookup query, one create: within the new day's quota
+        SyncReport second = f.outbound();
+
+        assertThat(second.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(second.count(Outcome.CREATED)).isEqualTo(100);
+        assertThat(second.apiCallsUsed()).isEqualTo(3);
+        assertThat(f.sf.contactCount()).isEqualTo(300);
+        assertThat(f.profiles()).allSatisfy(p -> assertThat(p.constituentId()).isPresent());
+    }
+
+    @Test
+    void theOrgsOwnLimitStopsTheRunBeforeSalesforceRefuses() {
+        signUps(450);
+        f.sf.apiLimit(4); // describe, two lookup queries, a create: then Sforce-Limit-Info says 4/4
+
+        SyncReport first = f.outbound();
+
+        assertThat(first.status()).isEqualTo(RunStatus.QUOTA_REACHED);
+        assertThat(first.message()).contains("its own API limit");
+        assertThat(f.sf.contactCount()).isEqualTo(200);
+        assertThat(f.sf.requests(Kind.CREATE)).isEqualTo(1); // no call was refused by Salesforce
+
+        f.sf.resetApiUsage();
+        f.nextDay();
+        f.sf.apiLimit(100);
+        assertThat(f.outbound().status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(f.sf.contactCount()).isEqualTo(450);
+    }
+
+    @Test
+    void requestLimitExceededEndsTheRunAsDeferredWithoutRetrying() {
+        signUps(3);
+        f.sf.apiUsed(100);
+        f.sf.apiLimit(100); // spent by other integrations before this run
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.QUOTA_REACHED);
+        assertThat(report.message()).contains("REQUEST_LIMIT_EXCEEDED");
+        assertThat(f.sf.requests(Kind.DESCRIBE)).isEqualTo(1);
+        assertThat(f.sleeper.sleeps()).isEmpty();
+
+        f.sf.resetApiUsage();
+        f.nextDay();
+        assertThat(f.outbound().count(Outcome.CREATED)).isEqualTo(3);
+    }
+
+    @Test
+    void aServerErrorOnACreateIsNotRetriedBlindlyButALookupIs() {
+        signUps(2);
+        f.sf.failNext(Kind.CREATE, 1);
+
+        SyncReport failed = f.outbound();
+
+        assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(failed.count(Outcome.FAILED)).isEqualTo(2);
+        assertThat(f.sf.requests(Kind.CREATE)).isEqualTo(1);
+        assertThat(f.sleeper.sleeps()).isEmpty();
+
+        f.sf.failNext(Kind.QUERY, 1);
+        SyncReport retried = f.outbound();
+
+        assertThat(retried.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(retried.count(Outcome.CREATED)).isEqualTo(2);
+        assertThat(f.sf.requests(Kind.QUERY)).isEqualTo(3); // the first run's, the 503, its retry
+        assertThat(f.sleeper.sleeps()).hasSize(1);
+        assertThat(f.sf.contactCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aBatchWhoseLookupWouldMakeTooLongAUriIsLookedUpInSeveralQueries() {
+        List<Profile> people = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String email = "a.rather.long.mailbox.name.for.testing.uri.limits." + i + "@subdomain.example.org";
+            people.add(f.signUp("First" + i, "Last" + i, email, "+1415555" + (2000 + i), OptInStatus.OPTED_IN));
+            if (i % 50 == 0) {
+                f.sf.addContact(SalesforceFixture.contact("First" + i, "Last" + i, email, null, false));
+            }
+        }
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(f.sf.requests(Kind.QUERY)).isGreaterThan(2);
+        assertThat(report.count(Outcome.UPDATED)).isEqualTo(4); // found and linked, not duplicated
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(196);
+        assertThat(f.sf.contactCount()).isEqualTo(200);
+    }
+
+    @Test
+    void aDryRunLooksUpButWritesNothing() {
+        signUps(3);
+
+        SyncReport report = f.engine.run(f.job(org.crmsync.SyncDirection.OUTBOUND).dryRun(true).build());
+
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(3);
+        assertThat(f.sf.requests(Kind.QUERY)).isEqualTo(1);
+        assertThat(f.sf.requests(Kind.CREATE)).isZero();
+        assertThat(f.sf.contactCount()).isZero();
+    }
+
+    @Test
+    void pushingAThousandNewOptInsTakesFiveWriteCallsAndTwoLookupsPerBatch() {
+        signUps(1000);
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(1000);
+        assertThat(f.sf.contactCount()).isEqualTo(1000);
+        int logins = f.sf.requests(Kind.LOGIN);
+        int describes = f.sf.requests(Kind.DESCRIBE);
+        int lookups = f.sf.requests(Kind.QUERY) + f.sf.requests(Kind.QUERY_MORE);
+        int writes = f.sf.requests(Kind.CREATE) + f.sf.requests(Kind.UPDATE);
+        System.out.println("Salesforce, 1,000 new opt-ins: " + f.sf.totalRequests() + " HTTP calls = " + logins
+                + " login + " + describes + " describe + " + lookups + " lookup queries + " + writes
+                + " sObject Collections creates; the run's meter counted " + report.apiCallsUsed());
+        assertThat(writes).isEqualTo(5);
+        assertThat(logins).isEqualTo(1);
+        assertThat(describes).isEqualTo(1);
+        assertThat(lookups).isEqualTo(10);
+        assertThat(report.apiCallsUsed()).isEqualTo(f.sf.totalRequests()).isEqualTo(17);
+        assertThat(f.profiles()).allSatisfy(p -> assertThat(p.constituentId()).isPresent());
+    }
+}

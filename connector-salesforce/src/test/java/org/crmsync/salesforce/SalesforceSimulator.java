@@ -1,0 +1,954 @@
+package org.crmsync.salesforce;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.http.HttpHeader;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.crmsync.salesforce.SimulatedSoql.SoqlException;
+
+/**
+ * A stateful Salesforce org on WireMock, on loopback and a free port, for tests and examples. Contacts
+ * persist between calls, so a test can sync, change data on either side and sync again.
+ *
+ * <p>It answers as Salesforce does (reference notes Part A and the Part C checklist):
+ * <ul>
+ *   <li>{@code POST /services/oauth2/token}: the password flow (password + security token appended) and
+ *       the client credentials flow; 400 {@code invalid_grant} for bad credentials, {@code
+ *       invalid_client_id} / {@code invalid_client} for a bad app, {@code unsupported_grant_type}.
+ *   <li>Every {@code /services/data/vNN.N/...} call needs {@code Authorization: Bearer}; an unknown or
+ *       expired session gets 401 {@code INVALID_SESSION_ID}. Each served call counts against the org's
+ *       daily limit and carries {@code Sforce-Limit-Info: api-usage=used/max}; when the limit is spent,
+ *       403 {@code REQUEST_LIMIT_EXCEEDED}. A URI over 16,384 bytes gets 414, URI and headers over it 431.
+ *   <li>{@code GET query?q=}: a real SOQL subset ({@link SimulatedSoql}) with Salesforce's errors, pages
+ *       of {@code Sforce-Query-Options: batchSize} (200 to 2,000, default 2,000) followed by {@code
+ *       nextRecordsUrl} until {@code done}.
+ *   <li>{@code GET sobjects/Contact/describe}, with fields that tests can remove, retype or make
+ *       read-only.
+ *   <li>{@code POST} / {@code PATCH composite/sobjects}: at most 200 records, {@code allOrNone}, per-record
+ *       errors with {@code statusCode} (REQUIRED_FIELD_MISSING for LastName, INVALID_EMAIL_ADDRESS,
+ *       STRING_TOO_LONG, ENTITY_IS_DELETED, INVALID_FIELD_FOR_INSERT_UPDATE); checkboxes must be JSON
+ *       booleans.
+ *   <li>{@code GET /00O...?export=1&enc=UTF-8&xf=csv}: the report export, authenticated by the {@code sid}
+ *       cookie or bearer token (else the login page, as HTML), every value quoted, 15-character ids, and
+ *       Salesforce's footer after the data.
+ * </ul>
+ *
+ * <p>Thread-safe. Close it to stop the server.
+ */
+public final class SalesforceSimulator implements AutoCloseable {
+    public static final String USERNAME = "sync-user@acme.example";
+    public static final String PASSWORD = "Correct-Horse-42";
+    public static final String SECURITY_TOKEN = "SecTok9Xq2Lm7Pz4";
+    public static final String CLIENT_ID = "3MVG9SimulatedConsumerKey.acme";
+    public static final String CLIENT_SECRET = "SimulatedConsumerSecret0042";
+    public static final String API_VERSION = "67.0";
+    /** The report whose export the simulator serves. */
+    public static final String REPORT_PATH = "/00O5e000008SimRpt";
+    /** Developer Edition's daily allocation. */
+    public static final long DEFAULT_API_LIMIT = 15_000;
+
+    private static final int MAX_URI_AND_HEADERS = 16_384;
+    private static final DateTimeFormatter DATETIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(ZoneOffset.UTC);
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    private static final Pattern DATA_PATH = Pattern.compile("/services/data/v([0-9]+\\.[0-9])/(.*)");
+    private static final String ROLLED_BACK = "Record rolled back because not all records were valid and the request"
+            + " was using AllOrNone header";
+
+    /** The kinds of request the simulator counts. */
+    public enum Kind {
+        LOGIN, QUERY, QUERY_MORE, DESCRIBE, CREATE, UPDATE, EXPORT, OTHER
+    }
+
+    /** A Contact field as describe reports it. */
+    private static final class FieldDef {
+        final String name;
+        final String label;
+        String type;
+        final int length;
+        boolean createable;
+        boolean updateable;
+        final boolean nillable;
+        final boolean filterable;
+
+        FieldDef(String name, String label, String type, int length, boolean createable, boolean updateable,
+                boolean nillable, boolean filterable) {
+            this.name = name;
+            this.label = label;
+            this.type = type;
+            this.length = length;
+            this.createable = createable;
+            this.updateable = updateable;
+            this.nillable = nillable;
+            this.filterable = filterable;
+        }
+    }
+
+    private final WireMockServer server;
+    private final Clock clock;
+    private final ObjectMapper json = new ObjectMapper();
+
+    // ----- the org's state, guarded by this -----
+    private final Map<String, FieldDef> fields = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> contacts = new LinkedHashMap<>();
+    private final Set<String> sessions = ConcurrentHashMap.newKeySet();
+    private final Map<String, Iterator<Map<String, Object>>> cursors = new LinkedHashMap<>();
+    private final Map<String, List<String>> cursorFields = new LinkedHashMap<>();
+    private final Map<String, Integer> cursorPageSizes = new LinkedHashMap<>();
+    private final Map<String, Integer> cursorOffsets = new LinkedHashMap<>();
+    private final Map<String, Integer> cursorTotals = new LinkedHashMap<>();
+    private final Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
+    private final List<String> queries = new ArrayList<>();
+    private final LinkedHashMap<String, String> exportColumns = new LinkedHashMap<>();
+    private long nextId = 1;
+    private long nextCursor = 1;
+    private long apiUsed;
+    private long apiMax = DEFAULT_API_LIMIT;
+    private String password = PASSWORD;
+    private String securityToken = SECURITY_TOKEN;
+    private boolean dropConnectionAfterNextWrite;
+    private int failNextCalls;
+    private final Map<Kind, Integer> failNext = new EnumMap<>(Kind.class);
+
+    private SalesforceSimulator(Clock clock) {
+        this.clock = clock;
+        defineContactFields();
+        exportColumns.put("First Name", "FirstName");
+        exportColumns.put("Last Name", "LastName");
+        exportColumns.put("Mobile", "MobilePhone");
+        exportColumns.put("Email", "Email");
+        exportColumns.put("Mailing Street", "MailingStreet");
+        exportColumns.put("Mailing City", "MailingCity");
+        exportColumns.put("Mailing State/Province", "MailingState");
+        exportColumns.put("Mailing Zip/Postal Code", "MailingPostalCode");
+        exportColumns.put("Mailing Country", "MailingCountry");
+        exportColumns.put("Mobile Subscriber", "Mobile_Subscriber__c");
+        exportColumns.put("Contact ID", "Id");
+        this.server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")
+                .jettyAcceptors(1).jettyHeaderRequestSize(64 * 1024).extensions(new Handler()));
+        server.start();
+        server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(500)));
+    }
+
+    /** A simulator whose SystemModstamps come from {@code clock} (seconds; Salesforce stores .000 ms). */
+    public static SalesforceSimulator start(Clock clock) {
+        return new SalesforceSimulator(clock);
+    }
+
+    public static SalesforceSimulator start() {
+        return start(Clock.systemUTC());
+    }
+
+    /** {@code 127.0.0.1:port}: the {@code api.host} to configure. */
+    public String host() {
+        return "127.0.0.1:" + server.port();
+    }
+
+    public String baseUrl() {
+        return "http://" + host();
+    }
+
+    /** The report's export link, as Salesforce shows it. */
+    public String exportUrl() {
+        return baseUrl() + REPORT_PATH + "?export=1&enc=UTF-8&xf=csv";
+    }
+
+    /**
+     * A working configuration for the password flow; the connector context must allow plain HTTP,
+     * since the simulator is on loopback.
+     */
+    public Map<String, String> connectorConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put(SalesforceConfig.LOGIN, USERNAME);
+        config.put(SalesforceConfig.PASSWORD, PASSWORD);
+        config.put(SalesforceConfig.SECURITY_TOKEN, SECURITY_TOKEN);
+        config.put(SalesforceConfig.CLIENT_ID, CLIENT_ID);
+        config.put(SalesforceConfig.CLIENT_SECRET, CLIENT_SECRET);
+        config.put(SalesforceConfig.API_HOST, host());
+        config.put(SalesforceConfig.API_VERSION, API_VERSION);
+        return config;
+    }
+
+    // ----- the org's data, as a Salesforce user would change it -----
+
+    /** Creates a contact as a user would (validation not applied); returns its 18-character Id. */
+    public synchronized String addContact(Map<String, ?> values) {
+        String id = newId();
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("Id", id);
+        fields.values().stream().filter(f -> "boolean".equals(f.type)).forEach(f -> c.put(f.name, Boolean.FALSE));
+        values.forEach((k, v) -> put(c, k, v));
+        Instant now = now();
+        c.put("CreatedDate", now);
+        c.put("LastModifiedDate", now);
+        c.put("SystemModstamp", now);
+        contacts.put(id, c);
+        return id;
+    }
+
+    /** Changes a contact as a user would; its SystemModstamp becomes now. */
+    public synchronized void updateContact(String id, Map<String, ?> values) {
+        Map<String, Object> c = requireContact(id);
+        values.forEach((k, v) -> put(c, k, v));
+        c.put("LastModifiedDate", now());
+        c.put("SystemModstamp", now());
+    }
+
+    public synchronized void deleteContact(String id) {
+        requireContact(id);
+        contacts.remove(SalesforceIds.to18(id).orElse(id));
+    }
+
+    /** A contact's fields by API name (checkboxes as Boolean, datetimes as Instant); empty when absent. */
+    public synchronized Optional<Map<String, Object>> contact(String id) {
+        return Optional.ofNullable(contacts.get(id)).map(c -> Collections.unmodifiableMap(new LinkedHashMap<>(c)));
+    }
+
+    public synchronized List<Map<String, Object>> contacts() {
+        List<Map<String, Object>> all = new ArrayList<>();
+        contacts.values().forEach(c -> all.add(Collections.unmodifiableMap(new LinkedHashMap<>(c))));
+        return all;
+    }
+
+    public synchronized int contactCount() {
+        return contacts.size();
+    }
+
+    /** Ids of the contacts whose {@code field} equals {@code value}, ignoring case. */
+    public synchronized List<String> idsWhere(String field, String value) {
+        List<String> ids = new ArrayList<>();
+        contacts.forEach((id, c) -> {
+            Object v = c.get(field);
+            if (v != null && v.toString().equalsIgnoreCase(value)) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
+
+    // ----- the org's settings and failures, for tests -----
+
+    /** Every open session ends, as after the org's session timeout; the next call gets 401. */
+    public void expireSessions() {
+        sessions.clear();
+    }
+
+    /** The user's password changes (and with it the security token), so old credentials fail. */
+    public synchronized void changePassword(String newPassword, String newSecurityToken) {
+        this.password = newPassword;
+        this.securityToken = newSecurityToken;
+    }
+
+    /** The org's daily API limit. */
+    public synchronized void apiLimit(long max) {
+        this.apiMax = max;
+    }
+
+    /** Sets the calls already used today (for example by other integrations). */
+    public synchronized void apiUsed(long used) {
+        this.apiUsed = used;
+    }
+
+    /** API calls counted today. */
+    public synchronized long apiUsage() {
+        return apiUsed;
+    }
+
+    /** A new day for the org's limit. */
+    public synchronized void resetApiUsage() {
+        this.apiUsed = 0;
+    }
+
+    /**
+     * The next sObject Collections call is applied, then the connection is reset before the answer
+     * goes out: the client cannot know whether its records landed.
+     */
+    public synchronized void dropConnectionAfterNextWrite() {
+        this.dropConnectionAfterNextWrite = true;
+    }
+
+    /** The next {@code calls} data API calls answer 503 (server busy). */
+    public synchronized void failNextCalls(int calls) {
+        this.failNextCalls = calls;
+    }
+
+    /** The next {@code calls} data API calls of this kind answer 503 (server busy). */
+    public synchronized void failNext(Kind kind, int calls) {
+        failNext.put(kind, calls);
+    }
+
+    /** Removes a field from Contact (as if it was never created). */
+    public synchronized void removeField(String name) {
+        fields.remove(name);
+    }
+
+    /** Changes a field's type, e.g. a text opt-in field instead of a checkbox. */
+    public synchronized void fieldType(String name, String type) {
+        fields.get(name).type = type;
+    }
+
+    /** Makes a field read-only for the integration user (field-level security). */
+    public synchronized void readOnly(String name) {
+        FieldDef f = fields.get(name);
+        f.createable = false;
+        f.updateable = false;
+    }
+
+    /** The export's columns: heading to Contact field, in order. */
+    public synchronized void exportColumns(Map<String, String> headingToField) {
+        exportColumns.clear();
+        exportColumns.putAll(headingToField);
+    }
+
+    // ----- what was asked of it -----
+
+    public synchronized int requests(Kind kind) {
+        return counts.getOrDefault(kind, 0);
+    }
+
+    public synchronized int totalRequests() {
+        return counts.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** The SOQL statements received, decoded, in order. */
+    public synchronized List<String> queries() {
+        return List.copyOf(queries);
+    }
+
+    public synchronized void resetCounts() {
+        counts.clear();
+        queries.clear();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    // ----- serving -----
+
+    private final class Handler implements ResponseDefinitionTransformerV2 {
+        @Override
+        public ResponseDefinition transform(ServeEvent serveEvent) {
+            Request request = serveEvent.getRequest();
+            try {
+                return serve(request);
+            } catch (RuntimeException e) {
+                return respond(500, "application/json", error("UNKNOWN_EXCEPTION", e.toString()), null).build();
+            }
+        }
+
+        @Override
+        public String getName() {
+            return "salesforce-simulator";
+        }
+    }
+
+    private ResponseDefinition serve(Request request) {
+        String url = request.getUrl();
+        String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+        Map<String, String> params = parseQuery(url.contains("?") ? url.substring(url.indexOf('?') + 1) : "");
+        String method = request.getMethod().getName();
+        int headerBytes = 0;
+        for (HttpHeader h : request.getHeaders().all()) {
+            headerBytes += h.key().length() + 2 + String.join(",", h.values()).length() + 2;
+        }
+        // Salesforce: at most 16,384 bytes for the URI and headers together (help article 000386264).
+        if (url.length() > MAX_URI_AND_HEADERS) {
+            return respond(414, "text/html", "<html><body>414 URI Too Long</body></html>", null).build();
+        }
+        if (url.length() + headerBytes > MAX_URI_AND_HEADERS) {
+            return respond(431, "text/html", "<html><body>431 Request Header Fields Too Large</body></html>", null)
+                    .build();
+        }
+        if (path.equals("/services/oauth2/token") && method.equals("POST")) {
+            return token(request);
+        }
+        Matcher data = DATA_PATH.matcher(path);
+        if (data.matches()) {
+            return dataApi(request, method, data.group(1), data.group(2), params);
+        }
+        if (path.equals(REPORT_PATH) && method.equals("GET")) {
+            return export(request);
+        }
+        return respond(404, "application/json", error("NOT_FOUND", "The requested resource does not exist"), null)
+                .build();
+    }
+
+    private synchronized ResponseDefinition token(Request request) {
+        count(Kind.LOGIN);
+        Map<String, String> form = parseQuery(request.getBodyAsString());
+        String grant = form.getOrDefault("grant_type", "");
+        if (!grant.equals("password") && !grant.equals("client_credentials")) {
+            return oauthError("unsupported_grant_type", "grant type not supported");
+        }
+        if (!CLIENT_ID.equals(form.get("client_id"))) {
+            return oauthError("invalid_client_id", "client identifier invalid");
+        }
+        if (!CLIENT_SECRET.equals(form.get("client_secret"))) {
+            return oauthError("invalid_client", "invalid client credentials");
+        }
+        if (grant.equals("password") && (!USERNAME.equals(form.get("username"))
+                || !(password + securityToken).equals(form.get("password")))) {
+            return oauthError("invalid_grant", "authentication failure");
+        }
+        String accessToken = "00DSIM000000001!" + UUID.randomUUID().toString().replace("-", "");
+        sessions.add(accessToken);
+        ObjectNode body = json.createObjectNode();
+        body.put("access_token", accessToken);
+        body.put("instance_url", baseUrl());
+        body.put("id", baseUrl() + "/id/00DSIM000000001AAA/005SIM000000001AAA");
+        body.put("token_type", "Bearer");
+        body.put("issued_at", Long.toString(clock.millis()));
+        body.put("signature", "c2ltdWxhdGVkLXNpZ25hdHVyZQ==");
+        return respond(200, "application/json", body.toString(), null).build();
+    }
+
+    private ResponseDefinition oauthError(String error, String description) {
+        ObjectNode body = json.createObjectNode();
+        body.put("error", error);
+        body.put("error_description", description);
+        return respond(400, "application/json", body.toString(), null).build();
+    }
+
+    private synchronized ResponseDefinition dataApi(Request request, String method, String version, String resource,
+            Map<String, String> params) {
+        Kind kind = kindOf(method, resource);
+        count(kind);
+        String auth = Optional.ofNullable(request.getHeader("Authorization")).orElse("");
+        if (!auth.startsWith("Bearer ") || !sessions.contains(auth.substring("Bearer ".length()))) {
+            return respond(401, "application/json", error("INVALID_SESSION_ID", "Session expired or invalid"),
+                    limitInfo()).build();
+        }
+        if (apiUsed >= apiMax) {
+            return respond(403, "application/json", error("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."),
+                    limitInfo()).build();
+        }
+        if (failNextCalls > 0 || failNext.getOrDefault(kind, 0) > 0) {
+            if (failNextCalls > 0) {
+                failNextCalls--;
+            } else {
+                failNext.merge(kind, -1, Integer::sum);
+            }
+            return respond(503, "application/json", error("SERVER_UNAVAILABLE", "Server busy"), limitInfo()).build();
+        }
+        apiUsed++;
+        try {
+            switch (kind) {
+                case QUERY:
+                    return query(request, version, params.getOrDefault("q", ""));
+                case QUERY_MORE:
+                    return queryMore(resource.substring("query/".length()), version);
+                case DESCRIBE:
+                    return respond(200, "application/json", describe().toString(), limitInfo()).build();
+                case CREATE:
+                case UPDATE:
+                    return collection(request, kind == Kind.CREATE);
+                default:
+                    return respond(404, "application/json", error("NOT_FOUND",
+                            "The requested resource does not exist"), limitInfo()).build();
+            }
+        } catch (SoqlException e) {
+            return respond(400, "application/json", error(e.errorCode, e.getMessage()), limitInfo()).build();
+        }
+    }
+
+    private static Kind kindOf(String method, String resource) {
+        if (method.equals("GET") && resource.equals("query")) {
+            return Kind.QUERY;
+        }
+        if (method.equals("GET") && resource.startsWith("query/")) {
+            return Kind.QUERY_MORE;
+        }
+        if (method.equals("GET") && resource.equals("sobjects/Contact/describe")) {
+            return Kind.DESCRIBE;
+        }
+        if (resource.equals("composite/sobjects") && method.equals("POST")) {
+            return Kind.CREATE;
+        }
+        if (resource.equals("composite/sobjects") && method.equals("PATCH")) {
+            return Kind.UPDATE;
+        }
+        return Kind.OTHER;
+    }
+
+    // ----- query -----
+
+    private ResponseDefinition query(Request request, String version, String soql) {
+        queries.add(soql);
+        SimulatedSoql.Query q = SimulatedSoql.parse(soql, this::fieldInfo);
+        List<Map<String, Object>> rows = contacts.values().stream().filter(q.where()).sorted(q.order())
+                .limit(q.limit()).<Map<String, Object>>map(LinkedHashMap::new).toList();
+        int pageSize = 2000;
+        String options = request.getHeader("Sforce-Query-Options");
+        if (options != null) {
+            Matcher m = Pattern.compile("batchSize=(\\d+)").matcher(options);
+            if (m.find()) {
+                // "The default is 2,000; the minimum is 200, and the maximum is 2,000."
+                pageSize = Math.max(200, Math.min(2000, Integer.parseInt(m.group(1))));
+            }
+        }
+        String locator = "01gSIM" + String.format(Locale.ROOT, "%09d", nextCursor++);
+        cursors.put(locator, rows.iterator());
+        cursorFields.put(locator, q.fields());
+        cursorPageSizes.put(locator, pageSize);
+        cursorOffsets.put(locator, 0);
+        cursorTotals.put(locator, rows.size());
+        return page(locator, version);
+    }
+
+    private ResponseDefinition queryMore(String locatorAndOffset, String version) {
+        int dash = locatorAndOffset.lastIndexOf('-');
+        String locator = dash < 0 ? locatorAndOffset : locatorAndOffset.substring(0, dash);
+        if (!cursors.containsKey(locator) || dash < 0
+                || !locatorAndOffset.substring(dash + 1).equals(cursorOffsets.get(locator).toString())) {
+            return respond(400, "application/json", error("INVALID_QUERY_LOCATOR", "invalid query locator"), limitInfo())
+                    .build();
+        }
+        return page(locator, version);
+    }
+
+    private ResponseDefinition page(String locator, String version) {
+        Iterator<Map<String, Object>> rows = cursors.get(locator);
+        List<String> selected = cursorFields.get(locator);
+        int size = cursorPageSizes.get(locator);
+        ArrayNode records = json.createArrayNode();
+        while (rows.hasNext() && records.size() < size) {
+            records.add(record(rows.next(), selected, version));
+        }
+        int offset = cursorOffsets.get(locator) + records.size();
+        cursorOffsets.put(locator, offset);
+        ObjectNode body = json.createObjectNode();
+        body.put("totalSize", cursorTotals.get(locator));
+        boolean done = !rows.hasNext();
+        body.put("done", done);
+        if (!done) {
+            body.put("nextRecordsUrl", "/services/data/v" + version + "/query/" + locator + "-" + offset);
+        } else {
+            cursors.remove(locator);
+        }
+        body.set("records", records);
+        return respond(200, "application/json", body.toString(), limitInfo()).build();
+    }
+
+    private ObjectNode record(Map<String, Object> contact, List<String> selected, String version) {
+        ObjectNode r = json.createObjectNode();
+        ObjectNode attributes = r.putObject("attributes");
+        attributes.put("type", "Contact");
+        attributes.put("url", "/services/data/v" + version + "/sobjects/Contact/" + contact.get("Id"));
+        for (String name : selected) {
+            Object v = contact.get(name);
+            if (v == null) {
+                r.putNull(name);
+            } else if (v instanceof Boolean) {
+                r.put(name, (Boolean) v);
+            } else if (v instanceof Instant) {
+                r.put(name, DATETIME.format((Instant) v));
+            } else {
+                r.put(name, v.toString());
+            }
+        }
+        return r;
+    }
+
+    private Optional<SimulatedSoql.FieldInfo> fieldInfo(String name) {
+        return fields.values().stream().filter(f -> f.name.equalsIgnoreCase(name)).findFirst()
+                .map(f -> new SimulatedSoql.FieldInfo(f.name, f.type, f.filterable));
+    }
+
+    private ObjectNode describe() {
+        ObjectNode body = json.createObjectNode();
+        body.put("name", "Contact");
+        body.put("label", "Contact");
+        ArrayNode list = body.putArray("fields");
+        for (FieldDef f : fields.values()) {
+            ObjectNode o = list.addObject();
+            o.put("name", f.name);
+            o.put("label", f.label);
+            o.put("type", f.type);
+            o.put("length", f.length);
+            o.put("createable", f.createable);
+            o.put("updateable", f.updateable);
+            o.put("nillable", f.nillable);
+            o.put("filterable", f.filterable);
+            o.put("custom", f.name.endsWith("__c"));
+        }
+        return body;
+    }
+
+    // ----- sObject Collections -----
+
+    private ResponseDefinition collection(Request request, boolean create) {
+        JsonNode body;
+        try {
+            body = json.readTree(request.getBodyAsString());
+        } catch (JsonProcessingException e) {
+            return badRequest("JSON_PARSER_ERROR", "Unexpected character in the request body");
+        }
+        JsonNode records = body == null ? null : body.get("records");
+        if (records == null || !records.isArray()) {
+            return badRequest("JSON_PARSER_ERROR", "records is required and must be a list");
+        }
+        if (records.size() > 200) {
+            return badRequest("EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into"
+                    + " this call");
+        }
+        boolean allOrNone = body.path("allOrNone").asBoolean(false);
+        // Parse and check every record before changing anything, as one transaction.
+        List<Map<String, Object>> changes = new ArrayList<>();
+        for (JsonNode record : records) {
+            if (!"Contact".equals(record.path("attributes").path("type").asText())) {
+                return badRequest("INVALID_TYPE", "Each record needs attributes.type; this simulator knows Contact");
+            }
+            Map<String, Object> change = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> e : record.properties()) {
+                String name = e.getKey();
+                if (name.equals("attributes")) {
+                    continue;
+                }
+                if (name.equalsIgnoreCase("id")) {
+                    change.put("Id", e.getValue().isNull() ? null : e.getValue().asText());
+                    continue;
+                }
+                FieldDef f = fields.values().stream().filter(d -> d.name.equalsIgnoreCase(name)).findFirst().orElse(null);
+                if (f == null) {
+                    return badRequest("INVALID_FIELD", "No such column '" + name + "' on sobject of type Contact");
+                }
+                JsonNode v = e.getValue();
+                if ("boolean".equals(f.type) && !v.isNull() && !v.isBoolean()) {
+                    return badRequest("JSON_PARSER_ERROR", "Cannot deserialize instance of boolean from " + v.getNodeType()
+                            + " value " + v.asText() + " at [field " + f.name + "]");
+                }
+                change.put(f.name, v.isNull() ? null : v.isBoolean() ? (Object) v.asBoolean() : v.asText());
+            }
+            changes.add(change);
+        }
+        List<ObjectNode> results = new ArrayList<>();
+        List<Runnable> apply = new ArrayList<>();
+        boolean anyFailed = false;
+        for (Map<String, Object> change : changes) {
+            Optional<ObjectNode> problem = create ? checkCreate(change) : checkUpdate(change);
+            if (problem.isPresent()) {
+                anyFailed = true;
+                results.add(failure(problem.get()));
+                continue;
+            }
+            String id = create ? newId() : (String) change.get("Id");
+            results.add(success(id));
+            apply.add(() -> applyChange(id, change, create));
+        }
+        if (allOrNone && anyFailed) {
+            for (int i = 0; i < results.size(); i++) {
+                if (results.get(i).path("success").asBoolean()) {
+                    ObjectNode rolledBack = json.createObjectNode();
+                    rolledBack.put("statusCode", "ALL_OR_NONE_OPERATION_ROLLED_BACK");
+                    rolledBack.put("message", ROLLED_BACK);
+                    rolledBack.putArray("fields");
+                    results.set(i, failure(rolledBack));
+                }
+            }
+        } else {
+            apply.forEach(Runnable::run);
+        }
+        if (dropConnectionAfterNextWrite) {
+            dropConnectionAfterNextWrite = false;
+            return ResponseDefinitionBuilder.responseDefinition().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
+        }
+        ArrayNode out = json.createArrayNode();
+        results.forEach(out::add);
+        return respond(200, "application/json", out.toString(), limitInfo()).build();
+    }
+
+    private Optional<ObjectNode> checkCreate(Map<String, Object> change) {
+        if (change.containsKey("Id")) {
+            return Optional.of(recordError("INVALID_FIELD", "cannot specify Id in an insert call", "Id"));
+        }
+        Object last = change.get("LastName");
+        if (last == null || last.toString().isBlank()) {
+            return Optional.of(recordError("REQUIRED_FIELD_MISSING", "Required fields are missing: [LastName]",
+                    "LastName"));
+        }
+        return checkValues(change, true);
+    }
+
+    private Optional<ObjectNode> checkUpdate(Map<String, Object> change) {
+        Object id = change.get("Id");
+        if (id == null) {
+            return Optional.of(recordError("MISSING_ARGUMENT", "Id not specified in an update call"));
+        }
+        String id18 = SalesforceIds.to18(id.toString()).orElse("");
+        if (!contacts.containsKey(id18)) {
+            return Optional.of(recordError("ENTITY_IS_DELETED", "entity is deleted"));
+        }
+        change.put("Id", id18);
+        if (change.containsKey("LastName") && (change.get("LastName") == null
+                || change.get("LastName").toString().isBlank())) {
+            return Optional.of(recordError("REQUIRED_FIELD_MISSING", "Required fields are missing: [LastName]",
+                    "LastName"));
+        }
+        return checkValues(change, false);
+    }
+
+    private Optional<ObjectNode> checkValues(Map<String, Object> change, boolean create) {
+        for (Map.Entry<String, Object> e : change.entrySet()) {
+            if (e.getKey().equals("Id")) {
+                continue;
+            }
+            FieldDef f = fields.get(e.getKey());
+            if (create ? !f.createable : !f.updateable) {
+                return Optional.of(recordError("INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to " + (create ? "create"
+                        : "update") + " fields: " + f.name + ". Please check the security settings of this field and"
+                        + " verify that it is read/write for your profile or permission set.", f.name));
+            }
+            Object v = e.getValue();
+            if (v instanceof String) {
+                String s = (String) v;
+                if ("email".equals(f.type) && !EMAIL.matcher(s).matches()) {
+                    return Optional.of(recordError("INVALID_EMAIL_ADDRESS", f.label + ": invalid email address: " + s,
+                            f.name));
+                }
+                if (f.length > 0 && s.length() > f.length) {
+                    return Optional.of(recordError("STRING_TOO_LONG", f.label + ": data value too large: " + s
+                            + " (max length=" + f.length + ")", f.name));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void applyChange(String id, Map<String, Object> change, boolean create) {
+        Map<String, Object> c = create ? new LinkedHashMap<>() : contacts.get(id);
+        Instant now = now();
+        if (create) {
+            c.put("Id", id);
+            fields.values().stream().filter(f -> "boolean".equals(f.type)).forEach(f -> c.put(f.name, Boolean.FALSE));
+            c.put("CreatedDate", now);
+            contacts.put(id, c);
+        }
+        change.forEach((k, v) -> {
+            if (!k.equals("Id")) {
+                if (v == null) {
+                    c.remove(k);
+                } else {
+                    c.put(k, v);
+                }
+            }
+        });
+        c.put("LastModifiedDate", now);
+        c.put("SystemModstamp", now);
+    }
+
+    private ObjectNode success(String id) {
+        ObjectNode r = json.createObjectNode();
+        r.put("id", id);
+        r.put("success", true);
+        r.putArray("errors");
+        return r;
+    }
+
+    private ObjectNode failure(ObjectNode error) {
+        ObjectNode r = json.createObjectNode();
+        r.put("success", false);
+        r.putArray("errors").add(error);
+        return r;
+    }
+
+    private ObjectNode recordError(String statusCode, String message, String... fieldNames) {
+        ObjectNode e = json.createObjectNode();
+        e.put("statusCode", statusCode);
+        e.put("message", message);
+        ArrayNode list = e.putArray("fields");
+        for (String f : fieldNames) {
+            list.add(f);
+        }
+        return e;
+    }
+
+    private ResponseDefinition badRequest(String errorCode, String message) {
+        return respond(400, "application/json", error(errorCode, message), limitInfo()).build();
+    }
+
+    // ----- report export -----
+
+    private synchronized ResponseDefinition export(Request request) {
+        count(Kind.EXPORT);
+        String auth = Optional.ofNullable(request.getHeader("Authorization")).orElse("");
+        String sid = request.getCookies().containsKey("sid") ? request.getCookies().get("sid").getValue() : "";
+        boolean valid = sessions.contains(sid)
+                || (auth.startsWith("Bearer ") && sessions.contains(auth.substring("Bearer ".length())));
+        if (!valid) {
+            // The UI's export link answers an unknown session with the login page.
+            return respond(200, "text/html;charset=UTF-8", "<!DOCTYPE html><html><head><title>Login | Salesforce"
+                    + "</title></head><body><form name=\"login\"></form></body></html>", null).build();
+        }
+        StringBuilder csv = new StringBuilder();
+        csv.append(csvRow(new ArrayList<>(exportColumns.keySet())));
+        for (Map<String, Object> c : contacts.values()) {
+            List<String> values = new ArrayList<>();
+            for (String field : exportColumns.values()) {
+                Object v = c.get(field);
+                if (field.equals("Id")) {
+                    values.add(v.toString().substring(0, 15)); // reports show the 15-character id
+                } else if (v instanceof Boolean) {
+                    values.add((Boolean) v ? "1" : "0");
+                } else {
+                    values.add(v == null ? "" : v.toString());
+                }
+            }
+            csv.append(csvRow(values));
+        }
+        // The footer Salesforce appends after the data (reference notes, Part A9).
+        csv.append('\n');
+        csv.append("\"Grand Totals (").append(contacts.size()).append(" records)\"\n");
+        csv.append('\n');
+        csv.append("\"Confidential Information - Do Not Distribute\"\n");
+        csv.append('\n');
+        csv.append("\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n");
+        return respond(200, "text/csv;charset=UTF-8", csv.toString(), null).build();
+    }
+
+    private static String csvRow(List<String> values) {
+        StringBuilder row = new StringBuilder();
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                row.append(',');
+            }
+            row.append('"').append(values.get(i).replace("\"", "\"\"")).append('"');
+        }
+        return row.append('\n').toString();
+    }
+
+    // ----- helpers -----
+
+    private void count(Kind kind) {
+        counts.merge(kind, 1, Integer::sum);
+    }
+
+    private String limitInfo() {
+        return "api-usage=" + apiUsed + "/" + apiMax;
+    }
+
+    private ResponseDefinitionBuilder respond(int status, String contentType, String body, String limitInfo) {
+        ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition().withStatus(status)
+                .withHeader("Content-Type", contentType).withBody(body);
+        if (limitInfo != null) {
+            b.withHeader("Sforce-Limit-Info", limitInfo);
+        }
+        return b;
+    }
+
+    private String error(String errorCode, String message) {
+        ArrayNode array = json.createArrayNode();
+        ObjectNode e = array.addObject();
+        e.put("message", message);
+        e.put("errorCode", errorCode);
+        return array.toString();
+    }
+
+    private static Map<String, String> parseQuery(String query) {
+        Map<String, String> params = new TreeMap<>();
+        if (query == null || query.isEmpty()) {
+            return params;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.put(name, value);
+        }
+        return params;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /** Ids in creation order, 18 characters, with a valid case suffix. */
+    private String newId() {
+        String id15 = "003" + String.format(Locale.ROOT, "%012d", nextId++);
+        return SalesforceIds.to18(id15).orElseThrow();
+    }
+
+    private Map<String, Object> requireContact(String id) {
+        Map<String, Object> c = contacts.get(SalesforceIds.to18(id).orElse(id));
+        if (c == null) {
+            throw new IllegalArgumentException("no contact " + id);
+        }
+        return c;
+    }
+
+    private void put(Map<String, Object> contact, String field, Object value) {
+        FieldDef f = fields.get(field);
+        if (f == null) {
+            throw new IllegalArgumentException("Contact has no field " + field);
+        }
+        if (value == null || value.toString().isEmpty()) {
+            contact.remove(field);
+        } else if ("boolean".equals(f.type)) {
+            contact.put(field, value instanceof Boolean ? value : Boolean.valueOf(value.toString()));
+        } else {
+            contact.put(field, value.toString());
+        }
+    }
+
+    private void defineContactFields() {
+        def("Id", "Contact ID", "id", 18, false, false, false, true);
+        def("FirstName", "First Name", "string", 40, true, true, true, true);
+        def("LastName", "Last Name", "string", 80, true, true, false, true);
+        def("Email", "Email", "email", 80, true, true, true, true);
+        def("Phone", "Business Phone", "phone", 40, true, true, true, true);
+        def("MobilePhone", "Mobile Phone", "phone", 40, true, true, true, true);
+        def("MailingStreet", "Mailing Street", "textarea", 255, true, true, true, false);
+        def("MailingCity", "Mailing City", "string", 40, true, true, true, true);
+        def("MailingState", "Mailing State/Province", "string", 80, true, true, true, true);
+        def("MailingPostalCode", "Mailing Zip/Postal Code", "string", 20, true, true, true, true);
+        def("MailingCountry", "Mailing Country", "string", 80, true, true, true, true);
+        def("LeadSource", "Lead Source", "picklist", 255, true, true, true, true);
+        def("HasOptedOutOfEmail", "Email Opt Out", "boolean", 0, true, true, false, true);
+        def("Mobile_Subscriber__c", "Mobile Subscriber", "boolean", 0, true, true, false, true);
+        def("CreatedDate", "Created Date", "datetime", 0, false, false, false, true);
+        def("LastModifiedDate", "Last Modified Date", "datetime", 0, false, false, false, true);
+        def("SystemModstamp", "System Modstamp", "datetime", 0, false, false, false, true);
+    }
+
+    private void def(String name, String label, String type, int length, boolean createable, boolean updateable,
+            boolean nillable, boolean filterable) {
+        fields.put(name, new FieldDef(name, label, type, length, createable, updateable, nillable, filterable));
+    }
+}
