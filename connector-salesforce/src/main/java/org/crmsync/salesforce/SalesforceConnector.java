@@ -20,6 +20,7 @@ import okhttp3.HttpUrl;
 import okhttp3.ResponseBody;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
+import org.crmsync.SyncDirection;
 import org.crmsync.http.RetryPolicy;
 import org.crmsync.mapping.FieldMapping;
 import org.crmsync.mapping.FieldRule;
@@ -143,8 +144,10 @@ public final class SalesforceConnector implements Connector {
         }
         List<PreflightProblem> problems = new ArrayList<>();
         FieldMapping mapping = context.mapping();
+        // An inbound job only reads: a field the integration user cannot edit is fine there.
+        boolean writes = context.direction() == SyncDirection.OUTBOUND;
         for (FieldRule rule : mapping.rules()) {
-            rule.apiName().ifPresent(name -> checkField(rule, name, fields, problems));
+            rule.apiName().ifPresent(name -> checkField(rule, name, fields, writes, problems));
         }
         Optional<FieldRule> optIn = mapping.rule(StandardField.OPT_IN_STATUS);
         if (optIn.flatMap(FieldRule::apiName).isEmpty()) {
@@ -187,7 +190,7 @@ public final class SalesforceConnector implements Connector {
         return problems;
     }
 
-    private void checkField(FieldRule rule, String name, Map<String, DescribeResult.Field> fields,
+    private void checkField(FieldRule rule, String name, Map<String, DescribeResult.Field> fields, boolean writes,
             List<PreflightProblem> problems) {
         if (rule.localField().equals(StandardField.CONSTITUENT_ID.fieldName())) {
             if (!name.equals(ContactRecords.ID)) {
@@ -205,7 +208,7 @@ public final class SalesforceConnector implements Connector {
         if (f == null) {
             problems.add(new PreflightProblem(name, "no such field on Contact (mapped from " + rule.localField() + ")"
                     + caseHint(name, fields) + "; custom field API names end in __c"));
-        } else if (rule.writeMode() != WriteMode.NEVER && !f.updateable()) {
+        } else if (writes && rule.writeMode() != WriteMode.NEVER && !f.updateable()) {
             problems.add(new PreflightProblem(name, "cannot be written by the integration user (mapped from "
                     + rule.localField() + "); grant edit access to the field, or set the rule's write mode to NEVER"));
         }

@@ -18,7 +18,7 @@ import org.crmsync.model.StandardField;
  *   <tr><td>profile_first_name</td><td>FirstName</td><td>First Name</td></tr>
  *   <tr><td>profile_last_name</td><td>LastName</td><td>Last Name</td></tr>
  *   <tr><td>profile_email</td><td>Email</td><td>Email</td></tr>
- *   <tr><td>address_street_1</td><td>MailingStreet</td><td>Mailing Street</td></tr>
+ *   <tr><td>address_street_1 + address_street_2</td><td>MailingStreet (two lines)</td><td>Mailing Street</td></tr>
  *   <tr><td>address_city</td><td>MailingCity</td><td>Mailing City</td></tr>
  *   <tr><td>state</td><td>MailingState</td><td>Mailing State/Province</td></tr>
  *   <tr><td>address_postal_code</td><td>MailingPostalCode</td><td>Mailing Zip/Postal Code</td></tr>
@@ -29,11 +29,8 @@ import org.crmsync.model.StandardField;
  *
  * <p>Street: Salesforce keeps the whole street in one multi-line field ({@code MailingStreet}, a
  * 255-character text area; the compound {@code MailingAddress} is read-only). {@code address_street_1}
- * carries all of it, line breaks included, and {@code address_street_2} is not mapped. {@code
- * FieldRule.joinWith("\n", "address_street_2")} would write both lines, but reading {@code
- * MailingStreet} back puts the whole text into {@code address_street_1} while {@code
- * address_street_2} keeps its value, so the next push in a two-way sync would repeat the second line.
- * Until reading splits a joined field, the default does not join.
+ * and {@code address_street_2} are written as its first and second line, and reading it back splits
+ * it on the first line break (any further lines stay in {@code address_street_2}).
  *
  * <p>CSV headings are the labels a report gives the columns in an org with default labels; a report
  * can rename columns, so set the headings of your own export with {@link FieldMapping#toBuilder()}.
@@ -56,7 +53,8 @@ public final class SalesforceMapping {
                 .rule(rule(StandardField.FIRST_NAME, "FirstName", "First Name"))
                 .rule(rule(StandardField.LAST_NAME, "LastName", "Last Name"))
                 .rule(rule(StandardField.EMAIL, "Email", "Email"))
-                .rule(rule(StandardField.STREET_1, "MailingStreet", "Mailing Street"))
+                .rule(FieldRule.builder(StandardField.STREET_1.fieldName()).apiName("MailingStreet")
+                        .csvHeading("Mailing Street").joinWith("\n", StandardField.STREET_2.fieldName()).build())
                 .rule(rule(StandardField.CITY, "MailingCity", "Mailing City"))
                 .rule(rule(StandardField.STATE, "MailingState", "Mailing State/Province"))
                 .rule(rule(StandardField.POSTAL_CODE, "MailingPostalCode", "Mailing Zip/Postal Code"))

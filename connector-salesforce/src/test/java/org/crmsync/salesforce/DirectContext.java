@@ -41,6 +41,11 @@ final class DirectContext implements SyncContext {
     }
 
     @Override
+    public org.crmsync.SyncDirection direction() {
+        return org.crmsync.SyncDirection.OUTBOUND;
+    }
+
+    @Override
     public boolean dryRun() {
         return false;
     }

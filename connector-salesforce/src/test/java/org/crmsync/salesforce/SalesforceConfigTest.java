@@ -157,7 +157,7 @@ class SalesforceConfigTest {
         assertThat(m.rule(StandardField.OPT_IN_STATUS).flatMap(FieldRule::apiName)).contains("Mobile_Subscriber__c");
         assertThat(m.rule(StandardField.CONSTITUENT_ID).flatMap(FieldRule::csvHeading)).contains("Contact ID");
         assertThat(m.rule(StandardField.STREET_1).flatMap(FieldRule::apiName)).contains("MailingStreet");
-        assertThat(m.rule(StandardField.STREET_2)).isEmpty();
+        assertThat(m.rule(StandardField.STREET_1).orElseThrow().joinedFields()).containsExactly("address_street_2");
         assertThat(m.apiNames()).containsExactly("MobilePhone", "FirstName", "LastName", "Email", "MailingStreet",
                 "MailingCity", "MailingState", "MailingPostalCode", "MailingCountry", "Mobile_Subscriber__c", "Id");
         assertThat(SalesforceMapping.defaults("SMS_Opt_In__c").rule(StandardField.OPT_IN_STATUS)

@@ -49,7 +49,8 @@ class SalesforceInboundTest {
         assertThat(p.constituentId()).contains(id);
         assertThat(p.phoneNumber()).contains("+14155552671");
         assertThat(p.optInStatus()).isEqualTo(OptInStatus.OPTED_IN);
-        assertThat(p.street1()).contains("100 Congress Ave\nSuite 200");
+        assertThat(p.street1()).contains("100 Congress Ave");
+        assertThat(p.street2()).contains("Suite 200");
         assertThat(p.city()).contains("Austin");
         assertThat(f.store.optInPath(p.localId().orElseThrow())).contains("web-path-1");
     }

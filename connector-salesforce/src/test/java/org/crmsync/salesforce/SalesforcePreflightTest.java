@@ -53,6 +53,16 @@ class SalesforcePreflightTest {
     }
 
     @Test
+    void anInboundJobOnlyReadsSoAReadOnlyMappedFieldIsNoProblemThere() {
+        f.sf.readOnly("MailingState");
+
+        SyncReport report = f.inbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.preflightProblems()).isEmpty();
+    }
+
+    @Test
     void fieldNamesAreCaseSensitiveAndTheProblemSaysHowSalesforceSpellsThem() {
         f.mapping = f.mapping.toBuilder().rule(FieldRule.builder(StandardField.EMAIL.fieldName()).apiName("email")
                 .csvHeading("Email").build()).build();

@@ -7,6 +7,6 @@ import org.crmsync.spi.ApiCallMeter;
 import org.crmsync.spi.SyncContext;
 
 /** The {@link SyncContext} of one run. */
-record RunContext(String jobId, FieldMapping mapping, SyncPolicy policy, ApiCallMeter calls, Clock clock,
+record RunContext(String jobId, org.crmsync.SyncDirection direction, FieldMapping mapping, SyncPolicy policy, ApiCallMeter calls, Clock clock,
         boolean dryRun) implements SyncContext {
 }

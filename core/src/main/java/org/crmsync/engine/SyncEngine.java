@@ -67,7 +67,7 @@ public final class SyncEngine {
         SyncReport.Builder report = SyncReport.builder(job.id(), job.connector().providerId(), job.direction(), started)
                 .dryRun(job.dryRun());
         QuotaMeter meter = new QuotaMeter(job.state(), job.connectionId(), day, job.policy().dailyApiQuota());
-        RunContext ctx = new RunContext(job.id(), job.mapping(), job.policy(), meter, clock, job.dryRun());
+        RunContext ctx = new RunContext(job.id(), job.direction(), job.mapping(), job.policy(), meter, clock, job.dryRun());
         Progress progress = new Progress(report, job.listener());
         LOG.info("starting {}", job);
         try {

@@ -93,7 +93,10 @@ public final class HttpErrors {
         if (!response.message().isBlank()) {
             message.append(' ').append(response.message());
         }
-        message.append(" from ").append(request.method()).append(' ').append(Redaction.redactUrl(request.url()));
+        message.append(" from ").append(request.method()).append(' ').append(request.url().scheme()).append("://")
+                .append(request.url().host()).append(request.url().encodedPath());
+        // Only the path: a query string can hold personal data (a SOQL lookup by email and phone) or
+        // be kilobytes long, and neither belongs in an exception message.
         if (requestId != null) {
             message.append(" (request id ").append(requestId).append(')');
         }

@@ -127,7 +127,9 @@ public final class FieldMapping {
                     continue;
                 }
             }
-            if (converted.isPresent()) {
+            if (converted.isPresent() && !rule.joinedFields().isEmpty()) {
+                splitJoined(rule, converted.get(), values);
+            } else if (converted.isPresent()) {
                 values.put(rule.localField(), converted.get());
             } else {
                 if (rule.required()) {
@@ -139,6 +141,22 @@ public final class FieldMapping {
             }
         }
         return new InboundValues(values, blanks, missing, problems);
+    }
+
+    /**
+     * Splits a joined remote value back into its local fields, in order, on the rule's separator;
+     * a value with more parts than fields keeps the rest in the last field.
+     */
+    private static void splitJoined(FieldRule rule, String value, Map<String, String> values) {
+        List<String> fields = new ArrayList<>();
+        fields.add(rule.localField());
+        fields.addAll(rule.joinedFields());
+        String[] parts = value.split(java.util.regex.Pattern.quote(rule.joinSeparator()), fields.size());
+        for (int i = 0; i < parts.length; i++) {
+            if (!parts[i].isBlank()) {
+                values.put(fields.get(i), parts[i].trim());
+            }
+        }
     }
 
     /**

@@ -84,7 +84,7 @@ public final class FieldRule {
     /**
      * Further local fields whose values are joined, after this rule's own local field, into the one
      * remote field (the ActiveCampaign seed's "street + two more address lines" as Home Address).
-     * Reading the remote field back puts the whole value into {@link #localField()}.
+     * Reading the remote field back splits it on the separator into the same fields, in order.
      */
     public java.util.List<String> joinedFields() {
         return joinedFields;

@@ -12,6 +12,15 @@ import org.crmsync.policy.SyncPolicy;
 public interface SyncContext {
     String jobId();
 
+    /**
+     * Which way this run moves records, so a connector checks only what that direction needs (for
+     * example, an inbound run does not need its mapped fields to be writable). The engine's context
+     * always says; the default is for hand-made contexts in tests that never ask.
+     */
+    default org.crmsync.SyncDirection direction() {
+        throw new UnsupportedOperationException("this SyncContext does not say its direction");
+    }
+
     FieldMapping mapping();
 
     SyncPolicy policy();

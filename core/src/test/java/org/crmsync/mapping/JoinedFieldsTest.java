@@ -30,8 +30,11 @@ class JoinedFieldsTest {
     }
 
     @Test
-    void readingTheJoinedFieldBackFillsTheFirstLocalField() {
-        assertThat(mapping.toLocal(Map.of("Home Address", "12 Elm St, Apt 4"), RecordSource.API).values())
-                .containsExactly(Map.entry("address_street_1", "12 Elm St, Apt 4"));
+    void readingTheJoinedFieldBackSplitsItIntoTheSameFields() {
+        assertThat(mapping.toLocal(Map.of("Home Address", "12 Elm St, Floor 2, Apt 4"), RecordSource.API).values())
+                .containsEntry("address_street_1", "12 Elm St").containsEntry("address_street_2", "Floor 2")
+                .containsEntry("address_line_3", "Apt 4");
+        assertThat(mapping.toLocal(Map.of("Home Address", "1 Main St"), RecordSource.API).values())
+                .containsExactly(Map.entry("address_street_1", "1 Main St"));
     }
 }
