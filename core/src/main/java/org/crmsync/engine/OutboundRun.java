@@ -444,13 +444,19 @@ final class OutboundRun {
             switch (r.status()) {
                 case CREATED:
                 case UPDATED:
+                case UNCHANGED:
                     String remoteId = r.remoteId().or(item.write::remoteId).orElseThrow();
                     if (r.status() == WriteResult.Status.CREATED || item.link) {
                         writeBack(item, remoteId); // rule 7: the CRM id becomes the constituent ID
                     }
-                    finish(item, row(item.localId, OUT, r.status() == WriteResult.Status.CREATED ? Outcome.CREATED
-                            : Outcome.UPDATED, Reason.NONE, item.link ? "linked to existing CRM record" : r.message(),
-                            Optional.of(item.localId), Optional.of(remoteId)));
+                    Outcome outcome = r.status() == WriteResult.Status.CREATED ? Outcome.CREATED
+                            : r.status() == WriteResult.Status.UPDATED || item.link ? Outcome.UPDATED
+                            : Outcome.NO_DIFFERENCE;
+                    String message = item.link
+                            ? "linked to existing CRM record" + (r.message().isEmpty() ? "" : "; " + r.message())
+                            : r.message();
+                    finish(item, row(item.localId, OUT, outcome, Reason.NONE, message, Optional.of(item.localId),
+                            Optional.of(remoteId)));
                     break;
                 default:
                     finish(item, row(item.localId, OUT, Outcome.FAILED, r.retryable() ? Reason.PROCESSING_ERROR

@@ -6,6 +6,6 @@ public enum WriteMode {
     ALWAYS,
     /** Written only while the CRM's value is empty (the seeds' "updates once only", e.g. the local ID). */
     ONLY_WHEN_EMPTY,
-    /** Never written to the CRM (the seeds' "Changeable in ActiveCampaign? No" fields that the CRM owns). */
+    /** Never written to the CRM: the CRM owns the field and the sync only reads it. */
     NEVER
 }

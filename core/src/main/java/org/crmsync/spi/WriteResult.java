@@ -8,7 +8,7 @@ import java.util.Optional;
  * What the CRM did with one record of a write batch.
  *
  * @param key the {@link RemoteWrite#key()} of the record
- * @param status created, updated or failed
+ * @param status created, updated, unchanged or failed
  * @param remoteId the CRM record id (the new id for a create)
  * @param errorCode the CRM's own error code for a failure (e.g. Salesforce's {@code REQUIRED_FIELD_MISSING})
  * @param message what happened, for the report; never a secret
@@ -18,7 +18,11 @@ public record WriteResult(String key, Status status, Optional<String> remoteId, 
         String message, boolean retryable) {
     /** The outcome of one record's write. */
     public enum Status {
-        CREATED, UPDATED, FAILED
+        CREATED,
+        UPDATED,
+        /** The CRM record already had these values; nothing was sent for it. */
+        UNCHANGED,
+        FAILED
     }
 
     public WriteResult {
@@ -38,6 +42,11 @@ public record WriteResult(String key, Status status, Optional<String> remoteId, 
 
     public static WriteResult updated(String key, String remoteId) {
         return new WriteResult(key, Status.UPDATED, Optional.of(remoteId), Optional.empty(), "", false);
+    }
+
+    /** The record already had these values; the connector sent nothing for it. */
+    public static WriteResult unchanged(String key, String remoteId, String message) {
+        return new WriteResult(key, Status.UNCHANGED, Optional.of(remoteId), Optional.empty(), message, false);
     }
 
     public static WriteResult failed(String key, String errorCode, String message, boolean retryable) {

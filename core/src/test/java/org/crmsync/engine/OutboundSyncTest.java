@@ -128,6 +128,20 @@ class OutboundSyncTest {
     }
 
     @Test
+    void aWriteTheCrmDidNotNeedIsReportedAsNoDifference() {
+        Profile p = f.signUp("Ana", "ana@example.org", "+14155552671", OptInStatus.OPTED_IN);
+        f.outbound();
+        // Edited and edited back before the next run: the CRM already has these values.
+        f.appUpdate(f.profile(id(p)).toBuilder().city("Fresno").build());
+        f.appUpdate(f.profile(id(p)).toBuilder().city(null).build());
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.row(id(p)).orElseThrow().outcome()).isEqualTo(Outcome.NO_DIFFERENCE);
+        assertThat(report.row(id(p)).orElseThrow().message()).isEqualTo("already up to date");
+    }
+
+    @Test
     void conservativeSyncPushesOnlyOptInChanges() {
         f.policy = f.policy.toBuilder().mode(SyncMode.CONSERVATIVE).build();
         Profile p = f.signUp("Ana", "ana@example.org", "+14155552671", OptInStatus.OPTED_IN);

@@ -295,6 +295,13 @@ public final class FakeConnector implements Connector {
                         results.add(WriteResult.failed(w.key(), "NOT_FOUND", "no record " + id, false));
                         continue;
                     }
+                    Map<String, String> current = records.get(id).fields;
+                    boolean same = w.fields().entrySet().stream().allMatch(e -> e.getValue().isEmpty()
+                            ? !current.containsKey(e.getKey()) : e.getValue().equals(current.get(e.getKey())));
+                    if (same) {
+                        results.add(WriteResult.unchanged(w.key(), id, "already up to date"));
+                        continue;
+                    }
                     put(id, w.fields());
                     results.add(WriteResult.updated(w.key(), id));
                 }

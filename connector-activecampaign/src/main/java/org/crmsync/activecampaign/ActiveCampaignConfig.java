@@ -1,0 +1,226 @@
+package org.crmsync.activecampaign;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.crmsync.spi.ConfigKey;
+import org.crmsync.spi.ConfigProblem;
+import org.crmsync.spi.ConnectorConfig;
+
+/**
+ * The ActiveCampaign connector's configuration, typed and checked. Build it from the string map an
+ * application keeps with {@link #from(Map)}; {@link #validate(Map)} reports every problem at once.
+ * {@link #toString()} never prints the token.
+ */
+public final class ActiveCampaignConfig {
+    public static final String API_URL = "api.url";
+    public static final String API_TOKEN = "api.token";
+    public static final String LOCAL_ID_FIELD = "local.id.field";
+    public static final String LIST = "list";
+    public static final String RATE_LIMIT = "rate.limit";
+    public static final String BULK_THRESHOLD = "bulk.threshold";
+    public static final String IMPORT_POLL_INTERVAL = "import.poll.interval";
+    public static final String IMPORT_TIMEOUT = "import.timeout";
+
+    /** The seed's custom field for the student-information system's id. */
+    public static final String DEFAULT_LOCAL_ID_FIELD = "SONIS_ID";
+    /** "The API is limited to 5 requests per second per account" (https://developers.activecampaign.com/reference/rate-limits). */
+    public static final int DEFAULT_RATE_LIMIT = 5;
+    /**
+     * The bulk importer's reference suggests at least 10 contacts per import and {@code contact/sync}
+     * for fewer (https://developers.activecampaign.com/reference/bulk-import-contacts).
+     */
+    public static final int DEFAULT_BULK_THRESHOLD = 10;
+    /** ActiveCampaign's API base path; the Developer settings show the account URL it hangs off. */
+    static final String API_PATH = "/api/3";
+
+    static final List<ConfigKey> KEYS = List.of(
+            ConfigKey.required(API_URL, ConfigKey.Type.URL, "The account's API URL, copied whole from Settings >"
+                    + " Developer, e.g. https://acme.api-us1.com/api/3 (the host differs between accounts; the"
+                    + " connector never builds it from an account name). A URL without a path gets /api/3"),
+            ConfigKey.secret(API_TOKEN, true, "API key of the ActiveCampaign user the sync acts as (Settings >"
+                    + " Developer), sent as the Api-Token header; the user needs permission to manage contacts"),
+            ConfigKey.optional(LOCAL_ID_FIELD, ConfigKey.Type.STRING, DEFAULT_LOCAL_ID_FIELD, "Personalization tag"
+                    + " (perstag, e.g. SONIS_ID) or title of the custom contact field that holds the local ID;"
+                    + " resolved to its numeric id at preflight"),
+            ConfigKey.required(LIST, ConfigKey.Type.STRING, "Id or name of the list whose status says whether a"
+                    + " contact is subscribed: active (1) is opted in, unsubscribed (2) is opted out"),
+            ConfigKey.optional(RATE_LIMIT, ConfigKey.Type.INT, Integer.toString(DEFAULT_RATE_LIMIT), "Requests per"
+                    + " second; ActiveCampaign allows 5 per account, shared by every integration of the account"),
+            ConfigKey.optional(BULK_THRESHOLD, ConfigKey.Type.INT, Integer.toString(DEFAULT_BULK_THRESHOLD),
+                    "Writes of at least this many contacts in one batch go through import/bulk_import (up to 250"
+                    + " per call); fewer go one by one through contact/sync"),
+            ConfigKey.optional(IMPORT_POLL_INTERVAL, ConfigKey.Type.DURATION, "2s", "How long to wait between"
+                    + " import/info checks of a queued bulk import"),
+            ConfigKey.optional(IMPORT_TIMEOUT, ConfigKey.Type.DURATION, "10m", "How long to wait for a bulk import"
+                    + " to complete before the batch is left for the next run"));
+
+    private final String apiUrl;
+    private final String apiToken;
+    private final String localIdField;
+    private final String list;
+    private final int rateLimit;
+    private final int bulkThreshold;
+    private final Duration importPollInterval;
+    private final Duration importTimeout;
+
+    private ActiveCampaignConfig(ConnectorConfig c) {
+        this.apiUrl = normalizeUrl(c.require(API_URL)).orElseThrow();
+        this.apiToken = c.require(API_TOKEN);
+        this.localIdField = c.require(LOCAL_ID_FIELD);
+        this.list = c.require(LIST);
+        this.rateLimit = Integer.parseInt(c.require(RATE_LIMIT));
+        this.bulkThreshold = Integer.parseInt(c.require(BULK_THRESHOLD));
+        this.importPollInterval = c.getDuration(IMPORT_POLL_INTERVAL).orElseThrow();
+        this.importTimeout = c.getDuration(IMPORT_TIMEOUT).orElseThrow();
+    }
+
+    /** The declared keys, with types, defaults and which are secret. */
+    public static List<ConfigKey> keys() {
+        return KEYS;
+    }
+
+    /**
+     * Every problem with {@code values}: unknown and missing keys and bad types, then ActiveCampaign's
+     * own rules (an http(s) API URL whose path is {@code /api/3}, a token without spaces, a rate of at
+     * least 1 per second, a bulk threshold of at least 1, positive durations).
+     */
+    public static List<ConfigProblem> validate(Map<String, String> values) {
+        requireNonNull(values, "values");
+        List<ConfigProblem> problems = new ArrayList<>(ConnectorConfig.validate(KEYS, values));
+        value(values, API_URL).ifPresent(url -> {
+            if (normalizeUrl(url).isEmpty()) {
+                problems.add(new ConfigProblem(API_URL, "'" + url + "' is not an ActiveCampaign API URL such as"
+                        + " https://acme.api-us1.com/api/3; copy it from Settings > Developer (this connector speaks"
+                        + " API v3 only, not the old /admin/api.php)"));
+            }
+        });
+        value(values, API_TOKEN).filter(t -> t.chars().anyMatch(Character::isWhitespace)).ifPresent(t ->
+                problems.add(new ConfigProblem(API_TOKEN, "contains white space; copy the key alone")));
+        value(values, RATE_LIMIT).filter(v -> v.matches("-?[0-9]{1,9}")).map(Integer::parseInt)
+                .filter(n -> n < 1).ifPresent(n -> problems.add(new ConfigProblem(RATE_LIMIT,
+                        n + " requests per second cannot send anything; use 1 to " + DEFAULT_RATE_LIMIT)));
+        value(values, BULK_THRESHOLD).filter(v -> v.matches("-?[0-9]{1,9}")).map(Integer::parseInt)
+                .filter(n -> n < 1).ifPresent(n -> problems.add(new ConfigProblem(BULK_THRESHOLD,
+                        "must be 1 or more, was " + n)));
+        for (String key : List.of(IMPORT_POLL_INTERVAL, IMPORT_TIMEOUT)) {
+            boolean typeOk = problems.stream().noneMatch(p -> p.key().equals(key));
+            value(values, key).filter(v -> typeOk).ifPresent(v -> {
+                // Parsed as ConnectorConfig parses it; a bad type is already reported above.
+                Duration d = ConnectorConfig.of(ActiveCampaignConnectorProvider.ID, List.of(ConfigKey.optional(key,
+                        ConfigKey.Type.DURATION, null, "")), Map.of(key, v)).getDuration(key).orElseThrow();
+                if (d.isZero() || d.isNegative()) {
+                    problems.add(new ConfigProblem(key, "must be positive, was " + v));
+                }
+            });
+        }
+        return problems;
+    }
+
+    /**
+     * The typed configuration of a validated {@link ConnectorConfig}.
+     *
+     * @throws org.crmsync.CrmSyncException with code {@code INVALID_CONFIGURATION} listing every problem
+     */
+    public static ActiveCampaignConfig from(ConnectorConfig config) {
+        requireNonNull(config, "config");
+        Map<String, String> values = new LinkedHashMap<>();
+        KEYS.forEach(k -> config.get(k.name()).ifPresent(v -> values.put(k.name(), v)));
+        List<ConfigProblem> problems = validate(values);
+        if (!problems.isEmpty()) {
+            throw ConnectorConfig.invalid(ActiveCampaignConnectorProvider.ID, problems);
+        }
+        return new ActiveCampaignConfig(config);
+    }
+
+    /** Validates {@code values} (every problem at once) and builds the typed configuration. */
+    public static ActiveCampaignConfig from(Map<String, String> values) {
+        List<ConfigProblem> problems = validate(values);
+        if (!problems.isEmpty()) {
+            throw ConnectorConfig.invalid(ActiveCampaignConnectorProvider.ID, problems);
+        }
+        return from(ConnectorConfig.of(ActiveCampaignConnectorProvider.ID, KEYS, values));
+    }
+
+    /** The API URL ending in {@code /api/3}, without a trailing slash. */
+    public String apiUrl() {
+        return apiUrl;
+    }
+
+    /** The API key; a secret. */
+    public String apiToken() {
+        return apiToken;
+    }
+
+    /** The perstag or title of the custom field holding the local ID. */
+    public String localIdField() {
+        return localIdField;
+    }
+
+    /** The id or name of the list whose status is the opt-in. */
+    public String list() {
+        return list;
+    }
+
+    public int rateLimit() {
+        return rateLimit;
+    }
+
+    public int bulkThreshold() {
+        return bulkThreshold;
+    }
+
+    public Duration importPollInterval() {
+        return importPollInterval;
+    }
+
+    public Duration importTimeout() {
+        return importTimeout;
+    }
+
+    @Override
+    public String toString() {
+        return "ActiveCampaignConfig{apiUrl=" + apiUrl + ", apiToken=****, localIdField=" + localIdField + ", list="
+                + list + ", rateLimit=" + rateLimit + ", bulkThreshold=" + bulkThreshold + ", importPollInterval="
+                + importPollInterval + ", importTimeout=" + importTimeout + "}";
+    }
+
+    /**
+     * The API URL in its one accepted form: http(s), a host, no query, and the path {@code /api/3}
+     * (added when the URL has no path, since Settings > Developer shows the account URL it belongs to).
+     */
+    static Optional<String> normalizeUrl(String value) {
+        String v = value.trim();
+        while (v.endsWith("/")) {
+            v = v.substring(0, v.length() - 1);
+        }
+        URI uri;
+        try {
+            uri = new URI(v);
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
+            return Optional.empty();
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        if (path.isEmpty()) {
+            return Optional.of(v + API_PATH);
+        }
+        return path.equals(API_PATH) ? Optional.of(v) : Optional.empty();
+    }
+
+    private static Optional<String> value(Map<String, String> values, String key) {
+        return Optional.ofNullable(values.get(key)).map(String::trim).filter(v -> !v.isEmpty());
+    }
+}

@@ -1,0 +1,73 @@
+package org.crmsync.activecampaign;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import okhttp3.OkHttpClient;
+import org.crmsync.activecampaign.internal.ActiveCampaignClient;
+import org.crmsync.http.HttpClients;
+import org.crmsync.mapping.FieldMapping;
+import org.crmsync.spi.ApiCallMeter;
+import org.crmsync.spi.ConfigKey;
+import org.crmsync.spi.ConfigProblem;
+import org.crmsync.spi.Connector;
+import org.crmsync.spi.ConnectorContext;
+import org.crmsync.spi.ConnectorProvider;
+
+/**
+ * The {@value #ID} connector: ActiveCampaign API v3 with a system-of-record export (the application
+ * overwrites mapped fields, matches by the local ID custom field, else by name and email, and writes the
+ * local ID once) and an import of contacts unknown locally as prospects. Found by {@link
+ * java.util.ServiceLoader}.
+ */
+public final class ActiveCampaignConnectorProvider implements ConnectorProvider {
+    public static final String ID = "activecampaign";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String displayName() {
+        return "ActiveCampaign";
+    }
+
+    @Override
+    public List<ConfigKey> configKeys() {
+        return ActiveCampaignConfig.keys();
+    }
+
+    /** {@link ActiveCampaignMapping#defaults()}; the seed's SONIS table is {@link ActiveCampaignMapping#sonisPreset()}. */
+    @Override
+    public FieldMapping defaultMapping() {
+        return ActiveCampaignMapping.defaults();
+    }
+
+    @Override
+    public List<ConfigProblem> validate(Map<String, String> config) {
+        return ActiveCampaignConfig.validate(config);
+    }
+
+    @Override
+    public Connector create(Map<String, String> config, ConnectorContext context) {
+        requireNonNull(context, "context");
+        ActiveCampaignConfig c = ActiveCampaignConfig.from(requireNonNull(config, "config"));
+        AtomicReference<ApiCallMeter> meter = new AtomicReference<>(ApiCallMeter.unlimited());
+        OkHttpClient http = HttpClients.builder()
+                .clock(context.clock())
+                .sleeper(context.sleeper())
+                // ActiveCampaign: 5 requests per second per account, 429 with Retry-After above it
+                // (https://developers.activecampaign.com/reference/rate-limits). A burst of 1 spaces calls
+                // evenly, so no window of one second ever holds more than the rate.
+                .rateLimit(c.rateLimit(), 1)
+                .meter(meter::get)
+                .secretNames(List.of("Api-Token"))
+                .allowPlainHttp(context.allowPlainHttp())
+                .build();
+        ActiveCampaignClient client = ActiveCampaignClient.create(c.apiUrl(), c.apiToken(), http);
+        return new ActiveCampaignConnector(c, client, http, meter, context.clock(), context.sleeper());
+    }
+}

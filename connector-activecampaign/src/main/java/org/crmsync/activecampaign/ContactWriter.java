@@ -1,0 +1,469 @@
+package org.crmsync.activecampaign;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.crmsync.CrmSyncException;
+import org.crmsync.ErrorCode;
+import org.crmsync.activecampaign.ActiveCampaignConnector.RunCache;
+import org.crmsync.activecampaign.internal.AcContact;
+import org.crmsync.activecampaign.internal.ActiveCampaignClient;
+import org.crmsync.activecampaign.internal.BulkImportOutcome;
+import org.crmsync.activecampaign.internal.ContactData;
+import org.crmsync.activecampaign.internal.ImportContact;
+import org.crmsync.activecampaign.internal.ImportInfo;
+import org.crmsync.activecampaign.internal.WriteOutcome;
+import org.crmsync.model.OptInStatus;
+import org.crmsync.spi.RemoteWrite;
+import org.crmsync.spi.Sleeper;
+import org.crmsync.spi.WriteResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one batch. Each record is first compared with the contact as ActiveCampaign has it (from the
+ * lookup that came before, else read by id): values already equal are not sent, an empty string
+ * (the mapping's "clear") is sent only when there is something to clear, because an empty string wipes
+ * the field, and a record with nothing left to change costs no call.
+ *
+ * <p>List status follows the write's opt-in: opted in subscribes a contact that is not on the list;
+ * never one that unsubscribed (status 2), since ActiveCampaign warns that setting status 1 re-subscribes
+ * people who unsubscribed themselves (update-list-status-for-contact). Opted out unsubscribes an active
+ * or unconfirmed member.
+ *
+ * <p>Routes: at least {@code bulk.threshold} records go through {@code import/bulk_import} (at most 250
+ * contacts and ~400 KB per call; the importer matches contacts by email and takes list subscriptions
+ * inline), then {@code import/info} until the batch is complete. Fewer records, changes of email (the
+ * importer and {@code contact/sync} match on email, so the new address would make a second contact),
+ * and clears go one by one: creates through {@code contact/sync}, updates through {@code PUT
+ * contacts/{id}}, list status through {@code POST contactLists}.
+ */
+final class ContactWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(ContactWriter.class);
+    /** "Up to 250 contacts may be included in a single request" (bulk-import-contacts). */
+    static final int MAX_IMPORT_CONTACTS = 250;
+    /** The importer's payload limit is ~400 KB (summaries cite at most 399,999 bytes); this leaves a margin. */
+    static final int MAX_IMPORT_BYTES = 390_000;
+
+    private final ActiveCampaignClient client;
+    private final ActiveCampaignConfig config;
+    private final Schema schema;
+    private final RunCache run;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final ActiveCampaignConnector connector;
+    private final String listId;
+    private final Set<String> emailsOfCreates = new HashSet<>();
+
+    ContactWriter(ActiveCampaignClient client, ActiveCampaignConfig config, Schema schema, RunCache run, Clock clock,
+            Sleeper sleeper, ActiveCampaignConnector connector) {
+        this.client = client;
+        this.config = config;
+        this.schema = schema;
+        this.run = run;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.connector = connector;
+        this.listId = schema.listId().orElseThrow(() -> new CrmSyncException(ErrorCode.INVALID_CONFIGURATION,
+                "the ActiveCampaign list '" + config.list() + "' was not found; run preflight"));
+    }
+
+    private enum ListAction {
+        NONE, SUBSCRIBE, UNSUBSCRIBE
+    }
+
+    /** One record: what it sends, or the result it already has. */
+    private static final class Plan {
+        final RemoteWrite write;
+        final Optional<AcContact> current;
+        ContactData data;
+        boolean emailChanged;
+        boolean changesFields;
+        ListAction action = ListAction.NONE;
+        Optional<WriteResult> done = Optional.empty();
+        final List<String> notes = new ArrayList<>();
+
+        Plan(RemoteWrite write, Optional<AcContact> current) {
+            this.write = write;
+            this.current = current;
+        }
+
+        boolean create() {
+            return write.operation() == RemoteWrite.Operation.CREATE;
+        }
+
+        String key() {
+            return write.key();
+        }
+
+        String note() {
+            return String.join("; ", notes);
+        }
+
+        Plan finish(WriteResult result) {
+            done = Optional.of(result);
+            return this;
+        }
+
+        /** The importer matches on email: a record can go through it unless its email changes or it clears a field. */
+        boolean importable() {
+            return data.email() != null && !data.email().isBlank() && !emailChanged && !data.clearsAField();
+        }
+    }
+
+    List<WriteResult> write(List<RemoteWrite> batch) {
+        Map<String, WriteResult> results = new LinkedHashMap<>();
+        connector.fetchByIds(batch.stream().filter(w -> w.operation() == RemoteWrite.Operation.UPDATE)
+                .map(w -> w.remoteId().orElseThrow()).toList(), run);
+        Set<String> unknownEmails = new LinkedHashSet<>();
+        batch.stream().filter(w -> w.operation() == RemoteWrite.Operation.CREATE)
+                .map(w -> w.fields().getOrDefault("email", "")).filter(e -> !e.isBlank())
+                .map(ActiveCampaignConnector::normalEmail).filter(e -> !run.emailsLookedUp.contains(e))
+                .forEach(unknownEmails::add);
+        connector.fetchByEmails(unknownEmails, run); // normally none: the lookup before a create read them
+
+        List<Plan> singles = new ArrayList<>();
+        List<Plan> imports = new ArrayList<>();
+        for (RemoteWrite w : batch) {
+            Plan p = plan(w);
+            if (p.done.isPresent()) {
+                results.put(w.key(), p.done.get());
+            } else {
+                (p.importable() ? imports : singles).add(p);
+            }
+        }
+        if (imports.size() >= config.bulkThreshold()) {
+            importInBulk(imports, results);
+        } else {
+            singles.addAll(imports);
+        }
+        for (Plan p : singles) {
+            results.put(p.key(), writeOne(p));
+        }
+        List<WriteResult> ordered = new ArrayList<>();
+        for (RemoteWrite w : batch) {
+            ordered.add(results.getOrDefault(w.key(), WriteResult.failed(w.key(), "NOT_WRITTEN",
+                    "the connector did not reach this record", true)));
+        }
+        return ordered;
+    }
+
+    /** Decides what one record sends, or its result when it needs no call. */
+    private Plan plan(RemoteWrite w) {
+        Optional<AcContact> current = w.remoteId().map(run.contacts::get);
+        Plan p = new Plan(w, current);
+        if (!p.create() && current.isEmpty()) {
+            return p.finish(WriteResult.failed(w.key(), "NOT_FOUND", "ActiveCampaign has no contact "
+                    + w.remoteId().orElseThrow() + " any more (deleted or merged); unlink the profile to export it"
+                    + " as a new contact", false));
+        }
+        String email = null;
+        String first = null;
+        String last = null;
+        String phone = null;
+        Map<String, String> custom = new LinkedHashMap<>();
+        for (Map.Entry<String, String> f : w.fields().entrySet()) {
+            String name = f.getKey();
+            String value = f.getValue().trim();
+            if (Schema.isListStatus(name)) {
+                continue; // the opt-in travels as list status, below
+            }
+            String id = null;
+            if (!Schema.isStandard(name)) {
+                id = schema.fieldIds().get(name);
+                if (id == null) {
+                    return p.finish(WriteResult.failed(w.key(), "UNKNOWN_FIELD", name + " is not a custom field of"
+                            + " this ActiveCampaign account; run preflight", false));
+                }
+            }
+            String now = current.map(c -> currentValue(c, name, schema)).orElse("").trim();
+            boolean same = name.equals("email") ? ActiveCampaignConnector.normalEmail(value)
+                    .equals(ActiveCampaignConnector.normalEmail(now)) : value.equals(now);
+            if (same || (value.isEmpty() && p.create())) {
+                continue; // already so in ActiveCampaign; an empty string is sent only to clear a value
+            }
+            switch (name) {
+                case "email":
+                    if (value.isEmpty()) {
+                        p.notes.add("the email address was not cleared: ActiveCampaign contacts need one");
+                    } else {
+                        email = value;
+                        p.emailChanged = !p.create()
+                                && !ActiveCampaignConnector.normalEmail(value).equals(ActiveCampaignConnector.normalEmail(now));
+                        p.changesFields |= !p.create();
+                    }
+                    break;
+                case "firstName":
+                    first = value;
+                    p.changesFields = true;
+                    break;
+                case "lastName":
+                    last = value;
+                    p.changesFields = true;
+                    break;
+                case "phone":
+                    phone = value;
+                    p.changesFields = true;
+                    break;
+                default:
+                    custom.put(id, value);
+                    p.changesFields = true;
+            }
+        }
+        if (p.create() && email != null) {
+            List<AcContact> sameEmail = run.withEmail(email);
+            if (!sameEmail.isEmpty()) {
+                return p.finish(WriteResult.failed(w.key(), "EMAIL_IN_USE", "ActiveCampaign contact "
+                        + sameEmail.get(0).id() + " already has this email address but another name, and ActiveCampaign"
+                        + " keeps one contact per email address, so it was not overwritten; link the two by hand (set"
+                        + " its " + config.localIdField() + ") or correct the name on the side that is wrong", false));
+            }
+            if (!emailsOfCreates.add(ActiveCampaignConnector.normalEmail(email))) {
+                return p.finish(WriteResult.failed(w.key(), "EMAIL_IN_USE", "another profile of this batch creates a"
+                        + " contact with the same email address, and ActiveCampaign keeps one contact per email"
+                        + " address; correct one of them", false));
+            }
+        }
+        p.action = listAction(w.optIn(), current, p);
+        if (!p.create() && !p.changesFields && p.action == ListAction.NONE) {
+            p.notes.add(0, "already up to date in ActiveCampaign");
+            return p.finish(WriteResult.unchanged(w.key(), w.remoteId().orElseThrow(), p.note()));
+        }
+        if (!p.create() && email == null) {
+            // The importer finds the contact by its email, so an update carries the current one.
+            email = current.orElseThrow().email().trim();
+        }
+        p.data = new ContactData(email, first, last, phone, custom);
+        return p;
+    }
+
+    private static String currentValue(AcContact c, String name, Schema schema) {
+        switch (name) {
+            case "email": return c.email();
+            case "firstName": return c.firstName();
+            case "lastName": return c.lastName();
+            case "phone": return c.phone();
+            default: return c.fieldValues().getOrDefault(schema.fieldIds().getOrDefault(name, ""), "");
+        }
+    }
+
+    private ListAction listAction(OptInStatus optIn, Optional<AcContact> current, Plan p) {
+        Optional<String> status = current.flatMap(c -> c.listStatus(listId));
+        switch (optIn) {
+            case OPTED_IN:
+                if (status.isEmpty()) {
+                    return ListAction.SUBSCRIBE;
+                }
+                if (status.get().equals("2")) {
+                    p.notes.add("unsubscribed from the list in ActiveCampaign, so not subscribed again");
+                }
+                return ListAction.NONE;
+            case OPTED_OUT:
+                return status.filter(s -> s.equals("1") || s.equals("0")).isPresent() ? ListAction.UNSUBSCRIBE
+                        : ListAction.NONE;
+            default:
+                return ListAction.NONE;
+        }
+    }
+
+    // ----- one by one -----
+
+    private WriteResult writeOne(Plan p) {
+        String key = p.key();
+        String contactId;
+        if (p.create()) {
+            WriteOutcome outcome = client.sync(p.data);
+            if (outcome.rejection().isPresent()) {
+                return WriteResult.failed(key, outcome.code().orElse("REJECTED"), outcome.rejection().get(), false);
+            }
+            contactId = outcome.contact().orElseThrow().id();
+            run.accountSize = run.accountSize < 0 ? -1 : run.accountSize + 1;
+        } else {
+            contactId = p.write.remoteId().orElseThrow();
+            if (p.changesFields) {
+                // By id, not by email: the email may be what changes. An unchanged email is not sent.
+                ContactData d = p.data;
+                ContactData byId = p.emailChanged ? d
+                        : new ContactData(null, d.firstName(), d.lastName(), d.phone(), d.customByFieldId());
+                WriteOutcome outcome = client.update(contactId, byId);
+                if (outcome.rejection().isPresent()) {
+                    return WriteResult.failed(key, outcome.code().orElse("REJECTED"), outcome.rejection().get(), false);
+                }
+            }
+        }
+        if (p.action != ListAction.NONE) {
+            try {
+                client.setListStatus(contactId, listId, p.action == ListAction.SUBSCRIBE ? "1" : "2");
+            } catch (CrmSyncException e) {
+                if (e.code() != ErrorCode.RECORD_REJECTED) {
+                    throw e;
+                }
+                return WriteResult.failed(key, "LIST_STATUS", "the contact was saved, but its list status was not: "
+                        + e.getMessage(), true);
+            }
+        }
+        return new WriteResult(key, p.create() ? WriteResult.Status.CREATED : WriteResult.Status.UPDATED,
+                Optional.of(contactId), Optional.empty(), p.note(), false);
+    }
+
+    // ----- bulk -----
+
+    private void importInBulk(List<Plan> plans, Map<String, WriteResult> results) {
+        List<Plan> chunk = new ArrayList<>();
+        int bytes = 0;
+        for (Plan p : plans) {
+            int size = ActiveCampaignClient.bulkPayloadBytes(List.of(toImport(p)));
+            if (size > MAX_IMPORT_BYTES) {
+                results.put(p.key(), writeOne(p)); // too big for the importer on its own
+                continue;
+            }
+            if (!chunk.isEmpty() && (chunk.size() == MAX_IMPORT_CONTACTS || bytes + size > MAX_IMPORT_BYTES)) {
+                importChunk(chunk, results);
+                chunk = new ArrayList<>();
+                bytes = 0;
+            }
+            chunk.add(p);
+            bytes += size;
+        }
+        if (!chunk.isEmpty()) {
+            importChunk(chunk, results);
+        }
+    }
+
+    private ImportContact toImport(Plan p) {
+        return new ImportContact(p.data, p.action == ListAction.SUBSCRIBE ? List.of(listId) : List.of(),
+                p.action == ListAction.UNSUBSCRIBE ? List.of(listId) : List.of());
+    }
+
+    private void importChunk(List<Plan> chunk, Map<String, WriteResult> results) {
+        List<Plan> sent = new ArrayList<>(chunk);
+        BulkImportOutcome outcome = client.bulkImport(sent.stream().map(this::toImport).toList());
+        if (outcome.batchId().isEmpty()) {
+            // Refused as a whole (nothing queued): report the contacts it names and send the others once more.
+            sent = dropRejected(sent, outcome, results);
+            if (sent.isEmpty()) {
+                return;
+            }
+            outcome = client.bulkImport(sent.stream().map(this::toImport).toList());
+            if (outcome.batchId().isEmpty()) {
+                List<Plan> left = dropRejected(sent, outcome, results);
+                for (Plan p : left) {
+                    results.put(p.key(), WriteResult.failed(p.key(), "IMPORT_REFUSED", "ActiveCampaign refused the"
+                            + " import: " + outcome.message(), true));
+                }
+                return;
+            }
+        }
+        ImportInfo info = awaitImport(outcome.batchId().get(), sent.size());
+        Set<String> failed = new HashSet<>();
+        Set<String> importedIds = new HashSet<>();
+        Set<String> importedEmails = new HashSet<>();
+        info.failure().forEach(f -> failed.add(ActiveCampaignConnector.normalEmail(f)));
+        for (String s : info.success()) {
+            if (s.contains("@")) {
+                importedEmails.add(ActiveCampaignConnector.normalEmail(s));
+            } else {
+                importedIds.add(s.trim());
+            }
+        }
+        Set<String> updatedIds = new HashSet<>();
+        sent.stream().filter(p -> !p.create()).forEach(p -> updatedIds.add(p.write.remoteId().orElseThrow()));
+        // The importer answers with contact ids, not with which email got which id: read the new contacts
+        // (100 per call) to learn the ids of the records created.
+        List<String> newIds = importedIds.stream().filter(id -> !updatedIds.contains(id)).sorted().toList();
+        if (sent.stream().anyMatch(Plan::create)) {
+            connector.fetchByIds(newIds, run);
+        }
+        Map<String, String> idByEmail = new HashMap<>();
+        newIds.stream().map(run.contacts::get).filter(Objects::nonNull)
+                .forEach(c -> idByEmail.put(ActiveCampaignConnector.normalEmail(c.email()), c.id()));
+        int created = 0;
+        for (Plan p : sent) {
+            String email = ActiveCampaignConnector.normalEmail(p.data.email());
+            if (p.create()) {
+                String id = idByEmail.get(email);
+                if (id != null) {
+                    created++;
+                    results.put(p.key(), new WriteResult(p.key(), WriteResult.Status.CREATED, Optional.of(id),
+                            Optional.empty(), p.note(), false));
+                } else {
+                    results.put(p.key(), notImported(p, failed.contains(email)));
+                }
+            } else {
+                String id = p.write.remoteId().orElseThrow();
+                if (importedIds.contains(id) || importedEmails.contains(email)) {
+                    results.put(p.key(), new WriteResult(p.key(), WriteResult.Status.UPDATED, Optional.of(id),
+                            Optional.empty(), p.note(), false));
+                } else {
+                    results.put(p.key(), notImported(p, failed.contains(email)));
+                }
+            }
+        }
+        if (run.accountSize >= 0) {
+            run.accountSize += created;
+        }
+    }
+
+    private static WriteResult notImported(Plan p, boolean listedAsFailed) {
+        return listedAsFailed
+                ? WriteResult.failed(p.key(), "IMPORT_FAILED", "ActiveCampaign's importer could not import this"
+                        + " contact (import/info lists its email address as failed)", false)
+                : WriteResult.failed(p.key(), "IMPORT_UNCONFIRMED", "ActiveCampaign's importer finished without"
+                        + " listing this contact as imported or failed; the next run checks it again", true);
+    }
+
+    private static List<Plan> dropRejected(List<Plan> sent, BulkImportOutcome outcome, Map<String, WriteResult> results) {
+        List<Plan> left = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            String reason = outcome.rejectedContacts().get(i);
+            if (reason != null) {
+                Plan p = sent.get(i);
+                results.put(p.key(), WriteResult.failed(p.key(), "IMPORT_REJECTED", "ActiveCampaign's importer"
+                        + " refused this contact: " + (reason.isBlank() ? outcome.message() : reason), false));
+            } else {
+                left.add(sent.get(i));
+            }
+        }
+        return left;
+    }
+
+    /**
+     * Waits for a queued import through the sleeper, checking {@code import/info} every poll interval.
+     * Past the timeout the batch is left for the next run (the whole call fails; the engine keeps the
+     * records for retry, and the lookup of the next run finds the contacts that did land).
+     */
+    private ImportInfo awaitImport(String batchId, int contacts) {
+        Instant deadline = clock.instant().plus(config.importTimeout());
+        Duration interval = config.importPollInterval();
+        while (true) {
+            try {
+                sleeper.sleep(interval);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CrmSyncException(ErrorCode.INTERNAL, "interrupted while waiting for ActiveCampaign import "
+                        + batchId, e);
+            }
+            ImportInfo info = client.importInfo(batchId);
+            if (info.completed()) {
+                LOG.debug("ActiveCampaign import {} of {} contacts completed", batchId, contacts);
+                return info;
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                throw new CrmSyncException(ErrorCode.REMOTE_UNAVAILABLE, "ActiveCampaign import " + batchId + " of "
+                        + contacts + " contacts was still '" + info.status() + "' after " + config.importTimeout()
+                        + "; its contacts may still be imported, and the next run's lookup finds them (raise"
+                        + " import.timeout if imports are often this slow)");
+            }
+        }
+    }
+}

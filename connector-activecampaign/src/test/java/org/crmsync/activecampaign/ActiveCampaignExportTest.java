@@ -1,0 +1,358 @@
+package org.crmsync.activecampaign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.crmsync.SyncDirection;
+import org.crmsync.model.OptInStatus;
+import org.crmsync.model.Profile;
+import org.crmsync.report.Outcome;
+import org.crmsync.report.Reason;
+import org.crmsync.report.RecordResult;
+import org.crmsync.report.RunStatus;
+import org.crmsync.report.SyncReport;
+import org.crmsync.store.LocalChange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The seed's "Export Name Records to Active Campaign", through the engine, against the simulator. */
+class ActiveCampaignExportTest {
+    private final ActiveCampaignFixture f = new ActiveCampaignFixture();
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    @Test
+    void exportingAThousandProfilesTakesFourImportsAndNeverTripsTheRateLimit() {
+        for (int n = 1; n <= 1000; n++) {
+            f.student(n);
+        }
+
+        SyncReport report = f.export();
+
+        System.out.println("ActiveCampaign export of 1,000 new profiles: " + f.ac.requestCounts() + ", "
+                + f.ac.totalRequests() + " requests, " + f.ac.throttled() + " answered 429, simulated time "
+                + f.sleeper.total());
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(1000);
+        assertThat(f.ac.throttled()).isZero();
+        // Preflight: token, fields, lists.
+        assertThat(f.ac.requests("GET /users/me")).isEqualTo(1);
+        assertThat(f.ac.requests("GET /fields")).isEqualTo(1);
+        assertThat(f.ac.requests("GET /lists")).isEqualTo(1);
+        // Writes: 4 imports of 250, each checked once with import/info (it completes within the 2 s poll).
+        assertThat(f.ac.requests("POST /import/bulk_import")).isEqualTo(4);
+        assertThat(f.ac.requests("GET /import/info")).isEqualTo(4);
+        // Lookups: one pass over the account before each batch (0, 250, 500, 750 contacts: 1+3+5+8 pages),
+        // plus 3 reads of 100 ids per batch to learn the new contacts' ids (the importer does not say
+        // which email got which id).
+        assertThat(f.ac.requests("GET /contacts")).isEqualTo(17 + 12);
+        assertThat(f.ac.totalRequests()).isEqualTo(40);
+        assertThat(report.apiCallsUsed()).isEqualTo(40);
+
+        assertThat(f.ac.contactCount()).isEqualTo(1000);
+        String c7 = f.contactOf("S00007");
+        assertThat(f.ac.value(c7, "SONIS_ID")).hasValue("S00007");
+        assertThat(f.ac.value(c7, "email")).hasValue("student7@example.edu");
+        assertThat(f.ac.value(c7, "HS_GRAD_DATE")).hasValue("2027-05-30");
+        assertThat(f.ac.value(c7, "HOME_ADDRESS")).hasValue("7 College Ave, Apt 7, Building C");
+        assertThat(f.ac.value(c7, "START_TERM")).hasValue("2027 FA");
+        assertThat(f.ac.value(c7, "PROSPECT_STATUS")).hasValue("AP");
+        assertThat(f.ac.listStatusOf(c7, f.listId)).hasValue("1");
+        // Status IN is not one the seed exports.
+        assertThat(f.ac.value(f.contactOf("S00010"), "PROSPECT_STATUS")).isEmpty();
+    }
+
+    @Test
+    void aSecondExportAfterEditsOnBothSidesLeavesActiveCampaignEqualToTheLocalSide() {
+        for (int n = 1; n <= 30; n++) {
+            f.student(n);
+        }
+        f.export();
+        f.clock.advance(Duration.ofHours(1));
+        // Edits in ActiveCampaign...
+        f.ac.edit(f.contactOf("S00001"), "HOME_CITY", "Cincinnati")
+                .edit(f.contactOf("S00002"), "lastName", "Renamed")
+                .edit(f.contactOf("S00003"), "HS_GRAD_DATE", "1999-01-01")
+                .edit(f.contactOf("S00004"), "PREFERRED_NAME", "Typo");
+        // ... and in the student-information system.
+        update("S00005", b -> b.state("KY"));
+        update("S00006", b -> b.extraField("name.nickname", null));
+        update("S00007", b -> b.street2("Suite 9"));
+        f.ac.resetCounts();
+
+        SyncReport second = f.export();
+
+        System.out.println("ActiveCampaign second export of 30 linked profiles, 7 changed: " + f.ac.requestCounts());
+        assertThat(second.status()).isEqualTo(RunStatus.COMPLETED);
+        for (int n = 1; n <= 30; n++) {
+            assertEqualToLocal(String.format("S%05d", n));
+        }
+        assertThat(f.ac.value(f.contactOf("S00006"), "PREFERRED_NAME")).isEmpty();
+        // One read of the 30 linked contacts, one update by id per changed contact, nothing for the rest.
+        assertThat(f.ac.requests("GET /contacts")).isEqualTo(1);
+        assertThat(f.ac.requests("PUT /contacts/{id}")).isEqualTo(7);
+        assertThat(f.ac.totalRequests()).isEqualTo(3 + 1 + 7);
+        assertThat(second.row("S00010").orElseThrow().message()).contains("already up to date");
+        assertThat(second.row("S00010").orElseThrow().outcome()).isEqualTo(Outcome.NO_DIFFERENCE);
+        // The only empty string sent is the nickname SONIS cleared.
+        assertThat(emptyValuesSent()).containsExactly(f.fieldIds.get("PREFERRED_NAME"));
+        assertThat(f.ac.contactCount()).isEqualTo(30);
+    }
+
+    @Test
+    void matchesByLocalIdThenByNameAndEmailOverwritesActiveCampaignEditsAndWritesTheLocalIdOnce() {
+        String byLocalId = f.ac.addContact("old.address@example.edu", "Firts1", "Last1");
+        f.ac.edit(byLocalId, "SONIS_ID", "S00001");
+        String byNameAndEmail = f.ac.addContact("STUDENT2@example.edu", "First2", "Last2");
+        String sameEmailOtherName = f.ac.addContact("student3@example.edu", "Someone", "Else");
+        f.student(1);
+        f.student(2);
+        f.student(3);
+
+        SyncReport report = f.export();
+
+        assertThat(report.row("S00001").orElseThrow().outcome()).isEqualTo(Outcome.UPDATED);
+        assertThat(f.contactOf("S00001")).isEqualTo(byLocalId);
+        assertThat(f.ac.value(byLocalId, "email")).hasValue("student1@example.edu");
+        assertThat(f.ac.value(byLocalId, "firstName")).hasValue("First1");
+        assertThat(f.contactOf("S00002")).isEqualTo(byNameAndEmail);
+        assertThat(f.ac.value(byNameAndEmail, "SONIS_ID")).hasValue("S00002");
+        // ActiveCampaign keeps one contact per email: a namesake is reported, never overwritten.
+        RecordResult clash = report.row("S00003").orElseThrow();
+        assertThat(clash.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(clash.message()).contains("EMAIL_IN_USE").contains(sameEmailOtherName);
+        assertThat(f.ac.value(sameEmailOtherName, "firstName")).hasValue("Someone");
+        assertThat(f.ac.contactCount()).isEqualTo(3);
+
+        f.ac.edit(byLocalId, "SONIS_ID", "HAND-EDITED");
+        f.export();
+
+        assertThat(f.ac.value(byLocalId, "SONIS_ID")).hasValue("HAND-EDITED");
+    }
+
+    @Test
+    void aFilterChoosesWhichProfilesTheManualExportSends() {
+        for (int n = 1; n <= 6; n++) {
+            f.student(n);
+        }
+
+        SyncReport report = f.engine.run(f.job(SyncDirection.OUTBOUND).fullExport(true)
+                .exportFilter(p -> p.localId().orElse("").compareTo("S00004") >= 0).build());
+
+        assertThat(report.rows()).extracting(RecordResult::key).containsExactly("S00004", "S00005", "S00006");
+        assertThat(f.ac.contactCount()).isEqualTo(3);
+    }
+
+    @Test
+    void fewRecordsGoThroughContactSyncAndAreSubscribedToTheList() {
+        f.student(1);
+        f.student(2);
+
+        SyncReport report = f.export();
+
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(2);
+        assertThat(f.ac.requests("POST /contact/sync")).isEqualTo(2);
+        assertThat(f.ac.requests("POST /contactLists")).isEqualTo(2);
+        assertThat(f.ac.requests("POST /import/bulk_import")).isZero();
+        assertThat(f.ac.listStatusOf(f.contactOf("S00001"), f.listId)).hasValue("1");
+        assertThat(f.ac.value(f.contactOf("S00002"), "SONIS_ID")).hasValue("S00002");
+    }
+
+    @Test
+    void neverSubscribesAgainSomeoneWhoUnsubscribedNeitherInBulkNorOneByOne() {
+        List<String> contacts = new ArrayList<>();
+        for (int n = 1; n <= 12; n++) {
+            String id = f.ac.addContact("student" + n + "@example.edu", "First" + n, "Last" + n);
+            f.ac.listStatus(id, f.listId, 2);
+            contacts.add(id);
+            f.student(n);
+        }
+
+        SyncReport bulk = f.export();
+
+        assertThat(f.ac.requests("POST /import/bulk_import")).isEqualTo(1);
+        assertThat(bulk.count(Outcome.UPDATED)).isEqualTo(12);
+        for (String id : contacts) {
+            assertThat(f.ac.listStatusOf(id, f.listId)).hasValue("2");
+        }
+        assertThat(f.ac.writeBodies()).noneMatch(b -> b.toString().contains("\"subscribe\""));
+
+        f.clock.advance(Duration.ofHours(1));
+        update("S00001", b -> b.city("Columbus"));
+        SyncReport single = f.export();
+
+        assertThat(single.row("S00001").orElseThrow().message()).contains("unsubscribed").contains("not subscribed again");
+        assertThat(f.ac.requests("PUT /contacts/{id}")).isEqualTo(1);
+        assertThat(f.ac.listStatusOf(contacts.get(0), f.listId)).hasValue("2");
+        assertThat(f.ac.resubscriptions()).isZero();
+    }
+
+    @Test
+    void aLocalOptOutUnsubscribesTheContact() {
+        f.student(1);
+        f.export();
+        update("S00001", b -> b.optInStatus(OptInStatus.OPTED_OUT));
+
+        f.export();
+
+        assertThat(f.ac.listStatusOf(f.contactOf("S00001"), f.listId)).hasValue("2");
+    }
+
+    @Test
+    void aChangedEmailUpdatesTheSameContactById() {
+        f.student(1);
+        f.export();
+        String contact = f.contactOf("S00001");
+        update("S00001", b -> b.email("ada.new@example.edu"));
+        f.ac.resetCounts();
+
+        SyncReport report = f.export();
+
+        assertThat(report.row("S00001").orElseThrow().outcome()).isEqualTo(Outcome.UPDATED);
+        assertThat(f.ac.requests("PUT /contacts/{id}")).isEqualTo(1);
+        assertThat(f.ac.requests("POST /contact/sync")).isZero();
+        assertThat(f.ac.contactCount()).isEqualTo(1);
+        assertThat(f.ac.value(contact, "email")).hasValue("ada.new@example.edu");
+    }
+
+    @Test
+    void absentValuesAreNeverSentAsEmptyStrings() {
+        Profile sparse = Profile.builder().localId("S09999").firstName("Bo").lastName("Reed").email("bo@example.edu")
+                .build();
+        f.store.create(sparse, Optional.empty(), LocalChange.APPLICATION);
+        String existing = f.ac.addContact("cy@example.edu", "Cy", "Young");
+        f.ac.edit(existing, "HOME_CITY", "Kept"); // "changeable in ActiveCampaign": kept while SONIS has none
+        f.store.create(Profile.builder().localId("S09998").firstName("Cy").lastName("Young").email("cy@example.edu")
+                .build(), Optional.empty(), LocalChange.APPLICATION);
+
+        f.export();
+
+        assertThat(emptyValuesSent()).isEmpty();
+        assertThat(f.ac.value(existing, "HOME_CITY")).hasValue("Kept");
+        assertThat(f.ac.value(existing, "SONIS_ID")).hasValue("S09998");
+    }
+
+    @Test
+    void bulkImportsStayUnder250ContactsAnd400KilobytesEach() {
+        for (int n = 1; n <= 300; n++) {
+            Profile p = f.student(n);
+            f.store.update(p.toBuilder().extraField("prospect.memo1", "m".repeat(2_000)).build(),
+                    LocalChange.APPLICATION);
+        }
+
+        SyncReport report = f.export();
+
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(300);
+        List<JsonNode> imports = f.ac.writeBodies().stream().filter(b -> b.has("contacts")).toList();
+        assertThat(imports).hasSizeGreaterThan(2);
+        assertThat(imports).allSatisfy(b -> {
+            assertThat(b.get("contacts").size()).isLessThanOrEqualTo(250);
+            assertThat(b.toString().length()).isLessThan(400_000);
+        });
+        assertThat(imports.stream().mapToInt(b -> b.get("contacts").size()).sum()).isEqualTo(300);
+    }
+
+    @Test
+    void aSlowImportIsPolledThroughTheSleeperUntilItCompletes() {
+        f.ac.importDelay(Duration.ofSeconds(7));
+        for (int n = 1; n <= 20; n++) {
+            f.student(n);
+        }
+
+        SyncReport report = f.export();
+
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(20);
+        assertThat(f.ac.requests("GET /import/info")).isEqualTo(4); // at 2, 4, 6 and 8 s
+        assertThat(f.sleeper.sleeps()).contains(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void anImportThatDoesNotCompleteInTimeIsLeftForTheNextRunWithoutDuplicates() {
+        f.config.put(ActiveCampaignConfig.IMPORT_TIMEOUT, "10s");
+        f.ac.importDelay(Duration.ofMinutes(30));
+        for (int n = 1; n <= 12; n++) {
+            f.student(n);
+        }
+
+        SyncReport first = f.export();
+
+        assertThat(first.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(first.message()).contains("still").contains("next run");
+        assertThat(first.count(Outcome.FAILED)).isEqualTo(12);
+        assertThat(f.state.pending("ac-export", SyncDirection.OUTBOUND)).hasSize(12);
+
+        f.clock.advance(Duration.ofHours(1)); // the import lands meanwhile
+        SyncReport second = f.export();
+
+        assertThat(second.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(second.count(Outcome.UPDATED)).isEqualTo(12);
+        assertThat(f.ac.contactCount()).isEqualTo(12);
+        assertThat(f.ac.value(f.contactOf("S00012"), "SONIS_ID")).hasValue("S00012");
+    }
+
+    @Test
+    void contactsTheImporterRejectsOrFailsAreReportedAndTheOthersCreated() {
+        for (int n = 1; n <= 12; n++) {
+            f.student(n);
+        }
+        update("S00003", b -> b.email("not-an-email"));
+        f.ac.importFails(e -> e.startsWith("student5@"));
+
+        SyncReport report = f.export();
+
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(10);
+        assertThat(report.row("S00003").orElseThrow().message()).contains("IMPORT_REJECTED").contains("email");
+        assertThat(report.row("S00005").orElseThrow().message()).contains("IMPORT_FAILED");
+        assertThat(report.row("S00005").orElseThrow().reason()).isEqualTo(Reason.VALIDATION_ERROR);
+        assertThat(f.ac.requests("POST /import/bulk_import")).isEqualTo(2); // refused whole, then without S00003
+    }
+
+    private void update(String localId, java.util.function.UnaryOperator<Profile.Builder> change) {
+        f.store.update(change.apply(f.profile(localId).toBuilder()).build(), LocalChange.APPLICATION);
+    }
+
+    /** Every mapped field of the contact equals what the preset makes of the local profile. */
+    private void assertEqualToLocal(String localId) {
+        Profile p = f.profile(localId);
+        String contact = f.contactOf(localId);
+        Map<String, String> expected = f.mapping.toRemote(p, Map.of(), true, x -> true);
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            if (e.getKey().equals(ActiveCampaignMapping.LIST_STATUS)) {
+                continue;
+            }
+            assertThat(f.ac.value(contact, e.getKey())).as(localId + " " + e.getKey()).hasValue(e.getValue());
+        }
+    }
+
+    /** The custom field ids (or standard field names) that writes sent with an empty string. */
+    private List<String> emptyValuesSent() {
+        List<String> empty = new ArrayList<>();
+        for (JsonNode body : f.ac.writeBodies()) {
+            JsonNode contact = body.path("contact");
+            contact.properties().forEach(e -> {
+                if (e.getValue().isTextual() && e.getValue().asText().isEmpty()) {
+                    empty.add(e.getKey());
+                }
+            });
+            contact.path("fieldValues").forEach(fv -> {
+                if (fv.path("value").asText().isEmpty()) {
+                    empty.add(fv.path("field").asText());
+                }
+            });
+            body.path("contacts").forEach(c -> c.path("fields").forEach(fv -> {
+                if (fv.path("value").asText().isEmpty()) {
+                    empty.add(fv.path("id").asText());
+                }
+            }));
+        }
+        return empty;
+    }
+}

@@ -1,0 +1,115 @@
+package org.crmsync.activecampaign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.crmsync.report.Outcome;
+import org.crmsync.report.RunStatus;
+import org.crmsync.report.SyncReport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Rate limit, retries and lookups as ActiveCampaign answers them. */
+class ActiveCampaignHttpTest {
+    private final ActiveCampaignFixture f = new ActiveCampaignFixture();
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    @Test
+    void aRateAboveActiveCampaignsLimitIsAnswered429AndRetriedAfterRetryAfter() {
+        f.config.put(ActiveCampaignConfig.RATE_LIMIT, "50");
+        f.config.put(ActiveCampaignConfig.BULK_THRESHOLD, "100");
+        for (int n = 1; n <= 6; n++) {
+            f.student(n);
+        }
+
+        SyncReport report = f.export();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(6);
+        assertThat(f.ac.throttled()).isPositive();
+        assertThat(f.sleeper.sleeps()).contains(Duration.ofSeconds(1)); // Retry-After: 1
+        assertThat(f.ac.contactCount()).isEqualTo(6);
+    }
+
+    @Test
+    void theConfiguredRateSpacesRequestsThroughTheInjectedSleeper() {
+        for (int n = 1; n <= 6; n++) {
+            f.student(n);
+        }
+
+        f.export();
+
+        assertThat(f.ac.throttled()).isZero();
+        assertThat(f.sleeper.sleeps()).contains(Duration.ofMillis(200)); // 5 per second
+    }
+
+    @Test
+    void serviceUnavailableIsRetried() {
+        f.student(1);
+        f.ac.failNext(503, 2);
+
+        SyncReport report = f.export();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(f.ac.requests("GET /users/me")).isEqualTo(3);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(1);
+    }
+
+    @Test
+    void aLargeAccountIsSearchedWithOneCallPerDistinctEmailAndPerLocalId() {
+        for (int n = 0; n < 1000; n++) {
+            f.ac.addContact("p" + n + "@example.org", "P" + n, "Person");
+        }
+        String knownByLocalId = f.ac.contactIds().get(500);
+        f.ac.edit(knownByLocalId, "SONIS_ID", "S00004");
+        for (int n = 1; n <= 4; n++) {
+            f.student(n);
+        }
+
+        SyncReport report = f.export();
+
+        System.out.println("ActiveCampaign export of 4 profiles into an account of 1,000 contacts: "
+                + f.ac.requestCounts());
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(3);
+        assertThat(f.contactOf("S00004")).isEqualTo(knownByLocalId);
+        assertThat(f.ac.value(knownByLocalId, "email")).hasValue("student4@example.edu");
+        // One page to learn the account's size, one search per email, one per local ID, one read by id.
+        assertThat(f.ac.requests("GET /contacts")).isEqualTo(1 + 4 + 1);
+        assertThat(f.ac.requests("GET /fieldValues")).isEqualTo(4);
+        assertThat(f.ac.contactCount()).isEqualTo(1003);
+    }
+
+    @Test
+    void anEmailFilterActiveCampaignIgnoredFailsTheExportInsteadOfLinkingStrangers() {
+        for (int n = 0; n < 1000; n++) {
+            f.ac.addContact("p" + n + "@example.org", "P" + n, "Person");
+        }
+        f.ac.ignoreParameter("email");
+        f.student(1);
+
+        SyncReport report = f.export();
+
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.message()).contains("ignored the email filter");
+        assertThat(f.ac.contactCount()).isEqualTo(1000);
+    }
+
+    @Test
+    void aFieldValueFilterActiveCampaignIgnoredFailsTheExport() {
+        for (int n = 0; n < 1000; n++) {
+            String id = f.ac.addContact("p" + n + "@example.org", "P" + n, "Person");
+            f.ac.edit(id, "SONIS_ID", "X" + n);
+        }
+        f.ac.ignoreParameter("filters[val]");
+        f.student(1);
+
+        SyncReport report = f.export();
+
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.message()).contains("ignored the filters of GET fieldValues");
+    }
+}
