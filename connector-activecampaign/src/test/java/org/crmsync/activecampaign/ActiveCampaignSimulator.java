@@ -128,7 +128,7 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
 
     private ActiveCampaignSimulator(Clock clock) {
         this.clock = clock;
-        this.server = new WireMockServer(wireMockConfig().dynamicPort().extensions(new Handler()));
+        this.server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(new Handler()));
         server.start();
         server.stubFor(any(urlPathMatching("/api/3/.*")).willReturn(aResponse().withTransformers(Handler.NAME)));
     }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ApiCallMeteringTest {
     @RegisterExtension
-    static WireMockExtension crm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static WireMockExtension crm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
 
     private final MutableClock clock = MutableClock.at("2024-05-01T10:00:00Z");
     private final RecordingSleeper sleeper = new RecordingSleeper(clock);

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RetryInterceptorTest {
     @RegisterExtension
-    static WireMockExtension crm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static WireMockExtension crm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
 
     private static final RetryPolicy EXACT_BACKOFF = RetryPolicy.builder()
             .maxAttempts(4)

@@ -37,10 +37,21 @@ public final class ConfigFromProperties {
     }
 
     /**
+     * The connector {@code file} configures, with the environment's {@code CRMSYNC_*} variables over the
+     * file's values, created with {@link ConnectorContext#defaults()} (HTTPS only).
+     *
      * @throws org.crmsync.CrmSyncException listing every problem (unknown keys, missing required
      *     keys, bad values) when the configuration is not usable
      */
     static Connector connector(ConnectorRegistry registry, Path file, Map<String, String> env) {
+        return connector(registry, file, env, ConnectorContext.defaults());
+    }
+
+    /** As {@link #connector(ConnectorRegistry, Path, Map)}, with the clock, sleeper and HTTP rule given. */
+    static Connector connector(ConnectorRegistry registry, Path file, Map<String, String> env,
+            ConnectorContext context) {
+        requireNonNull(env, "env");
+        requireNonNull(context, "context");
         Properties props = new Properties();
         try (Reader r = Files.newBufferedReader(requireNonNull(file, "file"), StandardCharsets.UTF_8)) {
             props.load(r);
@@ -64,7 +75,7 @@ public final class ConfigFromProperties {
                 config.put(key.name(), fromEnv);
             }
         }
-        return registry.create(provider.id(), config, ConnectorContext.defaults());
+        return registry.create(provider.id(), config, context);
     }
 
     /** {@code security.token} -> {@code CRMSYNC_SECURITY_TOKEN}. */

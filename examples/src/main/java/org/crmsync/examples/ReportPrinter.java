@@ -7,15 +7,24 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.crmsync.engine.SyncListener;
 import org.crmsync.report.Outcome;
+import org.crmsync.report.Reason;
 import org.crmsync.report.RecordResult;
 import org.crmsync.report.SyncReport;
 
 /** Prints synchronization reports for people and writes them as JSON and CSV files. */
 final class ReportPrinter {
+    private static final int SHOWN = 6;
+    private static final int AT_LEAST = 3;
+
     private final PrintStream out;
 
     ReportPrinter(PrintStream out) {
@@ -34,19 +43,31 @@ final class ReportPrinter {
         };
     }
 
+    /** Says which run starts, so the progress lines that follow have a heading. */
+    void starting(String title) {
+        out.println();
+        out.println("-> " + title);
+    }
+
     /** Counts by outcome, then the first skipped and failed rows with their reasons. */
     void print(String title, SyncReport report) {
         out.println();
         out.println("== " + title + " ==");
-        out.printf(Locale.ROOT, "  status %s, %,d records read, %,d API calls, %s%n", report.status(),
-                report.recordsRead(), report.apiCallsUsed(), report.dryRun() ? "dry run" : "applied");
+        out.printf(Locale.ROOT, "  status %s, %,d records read, %,d API calls, %.1f s%s%n", report.status(),
+                report.recordsRead(), report.apiCallsUsed(),
+                Duration.between(report.startedAt(), report.finishedAt()).toMillis() / 1000.0,
+                report.dryRun() ? ", dry run: nothing written" : "");
         StringBuilder counts = new StringBuilder("  ");
         report.outcomeCounts().forEach((o, n) -> counts.append(String.format(Locale.ROOT, "%s %,d   ",
                 o.name().toLowerCase(Locale.ROOT).replace('_', ' '), n)));
         out.println(counts.toString().stripTrailing());
-        if (!report.reasonCounts().isEmpty()) {
+        if (report.reasonCounts().keySet().stream().anyMatch(r -> r != Reason.NONE)) {
             StringBuilder reasons = new StringBuilder("  reasons:");
-            report.reasonCounts().forEach((r, n) -> reasons.append(' ').append(r).append('=').append(n));
+            report.reasonCounts().forEach((r, n) -> {
+                if (r != Reason.NONE) {
+                    reasons.append(' ').append(r).append('=').append(n);
+                }
+            });
             out.println(reasons);
         }
         if (!report.message().isEmpty()) {
@@ -57,13 +78,32 @@ final class ReportPrinter {
         printFirst("deferred", report.rows(Outcome.DEFERRED));
     }
 
+    /**
+     * Up to {@value #SHOWN} rows: the first of each reason and of each kind of message (the message with
+     * its ids and numbers left out), then the next rows in report order, at least {@value #AT_LEAST}.
+     */
     private void printFirst(String what, List<RecordResult> rows) {
         if (rows.isEmpty()) {
             return;
         }
+        Map<Reason, RecordResult> byReason = new LinkedHashMap<>();
+        Map<String, RecordResult> byKind = new LinkedHashMap<>();
+        for (RecordResult r : rows) {
+            byReason.putIfAbsent(r.reason(), r);
+            byKind.putIfAbsent(r.reason() + r.message().replaceAll("[0-9]", ""), r);
+        }
+        Set<RecordResult> shown = new LinkedHashSet<>(byReason.values());
+        for (RecordResult r : byKind.values()) {
+            if (shown.size() < SHOWN) {
+                shown.add(r);
+            }
+        }
+        for (int i = 0; i < rows.size() && shown.size() < AT_LEAST; i++) {
+            shown.add(rows.get(i));
+        }
         out.printf(Locale.ROOT, "  first %s records (of %,d):%n", what, rows.size());
-        rows.stream().limit(5).forEach(r -> out.printf(Locale.ROOT, "    %-18s %-24s %s%n", r.key(), r.reason(),
-                r.message()));
+        rows.stream().filter(shown::contains).limit(SHOWN).forEach(r -> out.printf(Locale.ROOT,
+                "    %-22s %-26s %s%n", r.key(), r.reason(), r.message()));
     }
 
     /** Writes {@code <name>.json} and {@code <name>.csv} into {@code folder}; returns the JSON path. */

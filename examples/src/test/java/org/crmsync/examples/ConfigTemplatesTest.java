@@ -1,0 +1,157 @@
+package org.crmsync.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.crmsync.SyncDirection;
+import org.crmsync.activecampaign.ActiveCampaignMapping;
+import org.crmsync.activecampaign.ActiveCampaignSimulator;
+import org.crmsync.engine.SyncEngine;
+import org.crmsync.engine.SyncJob;
+import org.crmsync.policy.Authority;
+import org.crmsync.policy.MatchKey;
+import org.crmsync.policy.SyncMode;
+import org.crmsync.policy.SyncPolicy;
+import org.crmsync.report.Outcome;
+import org.crmsync.report.RunStatus;
+import org.crmsync.report.SyncReport;
+import org.crmsync.salesforce.SalesforceSimulator;
+import org.crmsync.spi.ConfigKey;
+import org.crmsync.spi.Connector;
+import org.crmsync.spi.ConnectorContext;
+import org.crmsync.spi.ConnectorProvider;
+import org.crmsync.spi.ConnectorRegistry;
+import org.crmsync.spi.Sleeper;
+import org.crmsync.store.InMemoryProfileStore;
+import org.crmsync.store.InMemorySyncStateStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The templates in {@code examples/config} cannot drift from the keys the connectors declare. */
+class ConfigTemplatesTest {
+    private static final Path CONFIG = Path.of("config");
+    private final ConnectorRegistry registry = ConnectorRegistry.load();
+    // Plain HTTP only because the simulators run on this machine.
+    private final ConnectorContext local = new ConnectorContext(Clock.systemUTC(), Sleeper.SYSTEM, true);
+
+    @Test
+    void thereIsATemplateForEveryConnectorOnTheClassPath() throws IOException {
+        try (Stream<Path> files = Files.list(CONFIG)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrderElementsOf(registry.ids().stream().map(id -> id + ".properties").toList());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"salesforce", "activecampaign", "memory"})
+    void aTemplateListsExactlyTheDeclaredKeysEachWithACommentAndNoSecretValue(String id) throws IOException {
+        Path file = CONFIG.resolve(id + ".properties");
+        Properties template = load(file);
+        ConnectorProvider provider = registry.provider(id);
+
+        assertThat(template.getProperty("connector")).isEqualTo(id);
+        assertThat(template.stringPropertyNames().stream().filter(k -> !k.equals("connector")))
+                .containsExactlyInAnyOrderElementsOf(provider.configKeys().stream().map(ConfigKey::name).toList());
+        for (ConfigKey key : provider.configKeys()) {
+            if (key.secret()) {
+                assertThat(template.getProperty(key.name())).as("secret %s", key.name()).isBlank();
+            }
+        }
+        assertThat(keysWithoutAComment(file)).isEmpty();
+    }
+
+    @Test
+    void theSalesforceTemplateWithTheEnvironmentConfiguresAWorkingConnector() {
+        try (SalesforceSimulator sf = SalesforceSimulator.start()) {
+            sf.addContact(Map.of("FirstName", "Ana", "LastName", "Garcia", "Email", "ana@example.org",
+                    "MobilePhone", "(415) 555-2671", "MailingCountry", "United States", "Mobile_Subscriber__c", true));
+            Map<String, String> env = Map.of(
+                    "CRMSYNC_API_HOST", sf.host(),
+                    "CRMSYNC_LOGIN", SalesforceSimulator.USERNAME,
+                    "CRMSYNC_PASSWORD", SalesforceSimulator.PASSWORD,
+                    "CRMSYNC_SECURITY_TOKEN", SalesforceSimulator.SECURITY_TOKEN,
+                    "CRMSYNC_CLIENT_ID", SalesforceSimulator.CLIENT_ID,
+                    "CRMSYNC_CLIENT_SECRET", SalesforceSimulator.CLIENT_SECRET);
+
+            try (Connector crm = ConfigFromProperties.connector(registry, CONFIG.resolve("salesforce.properties"), env,
+                    local)) {
+                SyncReport report = inbound(crm, SyncPolicy.builder().mode(SyncMode.CONSERVATIVE)
+                        .allowedCountries("US").build());
+
+                assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+                assertThat(report.count(Outcome.CREATED)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void theActiveCampaignTemplateWithTheEnvironmentConfiguresAWorkingConnector() {
+        try (ActiveCampaignSimulator ac = ActiveCampaignSimulator.start(Clock.systemUTC())) {
+            String list = ac.addList("Prospects");
+            ac.addSonisFields();
+            ac.listStatus(ac.addContact("maya.okafor@example.com", "Maya", "Okafor"), list, 1);
+            Map<String, String> env = Map.of(
+                    "CRMSYNC_API_URL", ac.apiUrl(),
+                    "CRMSYNC_API_TOKEN", ActiveCampaignSimulator.TOKEN,
+                    "CRMSYNC_LIST", "Prospects");
+
+            try (Connector crm = ConfigFromProperties.connector(registry, CONFIG.resolve("activecampaign.properties"),
+                    env, local)) {
+                SyncReport report = inbound(crm, SyncPolicy.builder().mode(SyncMode.LIBERAL)
+                        .authority(Authority.LOCAL_SYSTEM_OF_RECORD).requireMobileNumber(false)
+                        .inboundMatchOrder(MatchKey.CONSTITUENT_ID, MatchKey.LOCAL_ID, MatchKey.NAME_AND_EMAIL)
+                        .build(), ActiveCampaignMapping.sonisPreset());
+
+                assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+                assertThat(report.count(Outcome.CREATED)).isEqualTo(1);
+            }
+        }
+    }
+
+    private SyncReport inbound(Connector crm, SyncPolicy policy) {
+        return inbound(crm, policy, registry.provider(crm.providerId()).defaultMapping());
+    }
+
+    private static SyncReport inbound(Connector crm, SyncPolicy policy, org.crmsync.mapping.FieldMapping mapping) {
+        return new SyncEngine().run(SyncJob.builder("template-check").connector(crm)
+                .profiles(new InMemoryProfileStore()).state(new InMemorySyncStateStore()).mapping(mapping)
+                .policy(policy).direction(SyncDirection.INBOUND).build());
+    }
+
+    private static Properties load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        return p;
+    }
+
+    /** Keys whose line does not follow a comment, other than {@code connector}. */
+    private static Set<String> keysWithoutAComment(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> bare = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith("connector=")) {
+                continue;
+            }
+            if (i == 0 || !lines.get(i - 1).strip().startsWith("#")) {
+                bare.add(line.substring(0, line.indexOf('=')));
+            }
+        }
+        return bare.stream().collect(Collectors.toSet());
+    }
+}
