@@ -26,12 +26,12 @@ public final class ScheduledSyncs {
     private ScheduledSyncs() {
     }
 
-    static SyncScheduler schedule(Connector crm, ProfileStore profiles, SyncStateStore state, ZoneId zone,
-            Clock clock, SyncNotifier notifier) {
+    static SyncScheduler schedule(Connector crm, org.crmsync.mapping.FieldMapping mapping, ProfileStore profiles,
+            SyncStateStore state, ZoneId zone, Clock clock, SyncNotifier notifier) {
         SyncPolicy policy = SyncPolicy.builder().mode(SyncMode.CONSERVATIVE).allowedCountries("US")
                 .defaultOptInPath("web-opt-in").build();
         SyncJob inbound = SyncJob.builder("crm-inbound").connector(crm).connectionId("crm").profiles(profiles)
-                .state(state).mapping(org.crmsync.mapping.FieldMapping.defaults()).policy(policy)
+                .state(state).mapping(mapping).policy(policy)
                 .direction(SyncDirection.INBOUND).build();
         SyncJob outbound = SyncJob.builder("crm-outbound").connector(crm).connectionId("crm").profiles(profiles)
                 .state(state).mapping(inbound.mapping()).policy(policy).direction(SyncDirection.OUTBOUND).build();
@@ -48,7 +48,8 @@ public final class ScheduledSyncs {
         Clock clock = Clock.systemUTC();
         InMemoryCrm crm = new InMemoryCrm(clock);
         new ContactGenerator(1).contacts(500).forEach(crm::add);
-        try (SyncScheduler scheduler = schedule(crm, new org.crmsync.store.InMemoryProfileStore(clock),
+        try (SyncScheduler scheduler = schedule(crm, org.crmsync.mapping.FieldMapping.defaults(),
+                new org.crmsync.store.InMemoryProfileStore(clock),
                 new org.crmsync.store.InMemorySyncStateStore(), ZoneId.systemDefault(), clock,
                 (task, report) -> System.out.println(task + ": " + report.summary()))) {
             scheduler.tasks().forEach(t -> System.out.println(t.name() + " next runs at " + t.nextRun().orElseThrow()));

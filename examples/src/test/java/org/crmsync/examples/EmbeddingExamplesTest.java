@@ -22,8 +22,11 @@ import org.crmsync.model.Profile;
 import org.crmsync.report.Outcome;
 import org.crmsync.report.RunStatus;
 import org.crmsync.report.SyncReport;
+import org.crmsync.salesforce.SalesforceMapping;
+import org.crmsync.salesforce.SalesforceSimulator;
 import org.crmsync.schedule.SyncScheduler;
 import org.crmsync.spi.Connector;
+import org.crmsync.spi.ConnectorContext;
 import org.crmsync.spi.ConnectorRegistry;
 import org.crmsync.store.InMemoryProfileStore;
 import org.crmsync.store.InMemorySyncStateStore;
@@ -85,27 +88,36 @@ class EmbeddingExamplesTest {
     @Test
     void theScheduleRunsInboundNightlyAndOutboundEveryFiveMinutesWithANotifier() {
         MutableClock clock = MutableClock.at("2026-09-01T01:00:00Z");
-        InMemoryCrm crm = new InMemoryCrm(clock);
-        new ContactGenerator(3).contacts(50).forEach(crm::add);
-        InMemoryProfileStore profiles = new InMemoryProfileStore(clock);
-        List<String> notified = new ArrayList<>();
-        SyncScheduler scheduler = ScheduledSyncs.schedule(crm, profiles, new InMemorySyncStateStore(),
-                ZoneId.of("UTC"), clock, (task, report) -> notified.add(task + " " + report.direction()));
+        try (SalesforceSimulator sf = SalesforceSimulator.start(clock)) {
+            for (int i = 0; i < 20; i++) {
+                sf.addContact(Map.of("FirstName", "P" + i, "LastName", "Doe", "Email", "p" + i + "@example.org",
+                        "MobilePhone", "+1415555" + (3000 + i), "MailingCountry", "US", "Mobile_Subscriber__c", true));
+            }
+            Connector crm = ConnectorRegistry.load().create("salesforce", sf.connectorConfig(),
+                    new ConnectorContext(clock, duration -> clock.advance(duration), true)); // local simulator
+            InMemoryProfileStore profiles = new InMemoryProfileStore(clock);
+            List<String> notified = new ArrayList<>();
+            SyncScheduler scheduler = ScheduledSyncs.schedule(crm, SalesforceMapping.defaults(), profiles,
+                    new InMemorySyncStateStore(), ZoneId.of("UTC"), clock,
+                    (task, report) -> notified.add(task + " " + report.status()));
 
-        clock.advance(Duration.ofHours(1));   // 02:00: the nightly inbound run
-        scheduler.runDue();
-        profiles.create(Profile.builder().firstName("New").lastName("Person").email("new@example.org")
-                .phoneNumber("+16085557001").optInStatus(OptInStatus.OPTED_IN).build(), java.util.Optional.empty(),
-                LocalChange.APPLICATION);
-        clock.set(Instant.parse("2026-09-01T07:00:00Z"));   // the first daytime outbound run
-        List<SyncReport> outbound = scheduler.runDue();
+            clock.advance(Duration.ofHours(1));   // 02:00: the nightly inbound run
+            List<SyncReport> inbound = scheduler.runDue();
+            profiles.create(Profile.builder().firstName("New").lastName("Person").email("new@example.org")
+                    .phoneNumber("+16085557001").optInStatus(OptInStatus.OPTED_IN).build(), java.util.Optional.empty(),
+                    LocalChange.APPLICATION);
+            clock.set(Instant.parse("2026-09-01T07:00:00Z"));   // the first daytime outbound run
+            List<SyncReport> outbound = scheduler.runDue();
 
-        assertThat(notified).containsExactly("nightly inbound INBOUND", "daytime outbound OUTBOUND");
-        assertThat(outbound).singleElement().satisfies(r -> {
-            assertThat(r.direction()).isEqualTo(SyncDirection.OUTBOUND);
-            assertThat(r.count(Outcome.CREATED)).isEqualTo(1);
-        });
-        assertThat(scheduler.task("daytime outbound").orElseThrow().nextRun())
-                .hasValue(Instant.parse("2026-09-01T07:05:00Z"));
+            assertThat(notified).containsExactly("nightly inbound COMPLETED", "daytime outbound COMPLETED");
+            assertThat(inbound).singleElement().satisfies(r -> assertThat(r.count(Outcome.CREATED)).isEqualTo(20));
+            assertThat(outbound).singleElement().satisfies(r -> {
+                assertThat(r.direction()).isEqualTo(SyncDirection.OUTBOUND);
+                assertThat(r.count(Outcome.CREATED)).isEqualTo(1);
+            });
+            assertThat(sf.idsWhere("Email", "new@example.org")).hasSize(1);
+            assertThat(scheduler.task("daytime outbound").orElseThrow().nextRun())
+                    .hasValue(Instant.parse("2026-09-01T07:05:00Z"));
+        }
     }
 }
