@@ -21,6 +21,7 @@ import org.crmsync.store.InMemoryProfileStore;
 import org.crmsync.store.InMemorySyncStateStore;
 import org.crmsync.store.LocalChange;
 import org.crmsync.testing.MutableClock;
+import org.crmsync.testing.RecordingSleeper;
 
 /**
  * A student-information system (the local side, system of record), a simulated ActiveCampaign account

@@ -21,6 +21,7 @@ import org.crmsync.store.InMemoryProfileStore;
 import org.crmsync.store.InMemorySyncStateStore;
 import org.crmsync.store.LocalChange;
 import org.crmsync.testing.MutableClock;
+import org.crmsync.testing.RecordingSleeper;
 
 /**
  * One application, one simulated Salesforce org, one engine, and the Salesforce connector between

@@ -23,6 +23,7 @@ import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.spi.ApiCallMeter;
 import org.crmsync.testing.MutableClock;
+import org.crmsync.testing.RecordingSleeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

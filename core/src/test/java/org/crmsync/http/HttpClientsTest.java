@@ -22,6 +22,7 @@ import okhttp3.Response;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.testing.MutableClock;
+import org.crmsync.testing.RecordingSleeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

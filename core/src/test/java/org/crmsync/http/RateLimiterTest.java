@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Clock;
 import java.time.Duration;
 import org.crmsync.testing.MutableClock;
+import org.crmsync.testing.RecordingSleeper;
 import org.junit.jupiter.api.Test;
 
 class RateLimiterTest {

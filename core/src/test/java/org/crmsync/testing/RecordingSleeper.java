@@ -1,10 +1,9 @@
-package org.crmsync.activecampaign;
+package org.crmsync.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.crmsync.spi.Sleeper;
-import org.crmsync.testing.MutableClock;
 
 /** Records every wait instead of spending it, and moves the test clock on by as much. */
 public final class RecordingSleeper implements Sleeper {
