@@ -260,6 +260,8 @@ public final class ExportFileReader implements Iterable<ExportRow>, AutoCloseabl
         private ExportRow next;
         private boolean finished;
         private boolean afterBlankLine;
+        private final java.util.List<Numbered> held = new java.util.ArrayList<>();
+        private final java.util.ArrayDeque<Numbered> release = new java.util.ArrayDeque<>();
 
         @Override
         public boolean hasNext() {
@@ -290,27 +292,45 @@ public final class ExportFileReader implements Iterable<ExportRow>, AutoCloseabl
                 throw new IllegalStateException(source + ": the reader is closed");
             }
             while (true) {
+                if (!release.isEmpty()) {
+                    return toRow(release.poll());
+                }
                 Numbered numbered = readRecord();
                 if (numbered == null) {
-                    return null;
+                    // End of file: first-column-only rows held after a blank line, with no footer text
+                    // after them, were data (Salesforce leaves out trailing empty values).
+                    release.addAll(held);
+                    held.clear();
+                    if (release.isEmpty()) {
+                        return null;
+                    }
+                    continue;
                 }
                 if (isBlank(numbered.record)) {
                     afterBlankLine = true;
                     continue;
                 }
-                if (stopAtFooter && isFooter(numbered.record)) {
-                    return null;
+                if (stopAtFooter && headings.size() > 1 && onlyFirstValue(numbered.record)) {
+                    if (SalesforceFooter.isFooterText(numbered.record.get(0))) {
+                        // The footer: rows held just before it were its title lines; nothing after is data.
+                        held.clear();
+                        return null;
+                    }
+                    if (afterBlankLine || !held.isEmpty()) {
+                        held.add(numbered); // footer title or data? the next rows decide
+                        continue;
+                    }
                 }
                 afterBlankLine = false;
+                if (!held.isEmpty()) {
+                    // A full row: the data goes on, so the rows held were data too.
+                    release.addAll(held);
+                    held.clear();
+                    release.add(numbered);
+                    continue;
+                }
                 return toRow(numbered);
             }
-        }
-
-        private boolean isFooter(CSVRecord record) {
-            if (!onlyFirstValue(record)) {
-                return false;
-            }
-            return afterBlankLine || (headings.size() > 1 && SalesforceFooter.isFooterText(record.get(0)));
         }
     }
 

@@ -198,7 +198,8 @@ final class InboundRun {
             return skipped(key, IN, Reason.NO_MOBILE_NUMBER, describe(phone.problem()), Optional.empty(), remoteId);
         }
         Optional<String> e164 = phone.problem() == PhoneProblem.NONE ? phone.e164() : Optional.empty();
-        String countryValue = values.get(StandardField.COUNTRY.fieldName());
+        String countryValue = Optional.ofNullable(values.get(StandardField.COUNTRY.fieldName()))
+                .filter(v -> !Countries.isNoValue(v)).orElse(null);
         Optional<String> country = countryValue != null ? Countries.countryCode(countryValue) : phone.regionCode();
         if (!job.policy().allowedCountries().isEmpty()
                 && (country.isEmpty() || !job.policy().allowsCountry(country.get()))) {

@@ -22,11 +22,34 @@ public final class Countries {
 
     private Countries() {}
 
-    /** The ISO 3166 alpha-2 code for a country field value; empty when blank or not recognised. */
+    /** Values that mean "no country" in exported data, not Namibia ({@code NA}) or Norway ({@code NO}). */
+    private static final java.util.Set<String> NO_VALUE = java.util.Set.of("na", "no", "none", "unknown", "null",
+            "nil", "notapplicable", "notavailable", "notgiven", "tbd", "x", "xx");
+
+    /**
+     * The ISO 3166 alpha-2 code for a country field value; empty when blank, a "no value" marker such
+     * as {@code N/A}, or not recognised.
+     */
     public static Optional<String> countryCode(String countryFieldValue) {
         requireNonNull(countryFieldValue, "countryFieldValue");
+        if (isNoValue(countryFieldValue)) {
+            return Optional.empty();
+        }
         String key = key(countryFieldValue);
         return key.isEmpty() ? Optional.empty() : Optional.ofNullable(CODES_BY_KEY.get(key));
+    }
+
+    /**
+     * Whether a country field value is a placeholder for "no value" ({@code N/A}, {@code none},
+     * {@code unknown}, ...). Only an exact two-letter {@code NA} or {@code NO} in capitals is read as a
+     * country code (Namibia, Norway); {@code n/a}, {@code No} and {@code na} are not.
+     */
+    public static boolean isNoValue(String countryFieldValue) {
+        String trimmed = countryFieldValue.strip();
+        if (trimmed.equals("NA") || trimmed.equals("NO")) {
+            return false;
+        }
+        return NO_VALUE.contains(key(trimmed));
     }
 
     /** Lower-case letters and digits only, without accents: "U.S.A." and "u s a" both become "usa". */

@@ -133,8 +133,9 @@ public final class SyncScheduler implements AutoCloseable {
     /** Calls {@link #runDue()} every {@code pollEvery} on a background thread of its own. */
     public synchronized void start(Duration pollEvery) {
         requireNonNull(pollEvery, "pollEvery");
-        if (polling != null) {
-            throw new IllegalStateException("the scheduler is already started");
+        if (executor != null) {
+            throw new IllegalStateException(polling.isCancelled()
+                    ? "the scheduler is still closing: a run is in progress" : "the scheduler is already started");
         }
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "crmsync-scheduler");
@@ -153,19 +154,26 @@ public final class SyncScheduler implements AutoCloseable {
         }
     }
 
-    /** Stops the background thread; a run in progress finishes first. */
+    /**
+     * Stops the background thread, waiting for a run in progress to finish first (runs are never cut
+     * off half way). If the waiting thread is interrupted, the scheduler keeps closing in the background
+     * and {@link #start} refuses until it has.
+     */
     @Override
     public synchronized void close() {
-        if (executor != null) {
-            polling.cancel(false);
-            executor.shutdown();
-            try {
-                executor.awaitTermination(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (executor == null) {
+            return;
+        }
+        polling.cancel(false);
+        executor.shutdown();
+        try {
+            while (!executor.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.info("scheduler closing: waiting for the run in progress to finish");
             }
             executor = null;
             polling = null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -321,6 +321,20 @@ class ExportFileReaderTest {
     }
 
     @Test
+    void firstColumnOnlyRowsAfterABlankLineAreDataWhenMoreDataFollows() {
+        // Salesforce leaves out trailing empty values, so a row with only its id is a normal data row.
+        String csv = "Contact ID,Email\n003A,a@x.org\n\n003B\n003C,c@x.org\n003D\n";
+        try (ExportFileReader reader = ExportFileReader.builder()
+                .source("report.csv")
+                .input(new StringReader(csv))
+                .stopAtFooter(true)
+                .open()) {
+            assertThat(reader.stream().map(r -> r.get("Contact ID").orElseThrow()))
+                    .containsExactly("003A", "003B", "003C", "003D");
+        }
+    }
+
+    @Test
     void emptySalesforceReportHasNoRecords() {
         String csv = "\"Contact ID\",\"Email\"\n\n\"Grand Totals (0 records)\"\n";
         try (ExportFileReader reader = ExportFileReader.builder()

@@ -65,6 +65,13 @@ class InboundSyncTest {
     }
 
     @Test
+    void aCountryPlaceholderLikeNaFallsBackToThePhoneNumbersCountry() {
+        f.crm.put("A1", crmPerson("Us", "Person", "us@example.org", "4155552671", "N/A", "true"));
+
+        assertThat(f.inbound().row("A1").orElseThrow().outcome()).isEqualTo(Outcome.CREATED);
+    }
+
+    @Test
     void recordsWithoutAValueInARequiredFieldAreSkipped() {
         f.mapping = f.mapping.toBuilder().rule(FieldRule.builder("address_city").apiName("address_city")
                 .required(true).build()).build();

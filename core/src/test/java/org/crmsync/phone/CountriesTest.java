@@ -44,4 +44,14 @@ class CountriesTest {
     void unknownValuesAreEmpty(String value) {
         assertThat(Countries.countryCode(value)).isEmpty();
     }
+
+    @org.junit.jupiter.api.Test
+    void placeholdersForNoValueAreNotReadAsNamibiaOrNorway() {
+        for (String none : new String[] {"N/A", "n/a", "na", "No", "none", "Unknown", "-"}) {
+            assertThat(Countries.countryCode(none)).as(none).isEmpty();
+        }
+        assertThat(Countries.countryCode("NA")).contains("NA");
+        assertThat(Countries.countryCode("NO")).contains("NO");
+        assertThat(Countries.countryCode("Norway")).contains("NO");
+    }
 }

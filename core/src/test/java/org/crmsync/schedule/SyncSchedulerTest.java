@@ -143,4 +143,26 @@ class SyncSchedulerTest {
         clock.advance(Duration.ofHours(1));
         assertThat(scheduler.runDue()).hasSize(1);
     }
+
+    @Test
+    void startedInTheBackgroundItRunsDueTasksAndCloseStopsIt() throws Exception {
+        addContact(1);
+        CountDownLatch ran = new CountDownLatch(1);
+        scheduler.schedule("import", Schedule.hourly(LocalDateTime.parse("2026-09-01T00:00"), ZoneOffset.UTC),
+                List.of(inbound().build()), (task, report) -> ran.countDown());
+
+        scheduler.start(Duration.ofMillis(10));
+        try {
+            assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> scheduler.start(Duration.ofMillis(10)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("already started");
+        } finally {
+            scheduler.close();
+        }
+
+        clock.advance(Duration.ofHours(1)); // due again, but nothing polls any more
+        assertThat(scheduler.task("import").orElseThrow().lastReports()).hasSize(1);
+        scheduler.start(Duration.ofMillis(10)); // a closed scheduler can start again
+        scheduler.close();
+    }
 }
