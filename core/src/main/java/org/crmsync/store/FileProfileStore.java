@@ -2,9 +2,6 @@ package org.crmsync.store;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -12,7 +9,6 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.crmsync.CrmSyncException;
-import org.crmsync.ErrorCode;
 import org.crmsync.model.Profile;
 
 /**
@@ -28,22 +24,31 @@ import org.crmsync.model.Profile;
  * writes once at the end. The sync engine calls {@code create}/{@code update} once per record, and
  * each of those calls is written before it returns.
  *
- * <p>Thread-safe. Only one store object, in one process, may use a directory at a time.
+ * <p>Only one store object, in one process, may use a directory at a time: while open, the store holds
+ * its directory (a registry of the directories open in this process, and an exclusive lock on
+ * {@code .lock} in the directory against other processes), and a second open fails with
+ * {@code CONCURRENT_RUN}. {@link #close() Close} the store to release the directory; a store that is
+ * never closed holds it until the process exits.
+ *
+ * <p>When writing {@code store.json} fails, the call throws {@code STORAGE_FAILED} and its change is
+ * not saved. The store then releases the directory and every later call (reads too) throws
+ * {@code STORAGE_FAILED}, instead of serving the unsaved change or saving it with the next write
+ * (which would, say, let a retried create make a second profile); open the directory again to
+ * continue from what is on disk.
+ *
+ * <p>Thread-safe.
  */
-public final class FileProfileStore implements ProfileStore {
+public final class FileProfileStore implements ProfileStore, AutoCloseable {
     /** The file the store is kept in, inside its directory. */
     public static final String FILE_NAME = "store.json";
 
     private final Object writeLock = new Object();
-    private final Path file;
-    private final InMemoryProfileStore memory;
+    private final StoreDirectory<InMemoryProfileStore> store;
+    /** Guarded by {@link #writeLock}. */
     private int transactionDepth;
-    private long writtenVersion;
 
-    private FileProfileStore(Path file, InMemoryProfileStore memory) {
-        this.file = file;
-        this.memory = memory;
-        this.writtenVersion = memory.version();
+    private FileProfileStore(StoreDirectory<InMemoryProfileStore> store) {
+        this.store = store;
     }
 
     /** Opens (or starts) the store in {@code directory}, with last-modified instants from the UTC system clock. */
@@ -54,88 +59,91 @@ public final class FileProfileStore implements ProfileStore {
     /**
      * Opens the store in {@code directory}, creating the directory when it does not exist.
      *
-     * @throws CrmSyncException {@code STORAGE_FAILED} naming the file when it cannot be read or is corrupt
+     * @throws CrmSyncException {@code STORAGE_FAILED} naming the file when it cannot be read or is corrupt;
+     *     {@code CONCURRENT_RUN} naming the directory when another open store holds it
      */
     public static FileProfileStore open(Path directory, Clock clock) {
         requireNonNull(directory, "directory");
         requireNonNull(clock, "clock");
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new CrmSyncException(ErrorCode.STORAGE_FAILED, "could not create the profile store directory "
-                    + directory + ": " + e, e);
-        }
-        StoreFiles.deleteLeftoverTempFiles(directory);
-        Path file = directory.resolve(FILE_NAME);
-        Optional<JsonNode> root = StoreFiles.readJsonObject(file);
-        if (root.isEmpty()) {
-            return new FileProfileStore(file, new InMemoryProfileStore(clock));
-        }
-        try {
-            return new FileProfileStore(file, InMemoryProfileStore.fromJson(root.get(), clock));
-        } catch (RuntimeException e) {
-            throw StoreFiles.corrupt(file, e.getMessage(), e);
+        return new FileProfileStore(StoreDirectory.open(directory, "profile store", FILE_NAME,
+                root -> InMemoryProfileStore.fromJson(root, clock), () -> new InMemoryProfileStore(clock),
+                InMemoryProfileStore::version, InMemoryProfileStore::toJson));
+    }
+
+    /** The store's directory. */
+    public Path directory() {
+        return store.directory();
+    }
+
+    /**
+     * Releases the directory, after any transaction running in another thread ends. The store cannot be
+     * used afterwards; closing twice, or closing a store whose write failed, is harmless.
+     */
+    @Override
+    public void close() {
+        synchronized (writeLock) {
+            store.close();
         }
     }
 
     @Override
     public Optional<Profile> findByLocalId(String localId) {
-        return memory.findByLocalId(localId);
+        return memory().findByLocalId(localId);
     }
 
     @Override
     public List<Profile> findByConstituentId(String constituentId) {
-        return memory.findByConstituentId(constituentId);
+        return memory().findByConstituentId(constituentId);
     }
 
     @Override
     public List<Profile> findByPhone(String e164) {
-        return memory.findByPhone(e164);
+        return memory().findByPhone(e164);
     }
 
     @Override
     public List<Profile> findByEmail(String email) {
-        return memory.findByEmail(email);
+        return memory().findByEmail(email);
     }
 
     @Override
     public List<Profile> findByNameAndEmail(String firstName, String lastName, String email) {
-        return memory.findByNameAndEmail(firstName, lastName, email);
+        return memory().findByNameAndEmail(firstName, lastName, email);
     }
 
     @Override
     public Profile create(Profile profile, Optional<String> optInPath, String origin) {
-        return inTransaction(() -> memory.create(profile, optInPath, origin));
+        return inTransaction(() -> memory().create(profile, optInPath, origin));
     }
 
     @Override
     public Profile update(Profile profile, String origin) {
-        return inTransaction(() -> memory.update(profile, origin));
+        return inTransaction(() -> memory().update(profile, origin));
     }
 
     @Override
     public List<LocalChange> changesSince(long afterSequence, int limit) {
-        return memory.changesSince(afterSequence, limit);
+        return memory().changesSince(afterSequence, limit);
     }
 
     @Override
     public long lastSequence() {
-        return memory.lastSequence();
+        return memory().lastSequence();
     }
 
     @Override
     public Stream<Profile> all() {
-        return memory.all();
+        return memory().all();
     }
 
     /** How many profiles the store holds. */
     public int size() {
-        return memory.size();
+        return memory().size();
     }
 
     /** The opt-in path the profile was created with, if any (see {@link InMemoryProfileStore#optInPath}). */
     public Optional<String> optInPath(String localId) {
-        return memory.optInPath(localId);
+        return memory().optInPath(localId);
     }
 
     /**
@@ -148,6 +156,7 @@ public final class FileProfileStore implements ProfileStore {
     public <T> T inTransaction(Supplier<T> work) {
         requireNonNull(work, "work");
         synchronized (writeLock) {
+            store.checkUsable();
             transactionDepth++;
             T result;
             try {
@@ -175,21 +184,20 @@ public final class FileProfileStore implements ProfileStore {
      */
     public void compactChangesBefore(long sequence) {
         inTransaction(() -> {
-            memory.compactChangesBefore(sequence);
+            memory().compactChangesBefore(sequence);
             return null;
         });
     }
 
+    /** The profiles, unless the store is closed or failed. */
+    private InMemoryProfileStore memory() {
+        return store.content();
+    }
+
     /** Caller holds {@link #writeLock}. */
     private void writeIfChanged() {
-        if (transactionDepth > 0) {
-            return;
+        if (transactionDepth == 0) {
+            store.writeIfChanged();
         }
-        long version = memory.version();
-        if (version == writtenVersion) {
-            return;
-        }
-        StoreFiles.writeJsonAtomically(file, memory.toJson());
-        writtenVersion = version;
     }
 }

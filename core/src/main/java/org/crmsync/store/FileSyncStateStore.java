@@ -2,19 +2,14 @@ package org.crmsync.store;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -39,9 +34,16 @@ import org.crmsync.spi.SyncCursor;
  * change, before the method returns. Each job keeps its newest {@code keepReports} reports (by start
  * time); older report files are deleted.
  *
- * <p>While open, the store holds an exclusive lock on {@code .lock} in its directory, so a second
- * store on the same directory, in this process or another, fails with {@code CONCURRENT_RUN}
- * instead of overwriting this one's state. Close it to release the lock. Thread-safe.
+ * <p>While open, the store holds its directory: no other store may open it, in this process (a
+ * registry of open directories) or another (an exclusive lock on {@code .lock} in the directory). A
+ * second open fails with {@code CONCURRENT_RUN} instead of overwriting this one's state, and leaves
+ * this one's lock in force. Close the store to release the directory. Thread-safe.
+ *
+ * <p>When writing {@code state.json} fails, the method throws {@code STORAGE_FAILED} and the change
+ * it made is not saved. The store then releases the directory and every later call throws
+ * {@code STORAGE_FAILED} too, instead of serving the unsaved change or saving it with the next one;
+ * open the directory again to continue from what is on disk. (A report file that cannot be written
+ * fails only that {@link #saveReport} call: reports are not kept in memory.)
  *
  * <p>A {@code state.json} that cannot be read fails the open with {@code STORAGE_FAILED}; the store
  * never starts over from scratch on its own, which would sync everything again and drop the records
@@ -52,7 +54,7 @@ public final class FileSyncStateStore implements SyncStateStore, AutoCloseable {
     public static final String STATE_FILE = "state.json";
     /** The directory of saved reports, inside the store's directory. */
     public static final String REPORTS_DIRECTORY = "reports";
-    static final String LOCK_FILE = ".lock";
+    static final String LOCK_FILE = StoreDirectory.LOCK_FILE;
 
     /** Fixed width, so file names sort in time order. */
     private static final DateTimeFormatter REPORT_TIME =
@@ -65,24 +67,12 @@ public final class FileSyncStateStore implements SyncStateStore, AutoCloseable {
             .thenComparingInt(ReportFile::number)
             .thenComparing(ReportFile::direction);
 
-    private final Path directory;
-    private final Path stateFile;
     private final int keepReports;
-    private final InMemorySyncStateStore state;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
-    private long writtenVersion;
-    private boolean closed;
+    private final StoreDirectory<InMemorySyncStateStore> store;
 
-    private FileSyncStateStore(Path directory, int keepReports, InMemorySyncStateStore state, FileChannel lockChannel,
-            FileLock lock) {
-        this.directory = directory;
-        this.stateFile = directory.resolve(STATE_FILE);
+    private FileSyncStateStore(int keepReports, StoreDirectory<InMemorySyncStateStore> store) {
         this.keepReports = keepReports;
-        this.state = state;
-        this.lockChannel = lockChannel;
-        this.lock = lock;
-        this.writtenVersion = state.version();
+        this.store = store;
     }
 
     /** Opens (or starts) the store in {@code directory}, keeping {@value InMemorySyncStateStore#DEFAULT_KEEP_REPORTS} reports per job. */
@@ -100,105 +90,55 @@ public final class FileSyncStateStore implements SyncStateStore, AutoCloseable {
     public static FileSyncStateStore open(Path directory, int keepReports) {
         requireNonNull(directory, "directory");
         InMemorySyncStateStore.requireKeepReports(keepReports);
-        Path dir = directory.toAbsolutePath();
-        FileChannel channel;
-        try {
-            Files.createDirectories(dir);
-            channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw new CrmSyncException(ErrorCode.STORAGE_FAILED, "could not open the sync state directory " + dir
-                    + ": " + e, e);
-        }
-        try {
-            FileLock lock = lockOrFail(channel, dir);
-            StoreFiles.deleteLeftoverTempFiles(dir);
-            Path file = dir.resolve(STATE_FILE);
-            Optional<JsonNode> root = StoreFiles.readJsonObject(file);
-            InMemorySyncStateStore state;
-            try {
-                state = root.isEmpty() ? new InMemorySyncStateStore(keepReports)
-                        : InMemorySyncStateStore.fromJson(root.get(), keepReports);
-            } catch (RuntimeException e) {
-                throw StoreFiles.corrupt(file, e.getMessage(), e);
-            }
-            return new FileSyncStateStore(dir, keepReports, state, channel, lock);
-        } catch (RuntimeException e) {
-            try {
-                channel.close(); // also releases the lock
-            } catch (IOException closeFailure) {
-                e.addSuppressed(closeFailure);
-            }
-            throw e;
-        }
-    }
-
-    private static FileLock lockOrFail(FileChannel channel, Path dir) {
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        } catch (IOException e) {
-            throw new CrmSyncException(ErrorCode.STORAGE_FAILED, "could not lock the sync state directory " + dir
-                    + ": " + e, e);
-        }
-        if (lock == null) {
-            throw new CrmSyncException(ErrorCode.CONCURRENT_RUN, "the sync state directory " + dir
-                    + " is already open in another store (this process or another); close that one first");
-        }
-        return lock;
+        return new FileSyncStateStore(keepReports, StoreDirectory.open(directory, "sync state", STATE_FILE,
+                root -> InMemorySyncStateStore.fromJson(root, keepReports),
+                () -> new InMemorySyncStateStore(keepReports),
+                InMemorySyncStateStore::version, InMemorySyncStateStore::toJson));
     }
 
     @Override
     public synchronized Optional<SyncCursor> cursor(String jobId, SyncDirection direction) {
-        ensureOpen();
-        return state.cursor(jobId, direction);
+        return state().cursor(jobId, direction);
     }
 
     @Override
     public synchronized void saveCursor(String jobId, SyncDirection direction, SyncCursor cursor) {
-        ensureOpen();
-        state.saveCursor(jobId, direction, cursor);
-        writeIfChanged();
+        state().saveCursor(jobId, direction, cursor);
+        store.writeIfChanged();
     }
 
     @Override
     public synchronized long apiCallsUsed(String quotaKey, LocalDate day) {
-        ensureOpen();
-        return state.apiCallsUsed(quotaKey, day);
+        return state().apiCallsUsed(quotaKey, day);
     }
 
     @Override
     public synchronized void addApiCalls(String quotaKey, LocalDate day, long calls) {
-        ensureOpen();
-        state.addApiCalls(quotaKey, day, calls);
-        writeIfChanged();
+        state().addApiCalls(quotaKey, day, calls);
+        store.writeIfChanged();
     }
 
     @Override
     public synchronized List<PendingRecord> pending(String jobId, SyncDirection direction) {
-        ensureOpen();
-        return state.pending(jobId, direction);
+        return state().pending(jobId, direction);
     }
 
     @Override
     public synchronized void savePending(String jobId, SyncDirection direction, PendingRecord record) {
-        ensureOpen();
-        state.savePending(jobId, direction, record);
-        writeIfChanged();
+        state().savePending(jobId, direction, record);
+        store.writeIfChanged();
     }
 
     @Override
     public synchronized void removePending(String jobId, SyncDirection direction, String key) {
-        ensureOpen();
-        state.removePending(jobId, direction, key);
-        writeIfChanged();
+        state().removePending(jobId, direction, key);
+        store.writeIfChanged();
     }
 
     /** Writes the report to its own file and deletes the job's reports beyond the newest {@code keepReports}. */
     @Override
     public synchronized void saveReport(SyncReport report) {
-        ensureOpen();
+        store.checkUsable();
         requireNonNull(report, "report");
         Path jobDir = reportsDirectory(report.jobId());
         if (Files.isDirectory(jobDir)) {
@@ -232,7 +172,7 @@ public final class FileSyncStateStore implements SyncStateStore, AutoCloseable {
      */
     @Override
     public synchronized List<SyncReport> recentReports(String jobId, int limit) {
-        ensureOpen();
+        store.checkUsable();
         if (limit < 0) {
             throw new IllegalArgumentException("limit must not be negative; got " + limit);
         }
@@ -252,41 +192,24 @@ public final class FileSyncStateStore implements SyncStateStore, AutoCloseable {
 
     /** The store's directory. */
     public Path directory() {
-        return directory;
+        return store.directory();
     }
 
-    /** Releases the directory's lock. The store cannot be used afterwards; closing twice is harmless. */
+    /**
+     * Releases the directory's lock. The store cannot be used afterwards; closing twice, or closing a
+     * store whose write failed, is harmless.
+     */
     @Override
     public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            lock.release();
-            lockChannel.close();
-        } catch (IOException e) {
-            throw new CrmSyncException(ErrorCode.STORAGE_FAILED, "could not release the lock of " + directory
-                    + ": " + e, e);
-        }
+        store.close();
     }
 
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("the sync state store of " + directory + " is closed");
-        }
-    }
-
-    private void writeIfChanged() {
-        long version = state.version();
-        if (version != writtenVersion) {
-            StoreFiles.writeJsonAtomically(stateFile, state.toJson());
-            writtenVersion = version;
-        }
+    private InMemorySyncStateStore state() {
+        return store.content();
     }
 
     private Path reportsDirectory(String jobId) {
-        return directory.resolve(REPORTS_DIRECTORY).resolve(StoreFiles.requireSafeJobId(jobId));
+        return store.directory().resolve(REPORTS_DIRECTORY).resolve(StoreFiles.requireSafeJobId(jobId));
     }
 
     private static List<ReportFile> reportFiles(Path jobDir) {

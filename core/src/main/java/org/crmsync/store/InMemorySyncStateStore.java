@@ -249,11 +249,8 @@ public final class InMemorySyncStateStore implements SyncStateStore {
         for (Map.Entry<String, JsonNode> key : StoreFiles.object(root, "apiCalls").properties()) {
             TreeMap<LocalDate, Long> days = new TreeMap<>();
             for (Map.Entry<String, JsonNode> day : objectValue(key.getValue(), "apiCalls." + key.getKey()).properties()) {
-                if (!day.getValue().isIntegralNumber()) {
-                    throw new IllegalStateException("apiCalls." + key.getKey() + "." + day.getKey()
-                            + " is not a whole number");
-                }
-                days.put(LocalDate.parse(day.getKey()), day.getValue().longValue());
+                long calls = StoreFiles.wholeNumber(day.getValue(), "apiCalls." + key.getKey() + "." + day.getKey());
+                days.put(LocalDate.parse(day.getKey()), calls);
             }
             store.apiCalls.put(key.getKey(), days);
         }

@@ -8,19 +8,23 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 
 /**
- * File plumbing the file-backed stores share: atomic replacement of a file, reading a JSON document
- * with errors that name the file, and the checks on names that become file names.
+ * File plumbing the file-backed stores share: durable creation of directories, atomic replacement of
+ * a file, reading a JSON document with errors that name the file, and the checks on names that become
+ * file names. {@link StoreDirectory} builds the stores' open, lock and write rules on these.
  */
 final class StoreFiles {
     static final ObjectMapper JSON = new ObjectMapper()
@@ -32,6 +36,22 @@ final class StoreFiles {
     static final String TEMP_SUFFIX = ".tmp";
 
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]+");
+
+    /** Runs after a temp file is written and forced, just before it is renamed over its target. */
+    @FunctionalInterface
+    interface BeforeRename {
+        void run(Path temp, Path target) throws IOException;
+    }
+
+    private static final BeforeRename NOTHING = (temp, target) -> {
+    };
+
+    /** Test hook, to make the rename step fail; does nothing unless a test sets it. */
+    static volatile BeforeRename beforeRename = NOTHING;
+
+    static void resetBeforeRename() {
+        beforeRename = NOTHING;
+    }
 
     private StoreFiles() {
     }
@@ -52,13 +72,14 @@ final class StoreFiles {
     /**
      * Replaces {@code target} with {@code content} so that a reader (or a restart after a crash) sees
      * either the old file or the new one, never a half-written one: the bytes go to a temp file in the
-     * same directory, are forced to disk, and the temp file is renamed over the target.
+     * same directory, are forced to disk, and the temp file is renamed over the target. The directories
+     * it creates and the rename itself are made durable by forcing the directories that hold them.
      */
     static void writeAtomically(Path target, byte[] content) {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = null;
         try {
-            Files.createDirectories(dir);
+            createDirectories(dir);
             temp = Files.createTempFile(dir, TEMP_PREFIX + target.getFileName() + "-", TEMP_SUFFIX);
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);
@@ -67,6 +88,7 @@ final class StoreFiles {
                 }
                 ch.force(true);
             }
+            beforeRename.run(temp, target);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             temp = null;
             forceDirectory(dir);
@@ -93,8 +115,42 @@ final class StoreFiles {
         writeAtomically(target, bytes);
     }
 
-    /** Makes the rename itself durable. Not every platform can open a directory (Windows cannot): then skip. */
-    private static void forceDirectory(Path dir) {
+    /**
+     * Creates {@code dir} and its missing parents, like {@link Files#createDirectories}, and forces each
+     * created directory's parent to disk so that a crash cannot lose the new directory (and with it the
+     * files about to be written into it).
+     */
+    static void createDirectories(Path dir) throws IOException {
+        Path absolute = dir.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            return;
+        }
+        Deque<Path> missing = new ArrayDeque<>();
+        for (Path p = absolute; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.push(p);
+        }
+        while (!missing.isEmpty()) {
+            Path created = missing.pop();
+            try {
+                Files.createDirectory(created);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(created)) {
+                    throw e;
+                }
+                continue; // made at the same moment by someone else, who forces it
+            }
+            Path parent = created.getParent();
+            if (parent != null) {
+                forceDirectory(parent);
+            }
+        }
+    }
+
+    /**
+     * Forces a directory's entries (a new file or directory, a rename) to disk. Not every platform can
+     * open a directory (Windows cannot): then this does nothing.
+     */
+    static void forceDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException e) {
@@ -160,9 +216,13 @@ final class StoreFiles {
     }
 
     static long number(JsonNode node, String name) {
-        JsonNode value = member(node, name);
-        if (!value.canConvertToLong() || !value.isIntegralNumber()) {
-            throw new IllegalStateException("'" + name + "' is not a whole number");
+        return wholeNumber(member(node, name), "'" + name + "'");
+    }
+
+    /** A whole number that fits a {@code long}; {@code what} names the value in the error. */
+    static long wholeNumber(JsonNode value, String what) {
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new IllegalStateException(what + " is not a whole number");
         }
         return value.longValue();
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -15,6 +16,7 @@ import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.model.OptInStatus;
 import org.crmsync.model.Profile;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +34,37 @@ class FileProfileStoreTest {
                 .optInStatus(OptInStatus.OPTED_OUT).extraField("graduation_year", "1833").build();
     }
 
+    private final List<FileProfileStore> opened = new ArrayList<>();
+
+    private FileProfileStore open() {
+        return open(dir);
+    }
+
+    private FileProfileStore open(Path directory) {
+        FileProfileStore store = FileProfileStore.open(directory, clock);
+        opened.add(store);
+        return store;
+    }
+
+    /** Closes {@code store} and opens its directory again. */
+    private FileProfileStore reopen(FileProfileStore store) {
+        store.close();
+        return open(store.directory());
+    }
+
+    /** What {@code store.json} holds, read without opening a store. */
+    private InMemoryProfileStore onDisk() {
+        return InMemoryProfileStore.fromJson(StoreFiles.readJsonObject(dir.resolve(FileProfileStore.FILE_NAME))
+                .orElseThrow(), clock);
+    }
+
+    @AfterEach
+    void closeStores() throws IOException {
+        WriteFaults.clear();
+        WriteFaults.makeWritable(dir);
+        opened.forEach(FileProfileStore::close);
+    }
+
     private static List<Profile> all(ProfileStore store) {
         try (Stream<Profile> s = store.all()) {
             return s.toList();
@@ -40,18 +73,20 @@ class FileProfileStoreTest {
 
     @Test
     void reopeningRestoresProfilesChangeLogAndCounters() {
-        FileProfileStore store = FileProfileStore.open(dir, clock);
+        FileProfileStore store = open();
         store.create(full(), Optional.of("web"), LocalChange.APPLICATION);
         clock.advance(Duration.ofMinutes(5));
         Profile second = store.create(Profile.builder().localId("S-7").email("b@example.org").build(),
                 Optional.empty(), "crmsync:luminate");
         store.update(second.toBuilder().firstName("Bea").build(), LocalChange.APPLICATION);
+        List<Profile> profiles = all(store);
+        List<LocalChange> changes = store.changesSince(0, 10);
 
-        FileProfileStore reopened = FileProfileStore.open(dir, clock);
+        FileProfileStore reopened = reopen(store);
 
-        assertThat(all(reopened)).containsExactlyElementsOf(all(store));
+        assertThat(all(reopened)).containsExactlyElementsOf(profiles);
         assertThat(reopened.lastSequence()).isEqualTo(3);
-        assertThat(reopened.changesSince(0, 10)).containsExactlyElementsOf(store.changesSince(0, 10));
+        assertThat(reopened.changesSince(0, 10)).containsExactlyElementsOf(changes);
         assertThat(reopened.optInPath("p1")).contains("web");
         assertThat(reopened.findByEmail("ada@example.org")).extracting(p -> p.localId().orElseThrow())
                 .containsExactly("p1");
@@ -61,46 +96,49 @@ class FileProfileStoreTest {
 
     @Test
     void createAfterReopenContinuesIdsAndSequences() {
-        FileProfileStore store = FileProfileStore.open(dir, clock);
+        FileProfileStore store = open();
         store.create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION);
         store.create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION);
 
-        FileProfileStore reopened = FileProfileStore.open(dir, clock);
+        FileProfileStore reopened = reopen(store);
         Profile third = reopened.create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION);
 
         assertThat(third.localId()).contains("p3");
         assertThat(reopened.lastSequence()).isEqualTo(3);
-        assertThat(FileProfileStore.open(dir, clock).findByLocalId("p3")).contains(third);
+        assertThat(reopen(reopened).findByLocalId("p3")).contains(third);
     }
 
     @Test
     void everyMutationIsOnDiskWhenItReturns() {
-        FileProfileStore store = FileProfileStore.open(dir, clock);
+        FileProfileStore store = open();
         Profile p = store.create(full(), Optional.empty(), LocalChange.APPLICATION);
-        assertThat(FileProfileStore.open(dir, clock).findByLocalId("p1")).contains(p);
+        assertThat(onDisk().findByLocalId("p1")).contains(p);
 
         Profile updated = store.update(p.toBuilder().city("Paris").build(), LocalChange.APPLICATION);
-        assertThat(FileProfileStore.open(dir, clock).findByLocalId("p1")).contains(updated);
+        assertThat(onDisk().findByLocalId("p1")).contains(updated);
     }
 
     @Test
     void atomicWritesLeaveNoTempFiles() throws IOException {
-        FileProfileStore store = FileProfileStore.open(dir, clock);
+        FileProfileStore store = open();
         for (int i = 0; i < 5; i++) {
             store.create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION);
         }
 
         try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.map(f -> f.getFileName().toString())).containsExactly(FileProfileStore.FILE_NAME);
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrder(FileProfileStore.FILE_NAME, StoreDirectory.LOCK_FILE);
         }
     }
 
     @Test
     void openRemovesTempFilesAnInterruptedWriteLeftBehind() throws IOException {
-        FileProfileStore.open(dir, clock).create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION);
+        FileProfileStore store = open();
+        store.create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION);
+        store.close();
         Files.writeString(dir.resolve(".crmsync-store.json-123.tmp"), "{\"half");
 
-        FileProfileStore reopened = FileProfileStore.open(dir, clock);
+        FileProfileStore reopened = open();
 
         assertThat(reopened.size()).isEqualTo(1);
         assertThat(dir.resolve(".crmsync-store.json-123.tmp")).doesNotExist();
@@ -113,6 +151,9 @@ class FileProfileStoreTest {
         assertThatThrownBy(() -> FileProfileStore.open(dir, clock))
                 .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FAILED))
                 .hasMessageContaining(dir.resolve(FileProfileStore.FILE_NAME).toString());
+        // the failed open released the directory
+        Files.delete(dir.resolve(FileProfileStore.FILE_NAME));
+        assertThat(open().size()).isZero();
     }
 
     @Test
@@ -126,8 +167,18 @@ class FileProfileStoreTest {
     }
 
     @Test
+    void countersTooLargeForALongAreACorruptFile() throws IOException {
+        Files.writeString(dir.resolve(FileProfileStore.FILE_NAME), "{\"format\": 1, \"lastGeneratedIdNumber\":"
+                + " 18446744073709551617, \"compactedChanges\": 0, \"profiles\": [], \"changes\": []}");
+
+        assertThatThrownBy(() -> FileProfileStore.open(dir, clock))
+                .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FAILED))
+                .hasMessageContaining("lastGeneratedIdNumber");
+    }
+
+    @Test
     void transactionWritesOnceAtTheEndAndNestedTransactionsJoinIt() throws IOException {
-        FileProfileStore store = FileProfileStore.open(dir, clock);
+        FileProfileStore store = open();
         Path file = dir.resolve(FileProfileStore.FILE_NAME);
 
         int created = store.inTransaction(() -> {
@@ -140,24 +191,25 @@ class FileProfileStoreTest {
         });
 
         assertThat(created).isEqualTo(4);
-        assertThat(FileProfileStore.open(dir, clock).lastSequence()).isEqualTo(4);
+        assertThat(onDisk().lastSequence()).isEqualTo(4);
     }
 
     @Test
     void transactionThatFailsStillWritesWhatItChanged() {
-        FileProfileStore store = FileProfileStore.open(dir, clock);
+        FileProfileStore store = open();
 
         assertThatThrownBy(() -> store.inTransaction(() -> {
             store.create(Profile.builder().localId("a").build(), Optional.empty(), LocalChange.APPLICATION);
             return store.create(Profile.builder().localId("a").build(), Optional.empty(), LocalChange.APPLICATION);
         })).isInstanceOf(CrmSyncException.class);
 
-        assertThat(FileProfileStore.open(dir, clock).findByLocalId("a")).isPresent();
+        assertThat(onDisk().findByLocalId("a")).isPresent();
+        assertThat(store.findByLocalId("a")).isPresent();
     }
 
     @Test
     void compactionDropsOldChangesAndSurvivesReopen() {
-        FileProfileStore store = FileProfileStore.open(dir, clock);
+        FileProfileStore store = open();
         for (int i = 0; i < 5; i++) {
             store.create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION);
         }
@@ -166,7 +218,7 @@ class FileProfileStoreTest {
 
         assertThat(store.lastSequence()).isEqualTo(5);
         assertThat(store.changesSince(0, 10)).extracting(LocalChange::sequence).containsExactly(4L, 5L);
-        FileProfileStore reopened = FileProfileStore.open(dir, clock);
+        FileProfileStore reopened = reopen(store);
         assertThat(reopened.changesSince(3, 10)).extracting(LocalChange::sequence).containsExactly(4L, 5L);
         reopened.create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION);
         assertThat(reopened.changesSince(5, 10)).extracting(LocalChange::sequence).containsExactly(6L);
@@ -174,14 +226,121 @@ class FileProfileStoreTest {
         reopened.compactChangesBefore(100);
         assertThat(reopened.lastSequence()).isEqualTo(6);
         assertThat(reopened.changesSince(0, 10)).isEmpty();
-        assertThat(FileProfileStore.open(dir, clock).lastSequence()).isEqualTo(6);
+        assertThat(reopen(reopened).lastSequence()).isEqualTo(6);
     }
 
     @Test
     void openCreatesAMissingDirectory() {
         Path nested = dir.resolve("a/b");
-        FileProfileStore.open(nested, clock).create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION);
+        open(nested).create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION);
 
         assertThat(nested.resolve(FileProfileStore.FILE_NAME)).exists();
+    }
+
+    // ---- one store per directory ----
+
+    @Test
+    void aSecondStoreOnTheSameDirectoryIsRefusedUntilTheFirstCloses() {
+        FileProfileStore first = open();
+        first.create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION);
+
+        assertThatThrownBy(() -> FileProfileStore.open(dir, clock))
+                .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONCURRENT_RUN))
+                .hasMessageContaining(dir.toString());
+        // also through another spelling of the same directory
+        assertThatThrownBy(() -> FileProfileStore.open(dir.resolve("."), clock))
+                .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONCURRENT_RUN));
+        // the refused opens did not touch the first store's work
+        first.create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION);
+
+        first.close();
+        first.close();
+        assertThatThrownBy(() -> first.size()).isInstanceOf(IllegalStateException.class);
+        assertThat(open().size()).isEqualTo(2);
+    }
+
+    @Test
+    void aRefusedSecondOpenLeavesTheFirstStoresLockInForceForOtherProcesses(@TempDir Path scratch) throws Exception {
+        FileProfileStore first = open();
+        assertThatThrownBy(() -> FileProfileStore.open(dir, clock))
+                .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONCURRENT_RUN));
+
+        assertThat(LockProbe.probe("profiles", dir, scratch)).isEqualTo("REFUSED CONCURRENT_RUN");
+
+        first.close();
+        assertThat(LockProbe.probe("profiles", dir, scratch)).isEqualTo("OPENED");
+    }
+
+    // ---- a failed write ----
+
+    @Test
+    void aFailedWriteLeavesTheFileAloneAndFailsEveryLaterCallUntilReopened() throws IOException {
+        FileProfileStore store = open();
+        Profile first = store.create(Profile.builder().email("a@example.org").build(), Optional.empty(),
+                LocalChange.APPLICATION);
+        String saved = Files.readString(dir.resolve(FileProfileStore.FILE_NAME));
+
+        WriteFaults.failRenamesIn(dir);
+        assertThatThrownBy(() -> store.create(Profile.builder().email("b@example.org").build(), Optional.empty(),
+                LocalChange.APPLICATION))
+                .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FAILED))
+                .hasMessageContaining("reopen");
+        WriteFaults.clear();
+
+        assertThat(dir.resolve(FileProfileStore.FILE_NAME)).hasContent(saved);
+        assertThatThrownBy(() -> store.findByEmail("b@example.org"))
+                .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FAILED))
+                .hasMessageContaining("reopen");
+        assertThatThrownBy(store::size).isInstanceOf(CrmSyncException.class);
+        // a retried create does not save the failed one with it
+        assertThatThrownBy(() -> store.create(Profile.builder().email("b@example.org").build(), Optional.empty(),
+                LocalChange.APPLICATION))
+                .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FAILED));
+        assertThatThrownBy(() -> store.compactChangesBefore(10)).isInstanceOf(CrmSyncException.class);
+        assertThat(dir.resolve(FileProfileStore.FILE_NAME)).hasContent(saved);
+
+        // the failed store let go of the directory: reopening reads what is on disk
+        FileProfileStore reopened = open();
+        assertThat(all(reopened)).containsExactly(first);
+        assertThat(reopened.lastSequence()).isEqualTo(1);
+        assertThat(reopened.findByEmail("b@example.org")).isEmpty();
+        Profile retried = reopened.create(Profile.builder().email("b@example.org").build(), Optional.empty(),
+                LocalChange.APPLICATION);
+        assertThat(retried.localId()).contains("p2");
+        assertThat(reopen(reopened).findByEmail("b@example.org")).containsExactly(retried);
+        store.close();
+    }
+
+    @Test
+    void aFailedWriteAtTheEndOfATransactionFailsTheStore() {
+        FileProfileStore store = open();
+        WriteFaults.failRenamesIn(dir);
+
+        assertThatThrownBy(() -> store.inTransaction(() -> {
+            store.create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION);
+            return store.create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION);
+        })).isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FAILED));
+        WriteFaults.clear();
+
+        assertThatThrownBy(store::lastSequence).isInstanceOf(CrmSyncException.class);
+        assertThat(dir.resolve(FileProfileStore.FILE_NAME)).doesNotExist();
+        assertThat(open().size()).isZero();
+    }
+
+    @Test
+    void aDirectoryThatCannotBeWrittenFailsTheStore() throws IOException {
+        FileProfileStore store = open();
+        store.create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION);
+        String saved = Files.readString(dir.resolve(FileProfileStore.FILE_NAME));
+        WriteFaults.makeReadOnly(dir);
+
+        assertThatThrownBy(() -> store.create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION))
+                .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FAILED))
+                .hasMessageContaining(dir.resolve(FileProfileStore.FILE_NAME).toString());
+        WriteFaults.makeWritable(dir);
+
+        assertThatThrownBy(store::size).isInstanceOf(CrmSyncException.class);
+        assertThat(dir.resolve(FileProfileStore.FILE_NAME)).hasContent(saved);
+        assertThat(open().size()).isEqualTo(1);
     }
 }

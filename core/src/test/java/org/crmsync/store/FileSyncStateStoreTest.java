@@ -36,7 +36,9 @@ class FileSyncStateStoreTest extends SyncStateStoreContract {
     }
 
     @AfterEach
-    void closeStores() {
+    void closeStores() throws IOException {
+        WriteFaults.clear();
+        WriteFaults.makeWritable(dir);
         opened.forEach(FileSyncStateStore::close);
     }
 
@@ -96,7 +98,7 @@ class FileSyncStateStoreTest extends SyncStateStoreContract {
 
         try (Stream<Path> files = Files.walk(dir)) {
             assertThat(files.filter(Files::isRegularFile).map(f -> dir.relativize(f).toString()))
-                    .containsExactlyInAnyOrder(".lock", "state.json",
+                    .containsExactlyInAnyOrder(StoreDirectory.LOCK_FILE, "state.json",
                             "reports/nightly/2024-05-01T02-00-00.000000000Z-INBOUND.json");
         }
     }
@@ -126,6 +128,16 @@ class FileSyncStateStoreTest extends SyncStateStoreContract {
     }
 
     @Test
+    void apiCallCountTooLargeForALongIsACorruptFile() throws IOException {
+        Files.writeString(dir.resolve(FileSyncStateStore.STATE_FILE), "{\"format\": 1, \"cursors\": {},"
+                + " \"apiCalls\": {\"k\": {\"2024-05-01\": 18446744073709551617}}, \"pending\": {}}");
+
+        assertThatThrownBy(() -> FileSyncStateStore.open(dir))
+                .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FAILED))
+                .hasMessageContaining("apiCalls.k.2024-05-01");
+    }
+
+    @Test
     void corruptReportFileFailsWithStorageFailedNamingTheFile() throws IOException {
         FileSyncStateStore store = open(20);
         store.saveReport(report("nightly", SyncDirection.INBOUND, T0, "k"));
@@ -149,5 +161,66 @@ class FileSyncStateStoreTest extends SyncStateStoreContract {
         first.close();
         open(20);
         assertThatThrownBy(() -> first.cursor("nightly", SyncDirection.INBOUND)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aRefusedSecondOpenLeavesTheFirstStoresLockInForceForOtherProcesses(@TempDir Path scratch) throws Exception {
+        FileSyncStateStore first = open(20);
+        assertThatThrownBy(() -> FileSyncStateStore.open(dir))
+                .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONCURRENT_RUN));
+        assertThatThrownBy(() -> FileSyncStateStore.open(dir.resolve(".")))
+                .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONCURRENT_RUN));
+
+        assertThat(LockProbe.probe("state", dir, scratch)).isEqualTo("REFUSED CONCURRENT_RUN");
+        first.saveCursor("nightly", SyncDirection.INBOUND, SyncCursor.of("since", "x"));
+
+        first.close();
+        assertThat(LockProbe.probe("state", dir, scratch)).isEqualTo("OPENED");
+    }
+
+    @Test
+    void aFailedWriteLeavesTheFileAloneAndFailsEveryLaterCallUntilReopened() throws IOException {
+        FileSyncStateStore store = open(20);
+        store.saveCursor("nightly", SyncDirection.INBOUND, SyncCursor.of("since", "1"));
+        String saved = Files.readString(dir.resolve(FileSyncStateStore.STATE_FILE));
+
+        WriteFaults.failRenamesIn(dir);
+        assertThatThrownBy(() -> store.saveCursor("nightly", SyncDirection.INBOUND, SyncCursor.of("since", "2")))
+                .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FAILED))
+                .hasMessageContaining(FileSyncStateStore.STATE_FILE)
+                .hasMessageContaining("reopen");
+        WriteFaults.clear();
+
+        assertThat(dir.resolve(FileSyncStateStore.STATE_FILE)).hasContent(saved);
+        assertThatThrownBy(() -> store.cursor("nightly", SyncDirection.INBOUND))
+                .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FAILED))
+                .hasMessageContaining("reopen");
+        assertThatThrownBy(() -> store.addApiCalls("k", DAY, 1)).isInstanceOf(CrmSyncException.class);
+        assertThatThrownBy(() -> store.saveReport(report("nightly", SyncDirection.INBOUND, T0, "k")))
+                .isInstanceOf(CrmSyncException.class);
+        assertThat(dir.resolve(FileSyncStateStore.STATE_FILE)).hasContent(saved);
+        assertThat(dir.resolve(FileSyncStateStore.REPORTS_DIRECTORY)).doesNotExist();
+
+        // the failed store let go of the directory: reopening reads what is on disk
+        FileSyncStateStore reopened = open(20);
+        assertThat(reopened.cursor("nightly", SyncDirection.INBOUND)).contains(SyncCursor.of("since", "1"));
+        assertThat(reopened.apiCallsUsed("k", DAY)).isZero();
+        store.close();
+    }
+
+    @Test
+    void aDirectoryThatCannotBeWrittenFailsTheStore() throws IOException {
+        FileSyncStateStore store = open(20);
+        store.saveCursor("nightly", SyncDirection.INBOUND, SyncCursor.of("since", "1"));
+        String saved = Files.readString(dir.resolve(FileSyncStateStore.STATE_FILE));
+        WriteFaults.makeReadOnly(dir);
+
+        assertThatThrownBy(() -> store.saveCursor("nightly", SyncDirection.INBOUND, SyncCursor.of("since", "2")))
+                .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FAILED));
+        WriteFaults.makeWritable(dir);
+
+        assertThatThrownBy(() -> store.cursor("nightly", SyncDirection.INBOUND)).isInstanceOf(CrmSyncException.class);
+        assertThat(dir.resolve(FileSyncStateStore.STATE_FILE)).hasContent(saved);
+        assertThat(open(20).cursor("nightly", SyncDirection.INBOUND)).contains(SyncCursor.of("since", "1"));
     }
 }

@@ -105,9 +105,13 @@ public final class DemoSync {
         SyncEngine engine = new SyncEngine(clock);
         ContactGenerator generator = new ContactGenerator(42);
 
+        Path smsFolder = work.resolve("profiles/sms-platform");
+        Path sisFolder = work.resolve("profiles/student-records");
         try (SalesforceSimulator sf = SalesforceSimulator.start(clock);
                 ActiveCampaignSimulator ac = ActiveCampaignSimulator.start(clock);
-                FileSyncStateStore state = FileSyncStateStore.open(work.resolve("state"))) {
+                FileSyncStateStore state = FileSyncStateStore.open(work.resolve("state"));
+                FileProfileStore sms = FileProfileStore.open(smsFolder, clock);
+                FileProfileStore sis = FileProfileStore.open(sisFolder, clock)) {
             out.println("simulated Salesforce org on " + sf.baseUrl() + ", simulated ActiveCampaign account on "
                     + ac.apiUrl());
 
@@ -117,8 +121,6 @@ public final class DemoSync {
                     + " %,d with a landline or an invalid number, %,d in Canada, %,d not opted in and %,d entered"
                     + " twice%n", sf.contactCount(), everyTwelfth(contacts, 3), everyTwelfth(contacts, 5),
                     everyTwelfth(contacts, 7), everyTwelfth(contacts, 9), everyTwelfth(contacts, 11));
-            Path smsFolder = work.resolve("profiles/sms-platform");
-            FileProfileStore sms = FileProfileStore.open(smsFolder, clock);
             out.println("the SMS platform starts with no profiles, in " + work.relativize(smsFolder));
 
             // ----- the student-information system and its ActiveCampaign account -----
@@ -132,8 +134,6 @@ public final class DemoSync {
                 ac.edit(id, "phone", s.mobile());
                 ac.listStatus(id, listId, i == signups.size() - 1 ? 2 : 1);   // 1 active, 2 unsubscribed
             }
-            Path sisFolder = work.resolve("profiles/student-records");
-            FileProfileStore sis = FileProfileStore.open(sisFolder, clock);
             List<Profile> students = generator.students(Math.max(10, contacts / 3));
             sis.inTransaction(() -> {
                 students.forEach(p -> sis.create(p, Optional.empty(), LocalChange.APPLICATION));
