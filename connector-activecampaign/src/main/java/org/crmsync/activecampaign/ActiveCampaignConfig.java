@@ -32,7 +32,12 @@ public final class ActiveCampaignConfig {
 
     /** The seed's custom field for the student-information system's id. */
     public static final String DEFAULT_LOCAL_ID_FIELD = "SONIS_ID";
-    /** "The API is limited to 5 requests per second per account" (https://developers.activecampaign.com/reference/rate-limits). */
+    /**
+     * "The API is limited to 5 requests per second per account" (https://developers.activecampaign.com/reference/rate-limits).
+     * The connector's limiter counts the requests of its own instance only (there is no state shared
+     * between instances), so two instances for one account need one instance for all jobs, or the 5
+     * divided among them.
+     */
     public static final int DEFAULT_RATE_LIMIT = 5;
     /**
      * The bulk importer's reference suggests at least 10 contacts per import and {@code contact/sync}
@@ -54,7 +59,11 @@ public final class ActiveCampaignConfig {
             ConfigKey.required(LIST, ConfigKey.Type.STRING, "Id or name of the list whose status says whether a"
                     + " contact is subscribed: active (1) is opted in, unsubscribed (2) is opted out"),
             ConfigKey.optional(RATE_LIMIT, ConfigKey.Type.INT, Integer.toString(DEFAULT_RATE_LIMIT), "Requests per"
-                    + " second; ActiveCampaign allows 5 per account, shared by every integration of the account"),
+                    + " second of this connector instance. ActiveCampaign allows 5 per account, shared by every"
+                    + " integration and every connector instance of the account, and each instance keeps its own"
+                    + " count: serve all jobs of one account (import and export) with one connector instance, or"
+                    + " divide the 5 among the instances (e.g. 3 and 2), less whatever other integrations of the"
+                    + " account use"),
             ConfigKey.optional(BULK_THRESHOLD, ConfigKey.Type.INT, Integer.toString(DEFAULT_BULK_THRESHOLD),
                     "Writes of at least this many contacts in one batch go through import/bulk_import (up to 250"
                     + " per call); fewer go one by one through contact/sync"),

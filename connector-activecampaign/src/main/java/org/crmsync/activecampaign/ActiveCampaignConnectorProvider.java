@@ -21,6 +21,12 @@ import org.crmsync.spi.ConnectorProvider;
  * overwrites mapped fields, matches by the local ID custom field, else by name and email, and writes the
  * local ID once) and an import of contacts unknown locally as prospects. Found by {@link
  * java.util.ServiceLoader}.
+ *
+ * <p>Each connector {@link #create created} here has its own rate limiter, at {@code rate.limit}
+ * requests per second; ActiveCampaign's limit of 5 per second is per account. Create one connector per
+ * account and use it in every job of that account (the engine runs one connector in several jobs, e.g.
+ * the import and the export), or, if an account needs several instances, divide {@code rate.limit}
+ * among them so that together they stay at 5.
  */
 public final class ActiveCampaignConnectorProvider implements ConnectorProvider {
     public static final String ID = "activecampaign";
@@ -61,7 +67,8 @@ public final class ActiveCampaignConnectorProvider implements ConnectorProvider 
                 .sleeper(context.sleeper())
                 // ActiveCampaign: 5 requests per second per account, 429 with Retry-After above it
                 // (https://developers.activecampaign.com/reference/rate-limits). A burst of 1 spaces calls
-                // evenly, so no window of one second ever holds more than the rate.
+                // evenly, so no window of one second ever holds more than the rate. The limiter is this
+                // instance's alone (no global state): one instance per account, or rate.limit divided.
                 .rateLimit(c.rateLimit(), 1)
                 .meter(meter::get)
                 .secretNames(List.of("Api-Token"))

@@ -39,14 +39,16 @@ import org.slf4j.LoggerFactory;
  * <p>List status follows the write's opt-in: opted in subscribes a contact that is not on the list;
  * never one that unsubscribed (status 2), since ActiveCampaign warns that setting status 1 re-subscribes
  * people who unsubscribed themselves (update-list-status-for-contact). Opted out unsubscribes an active
- * or unconfirmed member.
+ * or unconfirmed member. A create through {@code contact/sync} is subscribed only after its list status
+ * is read again: {@code contact/sync} upserts by email, so the contact it saved may be one another
+ * integration created (and that unsubscribed) after the lookup.
  *
  * <p>Routes: at least {@code bulk.threshold} records go through {@code import/bulk_import} (at most 250
  * contacts and ~400 KB per call; the importer matches contacts by email and takes list subscriptions
- * inline), then {@code import/info} until the batch is complete. Fewer records, changes of email (the
- * importer and {@code contact/sync} match on email, so the new address would make a second contact),
- * and clears go one by one: creates through {@code contact/sync}, updates through {@code PUT
- * contacts/{id}}, list status through {@code POST contactLists}.
+ * inline), then {@code import/info}, at growing intervals, until the batch completed or the importer gave
+ * it up. Fewer records, changes of email (the importer and {@code contact/sync} match on email, so the
+ * new address would make a second contact), and clears go one by one: creates through {@code
+ * contact/sync}, updates through {@code PUT contacts/{id}}, list status through {@code POST contactLists}.
  */
 final class ContactWriter {
     private static final Logger LOG = LoggerFactory.getLogger(ContactWriter.class);
@@ -54,6 +56,8 @@ final class ContactWriter {
     static final int MAX_IMPORT_CONTACTS = 250;
     /** The importer's payload limit is ~400 KB (summaries cite at most 399,999 bytes); this leaves a margin. */
     static final int MAX_IMPORT_BYTES = 390_000;
+    /** The longest wait between two {@code import/info} checks of one import (unless the interval is longer). */
+    static final Duration MAX_POLL_WAIT = Duration.ofSeconds(30);
 
     private final ActiveCampaignClient client;
     private final ActiveCampaignConfig config;
@@ -64,6 +68,11 @@ final class ContactWriter {
     private final ActiveCampaignConnector connector;
     private final String listId;
     private final Set<String> emailsOfCreates = new HashSet<>();
+    /** Creates saved by {@code contact/sync} whose subscription waits for a check of their list status. */
+    private final List<Subscription> subscribeAfterCheck = new ArrayList<>();
+
+    private record Subscription(Plan plan, String contactId) {
+    }
 
     ContactWriter(ActiveCampaignClient client, ActiveCampaignConfig config, Schema schema, RunCache run, Clock clock,
             Sleeper sleeper, ActiveCampaignConnector connector) {
@@ -150,6 +159,7 @@ final class ContactWriter {
         for (Plan p : singles) {
             results.put(p.key(), writeOne(p));
         }
+        subscribeChecked(results);
         List<WriteResult> ordered = new ArrayList<>();
         for (RemoteWrite w : batch) {
             ordered.add(results.getOrDefault(w.key(), WriteResult.failed(w.key(), "NOT_WRITTEN",
@@ -288,6 +298,14 @@ final class ContactWriter {
             }
             contactId = outcome.contact().orElseThrow().id();
             run.accountSize = run.accountSize < 0 ? -1 : run.accountSize + 1;
+            if (p.action == ListAction.SUBSCRIBE) {
+                // contact/sync upserts by email: another integration may have created this contact (and it
+                // may have unsubscribed) since the lookup. Its answer carries no list status, and cdate/udate
+                // (whole seconds, the account's clock) cannot prove the contact is new, so its list status
+                // is read before status 1 is posted.
+                subscribeAfterCheck.add(new Subscription(p, contactId));
+                return created(p, contactId);
+            }
         } else {
             contactId = p.write.remoteId().orElseThrow();
             if (p.changesFields) {
@@ -302,18 +320,73 @@ final class ContactWriter {
             }
         }
         if (p.action != ListAction.NONE) {
-            try {
-                client.setListStatus(contactId, listId, p.action == ListAction.SUBSCRIBE ? "1" : "2");
-            } catch (CrmSyncException e) {
-                if (e.code() != ErrorCode.RECORD_REJECTED) {
-                    throw e;
-                }
-                return WriteResult.failed(key, "LIST_STATUS", "the contact was saved, but its list status was not: "
-                        + e.getMessage(), true);
+            Optional<WriteResult> failed = setListStatus(p, contactId, p.action == ListAction.SUBSCRIBE ? "1" : "2");
+            if (failed.isPresent()) {
+                return failed.get();
             }
         }
-        return new WriteResult(key, p.create() ? WriteResult.Status.CREATED : WriteResult.Status.UPDATED,
+        return p.create() ? created(p, contactId) : new WriteResult(key, WriteResult.Status.UPDATED,
                 Optional.of(contactId), Optional.empty(), p.note(), false);
+    }
+
+    private static WriteResult created(Plan p, String contactId) {
+        return new WriteResult(p.key(), WriteResult.Status.CREATED, Optional.of(contactId), Optional.empty(), p.note(),
+                false);
+    }
+
+    /** {@code POST contactLists}; a refusal is this record's failure, anything else fails the call. */
+    private Optional<WriteResult> setListStatus(Plan p, String contactId, String status) {
+        try {
+            client.setListStatus(contactId, listId, status);
+            return Optional.empty();
+        } catch (CrmSyncException e) {
+            if (e.code() != ErrorCode.RECORD_REJECTED) {
+                throw e;
+            }
+            return Optional.of(WriteResult.failed(p.key(), "LIST_STATUS", "the contact was saved, but its list status"
+                    + " was not: " + e.getMessage(), true));
+        }
+    }
+
+    /**
+     * Subscribes the contacts {@code contact/sync} saved for opted-in creates, after reading their list
+     * status afresh (100 per call): one already on the list is left as it is, and one that unsubscribed
+     * (status 2) is never subscribed again, even though the lookup did not find it. The read costs one
+     * call per batch of one-by-one creates.
+     */
+    private void subscribeChecked(Map<String, WriteResult> results) {
+        if (subscribeAfterCheck.isEmpty()) {
+            return;
+        }
+        List<String> ids = subscribeAfterCheck.stream().map(Subscription::contactId).distinct().toList();
+        ids.forEach(run.contacts::remove); // read again: the lookup's copy, if any, predates the write
+        connector.fetchByIds(ids, run);
+        for (Subscription s : subscribeAfterCheck) {
+            Plan p = s.plan();
+            AcContact c = run.contacts.get(s.contactId());
+            if (c == null) {
+                results.put(p.key(), WriteResult.failed(p.key(), "LIST_STATUS", "the contact was saved as "
+                        + s.contactId() + ", but ActiveCampaign did not return it when its list status was checked,"
+                        + " so it was not subscribed; the next run checks it again", true));
+                continue;
+            }
+            Optional<String> status = c.listStatus(listId);
+            if (status.isEmpty()) {
+                Optional<WriteResult> failed = setListStatus(p, s.contactId(), "1");
+                if (failed.isPresent()) {
+                    results.put(p.key(), failed.get());
+                    continue;
+                }
+            } else if (status.get().equals("2")) {
+                p.notes.add("ActiveCampaign already had a contact with this email address, unsubscribed from the"
+                        + " list, so not subscribed again");
+            } else {
+                p.notes.add("ActiveCampaign already had a contact with this email address on the list (status "
+                        + status.get() + "); its list status was left as it was");
+            }
+            results.put(p.key(), created(p, s.contactId()));
+        }
+        subscribeAfterCheck.clear();
     }
 
     // ----- bulk -----
@@ -438,32 +511,50 @@ final class ContactWriter {
     }
 
     /**
-     * Waits for a queued import through the sleeper, checking {@code import/info} every poll interval.
-     * Past the timeout the batch is left for the next run (the whole call fails; the engine keeps the
-     * records for retry, and the lookup of the next run finds the contacts that did land).
+     * Waits for a queued import through the sleeper: the first {@code import/info} check after {@code
+     * import.poll.interval}, then the wait doubles after each check that finds the import still under
+     * way, up to {@link #MAX_POLL_WAIT} (or the interval, if that is longer), so a slow import costs a
+     * few checks rather than one every interval. A status the importer will not change again ({@code
+     * failed}, {@code interrupted}, ...) ends the wait at once. Either way, and past the timeout, the
+     * batch is left for the next run: the whole call fails, the engine keeps the records for retry, and
+     * the lookup of the next run finds the contacts that did land.
      */
     private ImportInfo awaitImport(String batchId, int contacts) {
         Instant deadline = clock.instant().plus(config.importTimeout());
-        Duration interval = config.importPollInterval();
+        Duration cap = config.importPollInterval().compareTo(MAX_POLL_WAIT) > 0 ? config.importPollInterval()
+                : MAX_POLL_WAIT;
+        Duration wait = config.importPollInterval();
+        int checks = 0;
         while (true) {
+            Duration left = Duration.between(clock.instant(), deadline);
+            Duration sleep = left.compareTo(wait) < 0 ? (left.isNegative() ? Duration.ZERO : left) : wait;
             try {
-                sleeper.sleep(interval);
+                sleeper.sleep(sleep); // the last check falls on the deadline, not an interval past it
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CrmSyncException(ErrorCode.INTERNAL, "interrupted while waiting for ActiveCampaign import "
                         + batchId, e);
             }
             ImportInfo info = client.importInfo(batchId);
+            checks++;
             if (info.completed()) {
-                LOG.debug("ActiveCampaign import {} of {} contacts completed", batchId, contacts);
+                LOG.debug("ActiveCampaign import {} of {} contacts completed ({} checks)", batchId, contacts, checks);
                 return info;
+            }
+            if (info.ended()) {
+                throw new CrmSyncException(ErrorCode.REMOTE_UNAVAILABLE, "ActiveCampaign import " + batchId + " of "
+                        + contacts + " contacts ended '" + info.status().trim() + "' (the importer does not retry such"
+                        + " an import); the batch is left for the next run, whose lookup finds any contact it did"
+                        + " import (" + info.success().size() + " reported imported, " + info.failure().size()
+                        + " failed)");
             }
             if (!clock.instant().isBefore(deadline)) {
                 throw new CrmSyncException(ErrorCode.REMOTE_UNAVAILABLE, "ActiveCampaign import " + batchId + " of "
                         + contacts + " contacts was still '" + info.status() + "' after " + config.importTimeout()
-                        + "; its contacts may still be imported, and the next run's lookup finds them (raise"
-                        + " import.timeout if imports are often this slow)");
+                        + " (" + checks + " checks); its contacts may still be imported, and the next run's lookup"
+                        + " finds them (raise import.timeout if imports are often this slow)");
             }
+            wait = wait.multipliedBy(2).compareTo(cap) > 0 ? cap : wait.multipliedBy(2);
         }
     }
 }

@@ -161,6 +161,8 @@ class ActiveCampaignExportTest {
         assertThat(report.count(Outcome.CREATED)).isEqualTo(2);
         assertThat(f.ac.requests("POST /contact/sync")).isEqualTo(2);
         assertThat(f.ac.requests("POST /contactLists")).isEqualTo(2);
+        // One read of both new contacts by id, to check their list status before subscribing them.
+        assertThat(f.ac.requests("GET /contacts")).isEqualTo(1 + 1);
         assertThat(f.ac.requests("POST /import/bulk_import")).isZero();
         assertThat(f.ac.listStatusOf(f.contactOf("S00001"), f.listId)).hasValue("1");
         assertThat(f.ac.value(f.contactOf("S00002"), "SONIS_ID")).hasValue("S00002");
@@ -193,6 +195,28 @@ class ActiveCampaignExportTest {
         assertThat(f.ac.requests("PUT /contacts/{id}")).isEqualTo(1);
         assertThat(f.ac.listStatusOf(contacts.get(0), f.listId)).hasValue("2");
         assertThat(f.ac.resubscriptions()).isZero();
+    }
+
+    @Test
+    void aContactCreatedAndUnsubscribedElsewhereBetweenLookupAndWriteIsNotSubscribedAgain() {
+        f.student(1);
+        String[] elsewhere = new String[1];
+        // Another integration of the account creates the same person after our lookup, and they
+        // unsubscribe; contact/sync then finds that contact by email instead of creating one.
+        f.ac.beforeNextContactSync(() -> {
+            elsewhere[0] = f.ac.addContact("student1@example.edu", "First1", "Last1");
+            f.ac.listStatus(elsewhere[0], f.listId, 2);
+        });
+
+        SyncReport report = f.export();
+
+        assertThat(f.ac.contactCount()).isEqualTo(1);
+        assertThat(f.contactOf("S00001")).isEqualTo(elsewhere[0]);
+        assertThat(f.ac.listStatusOf(elsewhere[0], f.listId)).hasValue("2");
+        assertThat(f.ac.resubscriptions()).isZero();
+        assertThat(f.ac.requests("POST /contactLists")).isZero();
+        assertThat(report.row("S00001").orElseThrow().message()).contains("unsubscribed")
+                .contains("not subscribed again");
     }
 
     @Test
@@ -270,8 +294,69 @@ class ActiveCampaignExportTest {
         SyncReport report = f.export();
 
         assertThat(report.count(Outcome.CREATED)).isEqualTo(20);
-        assertThat(f.ac.requests("GET /import/info")).isEqualTo(4); // at 2, 4, 6 and 8 s
-        assertThat(f.sleeper.sleeps()).contains(Duration.ofSeconds(2));
+        // Checked after 2 s, then the wait doubles: at about 2, 6 and 14 s (it completes at 7 s).
+        assertThat(f.ac.requests("GET /import/info")).isEqualTo(3);
+        assertThat(f.sleeper.sleeps()).contains(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8));
+    }
+
+    @Test
+    void aSlowImportIsCheckedAtGrowingIntervalsUpToHalfAMinuteNotEveryTwoSecondsUntilTheTimeout() {
+        f.ac.importDelay(Duration.ofHours(1));
+        for (int n = 1; n <= 12; n++) {
+            f.student(n);
+        }
+
+        SyncReport report = f.export();
+
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.message()).contains("still").contains("next run");
+        // 2, 4, 8, 16 s, then every 30 s until the 10-minute timeout: 23 checks, not 300.
+        assertThat(f.ac.requests("GET /import/info")).isEqualTo(23);
+        List<Duration> waits = f.sleeper.sleeps().stream().filter(d -> d.compareTo(Duration.ofSeconds(1)) > 0).toList();
+        assertThat(waits).startsWith(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8),
+                Duration.ofSeconds(16), Duration.ofSeconds(30));
+        assertThat(waits).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofSeconds(30)));
+        assertThat(f.state.pending("ac-export", SyncDirection.OUTBOUND)).hasSize(12);
+    }
+
+    @Test
+    void anImportTheImporterGivesUpFailsTheBatchAtOnceAndLeavesItForTheNextRun() {
+        f.ac.importEndsAs("failed");
+        for (int n = 1; n <= 12; n++) {
+            f.student(n);
+        }
+
+        SyncReport first = f.export();
+
+        assertThat(first.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(first.message()).contains("ended 'failed'").contains("next run");
+        assertThat(first.count(Outcome.FAILED)).isEqualTo(12);
+        assertThat(f.ac.requests("GET /import/info")).isEqualTo(1); // not polled on until the timeout
+        assertThat(f.state.pending("ac-export", SyncDirection.OUTBOUND)).hasSize(12);
+        assertThat(f.ac.contactCount()).isZero();
+
+        f.ac.importEndsAs("completed");
+        f.clock.advance(Duration.ofHours(1));
+        SyncReport second = f.export();
+
+        assertThat(second.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(second.count(Outcome.CREATED)).isEqualTo(12);
+        assertThat(f.ac.contactCount()).isEqualTo(12);
+        assertThat(f.state.pending("ac-export", SyncDirection.OUTBOUND)).isEmpty();
+    }
+
+    @Test
+    void anInterruptedImportFailsTheBatchAtOnceToo() {
+        f.ac.importEndsAs("interrupted");
+        for (int n = 1; n <= 12; n++) {
+            f.student(n);
+        }
+
+        SyncReport report = f.export();
+
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.message()).contains("ended 'interrupted'");
+        assertThat(f.ac.requests("GET /import/info")).isEqualTo(1);
     }
 
     @Test

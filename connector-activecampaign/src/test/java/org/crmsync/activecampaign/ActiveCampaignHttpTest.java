@@ -3,6 +3,7 @@ package org.crmsync.activecampaign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import org.crmsync.report.Outcome;
 import org.crmsync.report.RunStatus;
 import org.crmsync.report.SyncReport;
@@ -77,9 +78,35 @@ class ActiveCampaignHttpTest {
         assertThat(report.count(Outcome.CREATED)).isEqualTo(3);
         assertThat(f.contactOf("S00004")).isEqualTo(knownByLocalId);
         assertThat(f.ac.value(knownByLocalId, "email")).hasValue("student4@example.edu");
-        // One page to learn the account's size, one search per email, one per local ID, one read by id.
-        assertThat(f.ac.requests("GET /contacts")).isEqualTo(1 + 4 + 1);
+        // One page to learn the account's size, one search per email, one per local ID, one read by id,
+        // and one read of the 3 new contacts to check their list status before subscribing them.
+        assertThat(f.ac.requests("GET /contacts")).isEqualTo(1 + 4 + 1 + 1);
         assertThat(f.ac.requests("GET /fieldValues")).isEqualTo(4);
+        assertThat(f.ac.contactCount()).isEqualTo(1003);
+    }
+
+    @Test
+    void aLocalIdLookupKeepsOnlyTheExactValueAndReadsPastTheFirstHundredValues() {
+        for (int n = 0; n < 1000; n++) {
+            f.ac.addContact("p" + n + "@example.org", "P" + n, "Person");
+        }
+        List<String> ids = f.ac.contactIds();
+        for (int n = 0; n < 120; n++) {
+            f.ac.edit(ids.get(n), "SONIS_ID", "s00004"); // typed by hand; the filter matches regardless of case
+        }
+        String exact = ids.get(999);
+        f.ac.edit(exact, "SONIS_ID", "S00004");
+        for (int n = 1; n <= 4; n++) {
+            f.student(n);
+        }
+
+        SyncReport report = f.export();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(f.contactOf("S00004")).isEqualTo(exact);
+        assertThat(f.ac.value(ids.get(0), "email")).hasValue("p0@example.org");
+        // One call each for S00001 to S00003, two pages of 100 for the 121 values like S00004.
+        assertThat(f.ac.requests("GET /fieldValues")).isEqualTo(3 + 2);
         assertThat(f.ac.contactCount()).isEqualTo(1003);
     }
 

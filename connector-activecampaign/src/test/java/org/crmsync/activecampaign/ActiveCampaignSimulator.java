@@ -50,7 +50,9 @@ import java.util.regex.Pattern;
  * documents them (shared/reference/salesforce-activecampaign-api.md Part B): ids and counts are strings,
  * pages are {@code limit} (default 20, max 100) and {@code offset} or {@code id_greater}, side-loading
  * with {@code include}, unknown parameters silently ignored, an empty string wipes a field, one contact
- * per email, no re-subscription through the importer, {@code Api-Token} checked (403 otherwise), and 5
+ * per email, no re-subscription through the importer, {@code import/info} statuses as documented
+ * ({@code false} in the first second, {@code active}, then {@code completed}, or {@code failed} /
+ * {@code interrupted} with {@link #importEndsAs}), {@code Api-Token} checked (403 otherwise), and 5
  * requests per second answered above with 429 and {@code Retry-After: 1}.
  *
  * <p>Time comes from the clock given (a test's mutable clock), so the rate limit and the importer's
@@ -90,6 +92,8 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     private String token = TOKEN;
     private Duration importDelay = Duration.ofSeconds(1);
     private Predicate<String> importFails = e -> false;
+    private String importEndStatus = "completed";
+    private Runnable beforeNextSync;
 
     private static final class Contact {
         final long id;
@@ -113,14 +117,17 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
 
     private static final class Batch {
         final String id;
+        final Instant queued;
         final Instant due;
         final JsonNode contacts;
         boolean done;
+        String status = "completed";
         final List<String> success = new ArrayList<>();
         final List<String> failure = new ArrayList<>();
 
-        Batch(String id, Instant due, JsonNode contacts) {
+        Batch(String id, Instant queued, Instant due, JsonNode contacts) {
             this.id = id;
+            this.queued = queued;
             this.due = due;
             this.contacts = contacts;
         }
@@ -252,6 +259,25 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     /** How long after submission a bulk import completes (default 1 s). */
     public synchronized ActiveCampaignSimulator importDelay(Duration delay) {
         this.importDelay = delay;
+        return this;
+    }
+
+    /**
+     * The status imports end with once due: {@code completed} (the default), or {@code failed} /
+     * {@code interrupted}, the importer giving the batch up without importing anything.
+     */
+    public synchronized ActiveCampaignSimulator importEndsAs(String status) {
+        this.importEndStatus = status;
+        return this;
+    }
+
+    /**
+     * Runs {@code action} when the next {@code POST contact/sync} arrives, before it is applied: another
+     * integration of the account (or the contact on a form) acting between a lookup and a write, e.g.
+     * creating the contact with the same email and unsubscribing it.
+     */
+    public synchronized ActiveCampaignSimulator beforeNextContactSync(Runnable action) {
+        this.beforeNextSync = action;
         return this;
     }
 
@@ -579,6 +605,11 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     }
 
     private ResponseDefinition syncContact(JsonNode body) {
+        Runnable hook = beforeNextSync;
+        beforeNextSync = null;
+        if (hook != null) {
+            hook.run();
+        }
         JsonNode contact = body == null ? null : body.get("contact");
         String email = text(contact, "email");
         if (email == null || email.isBlank()) {
@@ -630,7 +661,7 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
                 }
             }
         }
-        all.stream().limit(limit).forEach(out::add);
+        all.stream().skip(intParam(query, "offset", 0)).limit(limit).forEach(out::add);
         ObjectNode page = JSON.createObjectNode();
         page.set("fieldValues", out);
         page.set("meta", JSON.createObjectNode().put("total", Integer.toString(all.size())));
@@ -659,7 +690,7 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
                     + " The import was not queued for processing.", reasons));
         }
         String id = UUID.nameUUIDFromBytes(("batch-" + nextBatch++).getBytes(StandardCharsets.UTF_8)).toString();
-        batches.put(id, new Batch(id, clock.instant().plus(importDelay), contactsNode));
+        batches.put(id, new Batch(id, clock.instant(), clock.instant().plus(importDelay), contactsNode));
         ObjectNode out = JSON.createObjectNode();
         out.put("Success", 1).put("queued_contacts", contactsNode.size()).put("batchId", id)
                 .put("message", "Contact import queued");
@@ -676,7 +707,15 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
             return json(404, error("No Result found for batch " + id.get()));
         }
         ObjectNode out = JSON.createObjectNode();
-        out.put("status", b.done ? "completed" : "queued");
+        if (b.done) {
+            out.put("status", b.status);
+        } else if (clock.instant().isBefore(b.queued.plusSeconds(1))) {
+            // "If this endpoint is called immediately (less than a second) after a bulk import call, the
+            // status in the return may be false (a boolean)" (bulk-import-status-info).
+            out.put("status", false);
+        } else {
+            out.put("status", "active");
+        }
         ArrayNode success = out.putArray("success");
         ArrayNode failure = out.putArray("failure");
         if (b.done) {
@@ -690,6 +729,12 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
         Instant now = clock.instant();
         for (Batch b : batches.values()) {
             if (b.done || now.isBefore(b.due)) {
+                continue;
+            }
+            if (!importEndStatus.equals("completed")) {
+                // failed / interrupted: the importer gives the batch up and imports nothing.
+                b.status = importEndStatus;
+                b.done = true;
                 continue;
             }
             for (JsonNode row : b.contacts) {

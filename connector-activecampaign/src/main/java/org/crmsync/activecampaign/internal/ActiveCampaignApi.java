@@ -63,12 +63,13 @@ interface ActiveCampaignApi {
     Call<JsonNode> contactList(@Body AcJson.ContactListEnvelope body);
 
     /**
-     * Custom field values, filtered by field id and exact value
-     * (https://developers.activecampaign.com/reference/list-all-custom-field-values).
+     * Custom field values, filtered by field id and value
+     * (https://developers.activecampaign.com/reference/list-all-custom-field-values), {@code limit} at
+     * most 100, paged by {@code offset}.
      */
     @GET("fieldValues")
     Call<AcJson.FieldValuesPage> fieldValues(@Query("filters[fieldid]") String fieldId,
-            @Query("filters[val]") String value, @Query("limit") int limit);
+            @Query("filters[val]") String value, @Query("limit") int limit, @Query("offset") int offset);
 
     /**
      * Queues up to 250 contacts (under ~400 KB; at least 10 suggested, contact/sync for fewer). The

@@ -16,10 +16,12 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -138,25 +140,46 @@ public final class ActiveCampaignClient {
         return toPage(page);
     }
 
-    /** The contact ids whose value in custom field {@code fieldId} is exactly {@code value}. */
+    /**
+     * The contact ids whose value in custom field {@code fieldId} is {@code value} (white space around
+     * either ignored), through every page of {@code GET fieldValues?filters[fieldid]=…&filters[val]=…},
+     * 100 values per call.
+     *
+     * <p>What comes back is filtered here again: ActiveCampaign may match the value loosely (another
+     * case), and it ignores filters it does not apply, answering with every value of the account
+     * instead. Values of other fields or other values are left out. A full page without one value of
+     * this field that equals {@code value} even ignoring case means the filters were ignored: paging
+     * through every value of the account is not an answer to give silently, so the lookup fails.
+     */
     public List<String> contactIdsWithFieldValue(String fieldId, String value) {
-        AcJson.FieldValuesPage page = execute(api.fieldValues(fieldId, value, MAX_PAGE),
-                "ActiveCampaign custom field values (GET fieldValues)");
-        List<String> ids = new ArrayList<>();
-        for (AcJson.FieldValue fv : page.fieldValues() == null ? List.<AcJson.FieldValue>of() : page.fieldValues()) {
-            // ActiveCampaign ignores filters it does not know and answers with every value instead; a value
-            // of another field, or another value, means the filter did not apply, and paging through every
-            // value of the account is not an answer to give silently.
-            if (!fieldId.equals(fv.field()) || fv.value() == null || !fv.value().trim().equalsIgnoreCase(value.trim())) {
-                throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, "ActiveCampaign ignored the filters of GET"
-                        + " fieldValues (filters[fieldid]=" + fieldId + "): it answered with values of other fields or"
-                        + " other values, so the local ID cannot be looked up this way");
+        String wanted = value.trim();
+        Set<String> ids = new LinkedHashSet<>();
+        for (int offset = 0; ; offset += MAX_PAGE) {
+            AcJson.FieldValuesPage page = execute(api.fieldValues(fieldId, value, MAX_PAGE, offset),
+                    "ActiveCampaign custom field values (GET fieldValues)");
+            List<AcJson.FieldValue> values = page.fieldValues() == null ? List.of() : page.fieldValues();
+            boolean anyLooseMatch = false;
+            for (AcJson.FieldValue fv : values) {
+                if (!fieldId.equals(fv.field()) || fv.value() == null) {
+                    continue;
+                }
+                String v = fv.value().trim();
+                anyLooseMatch |= v.equalsIgnoreCase(wanted);
+                if (v.equals(wanted) && fv.contact() != null) {
+                    ids.add(fv.contact());
+                }
             }
-            if (fv.contact() != null) {
-                ids.add(fv.contact());
+            if (values.size() >= MAX_PAGE && !anyLooseMatch) {
+                throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, "ActiveCampaign ignored the filters of GET"
+                        + " fieldValues (filters[fieldid]=" + fieldId + "): a full page of " + values.size()
+                        + " values at offset " + offset + " held none of the value asked for, so the local ID"
+                        + " cannot be looked up this way");
+            }
+            long total = page.meta() == null ? -1 : page.meta().totalOr(-1);
+            if (values.size() < MAX_PAGE || (total >= 0 && offset + values.size() >= total)) {
+                return new ArrayList<>(ids);
             }
         }
-        return ids;
     }
 
     /** {@code POST contact/sync}: creates the contact with this email, or updates the one that has it. */

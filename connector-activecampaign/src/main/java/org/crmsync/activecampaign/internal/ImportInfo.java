@@ -1,11 +1,19 @@
 package org.crmsync.activecampaign.internal;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
- * {@code GET import/info?batchId=}: the import's status ({@code completed} when done), the contacts it
- * imported ({@code success}, contact ids in the reference's example) and those it could not (the
- * {@code failure} list holds their email addresses).
+ * {@code GET import/info?batchId=}: the import's status, the contacts it imported ({@code success},
+ * contact ids in the reference's example) and those it could not (the {@code failure} list holds their
+ * email addresses).
+ *
+ * <p>The documented statuses (https://developers.activecampaign.com/reference/bulk-import-status-info):
+ * {@code waiting} (received, no uuid yet), {@code claimed} (uuid, not started), {@code active} (being
+ * processed), {@code completed}, {@code failed} ("can no longer be retried") and {@code interrupted}
+ * ("interrupted due to failures and will not be retried"). Called less than a second after the import
+ * was queued, {@code status} may be the boolean {@code false} (read here as the text {@code "false"}):
+ * no status yet.
  */
 public record ImportInfo(String status, List<String> success, List<String> failure) {
     public ImportInfo {
@@ -15,6 +23,30 @@ public record ImportInfo(String status, List<String> success, List<String> failu
     }
 
     public boolean completed() {
-        return "completed".equalsIgnoreCase(status.trim());
+        return normalized().equals("completed");
+    }
+
+    /**
+     * The importer gave the batch up: {@code failed} or {@code interrupted}, or any other status that
+     * says it failed, errored, was aborted or cancelled. ActiveCampaign will not change such a status,
+     * so waiting on is pointless.
+     */
+    public boolean ended() {
+        String s = normalized();
+        return s.equals("failed") || s.equals("interrupted") || s.contains("fail") || s.contains("error")
+                || s.contains("abort") || s.contains("cancel");
+    }
+
+    /**
+     * Not finished yet: {@code waiting}, {@code claimed}, {@code active}, no status yet ({@code false} or
+     * blank), or a status the reference does not name that says neither completed nor failed (waited on,
+     * within {@code import.timeout}).
+     */
+    public boolean inProgress() {
+        return !completed() && !ended();
+    }
+
+    private String normalized() {
+        return status.trim().toLowerCase(Locale.ROOT);
     }
 }

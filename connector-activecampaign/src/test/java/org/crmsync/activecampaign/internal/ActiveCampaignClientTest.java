@@ -33,6 +33,25 @@ class ActiveCampaignClientTest {
     }
 
     @Test
+    void importStatusesTheImporterWillNotChangeEndTheWaitAndFalseMeansNoStatusYet() throws JsonProcessingException {
+        AcJson.ImportInfo early = ActiveCampaignClient.JSON.readValue("{\"status\":false,\"success\":[],"
+                + "\"failure\":[]}", AcJson.ImportInfo.class);
+        ImportInfo noStatusYet = new ImportInfo(early.status(), early.success(), early.failure());
+
+        assertThat(noStatusYet.inProgress()).isTrue();
+        for (String s : List.of("waiting", "claimed", "active")) {
+            assertThat(new ImportInfo(s, null, null).inProgress()).as(s).isTrue();
+        }
+        assertThat(new ImportInfo("completed", null, null).completed()).isTrue();
+        for (String s : List.of("failed", "interrupted", "Failed", "error", "aborted")) {
+            ImportInfo info = new ImportInfo(s, null, null);
+            assertThat(info.ended()).as(s).isTrue();
+            assertThat(info.inProgress()).as(s).isFalse();
+            assertThat(info.completed()).as(s).isFalse();
+        }
+    }
+
+    @Test
     void bulkPayloadsUseTheImportersShapeAndLeaveOutAbsentValues() {
         ImportContact c = new ImportContact(new ContactData("a@example.org", "Ada", null, null, Map.of("7", "S1")),
                 List.of("2"), List.of());
