@@ -29,19 +29,24 @@ final class ContactQueries {
      * by users and by automation, and is indexed; many records can share one value (a mass update), so
      * the cursor is the pair (SystemModstamp, Id), ordered on both, and the next read starts after that
      * pair: {@code (SystemModstamp = T AND Id > 'last') OR SystemModstamp > T}. Nothing that shares the
-     * last timestamp is skipped, whatever a page or a run's end cut. With a look-back, the read starts
-     * that much earlier instead (records committed late, after the cursor passed their timestamp, are
-     * read again; applying a record twice changes nothing). Sources: reference Part A5, and
-     * https://github.com/airbytehq/airbyte/issues/27146 on late commits; {@code Id >} comparisons are
-     * what Salesforce's own PK-chunking guidance uses
+     * last timestamp is skipped, whatever a page or a run's end cut. Sources: reference Part A5; {@code
+     * Id >} comparisons are what Salesforce's own PK-chunking guidance uses
      * (https://developer.salesforce.com/blogs/developer-relations/2015/11/pk-chunking-techniques-massive-orgs.html).
+     *
+     * <p>With a look-back, a new pass (the previous read reached the end of its query) starts that much
+     * before the cursor instead, {@code SystemModstamp >= T - lookback}: records committed late, after
+     * the cursor passed their timestamp, are read again (applying a record twice changes nothing; on late
+     * commits see https://github.com/airbytehq/airbyte/issues/27146). A pass cut off before its end (the
+     * quota, a failure: the cursor says {@link ContactRecords#CURSOR_PASS} open) resumes after the
+     * compound cursor, with no look-back: were it to look back again, a run cut off inside a busy
+     * timestamp would re-read the same records forever.
      */
     static String changes(List<String> fields, SyncCursor since, Duration lookback) {
         Optional<Instant> stamp = since.get(ContactRecords.CURSOR_MODSTAMP).flatMap(ContactQueries::instant);
         Optional<String> id = since.get(ContactRecords.CURSOR_ID).filter(SalesforceIds::isId);
         String where = "";
         if (stamp.isPresent()) {
-            if (!lookback.isZero()) {
+            if (!lookback.isZero() && !ContactRecords.midPass(since)) {
                 where = "SystemModstamp >= " + Soql.dateTime(stamp.get().minus(lookback));
             } else if (id.isPresent()) {
                 String t = Soql.dateTime(stamp.get());

@@ -24,6 +24,14 @@ final class ContactRecords {
     /** Cursor keys: the last record's SystemModstamp and Id, the compound position of an inbound read. */
     static final String CURSOR_MODSTAMP = "modstamp";
     static final String CURSOR_ID = "id";
+    /**
+     * Cursor key present (value {@value #PASS_OPEN}) while a read of the changes has not reached the end
+     * of its query: the next run resumes right after (SystemModstamp, Id), with no look-back, so a run
+     * cut off by the quota always makes progress. Absent once a read reached the end: the next run
+     * starts a new pass, with the policy's look-back.
+     */
+    static final String CURSOR_PASS = "pass";
+    static final String PASS_OPEN = "open";
 
     // REST answers datetimes as 2025-03-04T17:22:05.000+0000: an offset without a colon, which
     // ISO_OFFSET_DATE_TIME refuses.
@@ -65,17 +73,42 @@ final class ContactRecords {
         return out;
     }
 
-    /** A record read by a query; the cursor after it is its (SystemModstamp, Id). */
-    static RemoteRecord changed(ObjectNode record, List<String> selected, SyncCursor previous) {
+    /**
+     * A record read by a query; the cursor after it is its (SystemModstamp, Id), marked
+     * {@link #CURSOR_PASS} open unless the record is the last of the query.
+     *
+     * @param lastOfPass whether the query has no record after this one
+     */
+    static RemoteRecord changed(ObjectNode record, List<String> selected, SyncCursor previous, boolean lastOfPass) {
         String id = text(record, ID);
         Optional<Instant> modstamp = dateTime(text(record, MODSTAMP));
         String location = "Salesforce Contact " + (id.isEmpty() ? "(no Id)" : id);
         if (id.isEmpty() || modstamp.isEmpty()) {
-            return RemoteRecord.malformed(id, previous, location, "the query answered a Contact without "
-                    + (id.isEmpty() ? "an Id" : "a readable SystemModstamp ('" + text(record, MODSTAMP) + "')"));
+            return RemoteRecord.malformed(id, lastOfPass ? closed(previous) : previous, location, "the query answered"
+                    + " a Contact without " + (id.isEmpty() ? "an Id"
+                            : "a readable SystemModstamp ('" + text(record, MODSTAMP) + "')"));
         }
-        SyncCursor after = SyncCursor.of(CURSOR_MODSTAMP, modstamp.get().toString(), CURSOR_ID, id);
-        return RemoteRecord.of(id, fields(record, selected), RecordSource.API, after, location);
+        Map<String, String> after = new LinkedHashMap<>();
+        after.put(CURSOR_MODSTAMP, modstamp.get().toString());
+        after.put(CURSOR_ID, id);
+        if (!lastOfPass) {
+            after.put(CURSOR_PASS, PASS_OPEN);
+        }
+        return RemoteRecord.of(id, fields(record, selected), RecordSource.API, new SyncCursor(after), location);
+    }
+
+    /** Whether {@code cursor} stopped inside a read that did not reach the end of its query. */
+    static boolean midPass(SyncCursor cursor) {
+        return cursor.get(CURSOR_PASS).filter(PASS_OPEN::equals).isPresent();
+    }
+
+    private static SyncCursor closed(SyncCursor cursor) {
+        if (!midPass(cursor)) {
+            return cursor;
+        }
+        Map<String, String> values = new LinkedHashMap<>(cursor.values());
+        values.remove(CURSOR_PASS);
+        return new SyncCursor(values);
     }
 
     /** A lookup candidate: fields by API name; it moves no cursor. */

@@ -9,17 +9,37 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The spellings under which a mobile number is likely stored in Salesforce. Phone fields are free text
- * (no E.164 enforcement) and SOQL compares them literally, so a lookup asks for each likely form: E.164
- * (what this library writes), the national format ({@code (512) 555-0142}: how Salesforce's UI formats
- * a 10-digit number typed by a user with a US or Canadian locale) and the bare national digits
- * (imports). The engine then matches the candidates on the normalized number. Each form costs about
- * 30 characters of query URI per profile, which is why rarer spellings are not asked for.
- * (SOSL's phone search would normalize, but its index is updated asynchronously, so a contact created
- * seconds ago, say by a run that crashed, may be missing: unsafe for duplicate prevention.)
+ * The spellings under which a mobile number is likely stored in Salesforce. Phone fields are free text:
+ * Salesforce keeps a number as it was typed or imported (its UI reformats only a 10-digit number typed
+ * by a user with a US or Canadian locale) and SOQL compares text exactly, so a lookup that misses the
+ * stored spelling creates a duplicate contact. A lookup therefore asks for each likely form; the engine
+ * then matches the candidates on the normalized number.
+ *
+ * <p>Every number: E.164 ({@code +14155552671}: what this library writes), the national format
+ * ({@code (415) 555-2671}: Salesforce's UI formatting), the bare national digits ({@code 4155552671}:
+ * imports) and the international format ({@code +1 415-555-2671}: what libphonenumber-based apps and
+ * many exports write).
+ *
+ * <p>North American numbers (country code 1) also in the spellings people and tools commonly type or
+ * import (a review found contacts stored in each of them duplicated, since SOQL missed them):
+ * <ul>
+ *   <li>{@code 14155552671}: E.164 without the {@code +} (SMS platforms' exports);
+ *   <li>{@code 415-555-2671} and {@code 1-415-555-2671}: dashes, with and without the trunk prefix;
+ *   <li>{@code 415.555.2671}: dots;
+ *   <li>{@code +1 415 555 2671}: E.164 grouped with spaces;
+ *   <li>{@code +1 (415) 555-2671}: the UI's format behind the country code;
+ *   <li>{@code (415)555-2671}: the UI's format without its space.
+ * </ul>
+ *
+ * <p>Each form costs about 25 to 45 characters of query URI per profile, so a batch's lookup needs more
+ * queries (the URI limit splits them; see {@code ContactQueries.lookups}); rarer spellings are not
+ * asked for. (SOSL's phone search would normalize, but its index is updated asynchronously, so a
+ * contact created seconds ago, say by a run that crashed, may be missing: unsafe for duplicate
+ * prevention.)
  */
 final class PhoneVariants {
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+    private static final int NORTH_AMERICA = 1;
 
     private PhoneVariants() {
     }
@@ -32,7 +52,21 @@ final class PhoneVariants {
             PhoneNumber number = PHONES.parse(e164, "ZZ");
             forms.add(PHONES.format(number, PhoneNumberFormat.E164));
             forms.add(PHONES.format(number, PhoneNumberFormat.NATIONAL));
-            forms.add(PHONES.getNationalSignificantNumber(number));
+            String digits = PHONES.getNationalSignificantNumber(number);
+            forms.add(digits);
+            forms.add(PHONES.format(number, PhoneNumberFormat.INTERNATIONAL));
+            if (number.getCountryCode() == NORTH_AMERICA && digits.length() == 10) {
+                String area = digits.substring(0, 3);
+                String exchange = digits.substring(3, 6);
+                String line = digits.substring(6);
+                forms.add("1" + digits);
+                forms.add(area + "-" + exchange + "-" + line);
+                forms.add("1-" + area + "-" + exchange + "-" + line);
+                forms.add(area + "." + exchange + "." + line);
+                forms.add("+1 " + area + " " + exchange + " " + line);
+                forms.add("+1 (" + area + ") " + exchange + "-" + line);
+                forms.add("(" + area + ")" + exchange + "-" + line);
+            }
         } catch (NumberParseException e) {
             // Not a number libphonenumber reads: look for the stored text as it is.
         }

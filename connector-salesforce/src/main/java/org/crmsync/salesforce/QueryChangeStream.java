@@ -63,7 +63,9 @@ final class QueryChangeStream implements ChangeStream {
         if (!hasNext()) {
             throw new NoSuchElementException("no more changed Contacts");
         }
-        RemoteRecord record = ContactRecords.changed(page.removeFirst(), selected, last);
+        ObjectNode contact = page.removeFirst();
+        // The query's last record closes the pass: its page says done, and nothing is left of it.
+        RemoteRecord record = ContactRecords.changed(contact, selected, last, page.isEmpty() && done);
         last = record.cursorAfter();
         return record;
     }

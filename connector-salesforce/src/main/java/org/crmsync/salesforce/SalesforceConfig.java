@@ -76,15 +76,18 @@ public final class SalesforceConfig {
                     + " and for the password flow unless the app does not require a secret"),
             ConfigKey.required(API_HOST, ConfigKey.Type.HOST, "Host name of the org, usually its My Domain, e.g."
                     + " acme.my.salesforce.com; leave off http:// or https:// (a scheme given is removed, with a"
-                    + " warning)"),
+                    + " warning). The default login.host, and a host export.url may be on (besides the instance"
+                    + " host the login returns): the export download carries the session, so it goes nowhere"
+                    + " else"),
             ConfigKey.optional(LOGIN_HOST, ConfigKey.Type.HOST, null, "Host of the OAuth token endpoint;"
                     + " defaults to api.host. login.salesforce.com (production) or test.salesforce.com (sandbox)"
                     + " also work for the password flow; the client credentials flow needs the My Domain host"),
             ConfigKey.optional(API_VERSION, ConfigKey.Type.STRING, DEFAULT_API_VERSION, "REST API version, e.g."
                     + " 67.0"),
             ConfigKey.optional(EXPORT_URL, ConfigKey.Type.URL, null, "Full URL of the custom report export, ending"
-                    + " in =CSV (e.g. https://acme.my.salesforce.com/00O5e000008abcd?export=1&enc=UTF-8&xf=csv);"
-                    + " the report needs a Contact ID column"),
+                    + " in =CSV (e.g. https://acme.my.salesforce.com/00O5e000008abcd?export=1&enc=UTF-8&xf=csv),"
+                    + " on the org's host (api.host, or the instance host the login returns); the report needs a"
+                    + " Contact ID column"),
             ConfigKey.optional(INBOUND_SOURCE, ConfigKey.Type.STRING, null, "Where inbound syncs read changes:"
                     + " 'export' (the custom export URL) or 'api' (a SOQL query on SystemModstamp); default export"
                     + " when export.url is set, else api"),
@@ -252,7 +255,10 @@ public final class SalesforceConfig {
         return clientSecret;
     }
 
-    /** The org's host, without a scheme, e.g. {@code acme.my.salesforce.com}. */
+    /**
+     * The org's host, without a scheme, e.g. {@code acme.my.salesforce.com}: the default {@link
+     * #loginHost()}, and a host the export URL may be on (besides the login's instance host).
+     */
     public String apiHost() {
         return apiHost;
     }

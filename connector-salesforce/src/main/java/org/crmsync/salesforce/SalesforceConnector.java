@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import okhttp3.HttpUrl;
 import okhttp3.ResponseBody;
 import org.crmsync.CrmSyncException;
@@ -56,7 +55,8 @@ import org.crmsync.spi.WriteResult;
  *       sObject Collections calls of up to 200 records with {@code allOrNone=false}, each record's result
  *       read on its own.
  *   <li>Preflight: {@code describe} Contact; every mapped field must exist (names are case-sensitive)
- *       and be writable, and the opt-in field must be a checkbox.
+ *       and be writable, the opt-in field must be a checkbox, a restricted source picklist must offer
+ *       the source code, and the export URL must be on the org's host.
  * </ul>
  *
  * <p>Every HTTP request, logins and downloads included, is counted by the run's meter first. Create
@@ -175,6 +175,8 @@ public final class SalesforceConnector implements Connector {
             } else if (!f.createable()) {
                 problems.add(new PreflightProblem(name, "the source field (" + SalesforceConfig.SOURCE_FIELD
                         + ") cannot be set by the integration user on new contacts"));
+            } else if (writes) {
+                sourceCodeProblem(f, context.policy().sourceCode()).ifPresent(problems::add);
             }
         });
         for (StandardField key : List.of(StandardField.EMAIL, StandardField.PHONE_NUMBER, StandardField.LOCAL_ID)) {
@@ -187,7 +189,33 @@ public final class SalesforceConnector implements Connector {
             problems.add(new PreflightProblem(StandardField.CONSTITUENT_ID.fieldName(), "needs a CSV heading (the"
                     + " report's Contact ID column) to read the custom export"));
         }
+        if (config.inboundSource() == SalesforceConfig.InboundSource.EXPORT) {
+            config.exportUrl().flatMap(client::exportUrlProblem)
+                    .ifPresent(p -> problems.add(new PreflightProblem(SalesforceConfig.EXPORT_URL, p)));
+        }
         return problems;
+    }
+
+    /**
+     * A restricted picklist accepts only its active values, from the API too (any other value fails the
+     * create with INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST), and compares them exactly: the policy's
+     * source code must be one of them. An unrestricted picklist, or a text field, takes any value.
+     */
+    private static Optional<PreflightProblem> sourceCodeProblem(DescribeResult.Field f, String sourceCode) {
+        if (!f.restrictedPicklist() || sourceCode == null || sourceCode.isBlank()) {
+            return Optional.empty();
+        }
+        List<String> allowed = f.activePicklistValues();
+        if (allowed.contains(sourceCode)) {
+            return Optional.empty();
+        }
+        String near = allowed.stream().filter(v -> v.equalsIgnoreCase(sourceCode.trim())).findFirst()
+                .map(v -> " (Salesforce spells it " + v + ")").orElse("");
+        return Optional.of(new PreflightProblem(f.name(), "the source field (" + SalesforceConfig.SOURCE_FIELD
+                + ") is a restricted picklist, and the policy's source code '" + sourceCode + "' is not one of its"
+                + " active values" + near + ": " + (allowed.isEmpty() ? "(none)" : String.join(", ", allowed))
+                + ". Set the policy's source code to one of them, add it to the picklist in Setup, or set "
+                + SalesforceConfig.SOURCE_FIELD + " to another field or none"));
     }
 
     private void checkField(FieldRule rule, String name, Map<String, DescribeResult.Field> fields, boolean writes,
@@ -398,26 +426,37 @@ public final class SalesforceConnector implements Connector {
             throw new IllegalStateException("write called in a dry run; nothing may be sent");
         }
         Map<String, DescribeResult.Field> fields = contactFields();
-        List<RemoteWrite> creates = batch.stream().filter(w -> w.operation() == RemoteWrite.Operation.CREATE).toList();
-        List<RemoteWrite> updates = batch.stream().filter(w -> w.operation() == RemoteWrite.Operation.UPDATE).toList();
         List<WriteResult> results = new ArrayList<>(batch.size());
-        for (List<RemoteWrite> chunk : chunks(creates)) {
-            List<ObjectNode> records = chunk.stream().map(w -> json(w, fields, context)).collect(Collectors.toList());
-            results.addAll(results(chunk, sendCollection(chunk, () -> client.create(new CollectionRequest(false, records)))));
+        // Each record's JSON first: a value that cannot be sent as its field's type fails that record alone.
+        List<RemoteWrite> creates = new ArrayList<>();
+        List<ObjectNode> createJson = new ArrayList<>();
+        List<RemoteWrite> updates = new ArrayList<>();
+        List<ObjectNode> updateJson = new ArrayList<>();
+        for (RemoteWrite w : batch) {
+            ObjectNode json;
+            try {
+                json = json(w, fields, context);
+            } catch (UnsendableValue e) {
+                results.add(WriteResult.failed(w.key(), e.errorCode, e.getMessage(), false));
+                continue;
+            }
+            boolean create = w.operation() == RemoteWrite.Operation.CREATE;
+            (create ? creates : updates).add(w);
+            (create ? createJson : updateJson).add(json);
         }
-        for (List<RemoteWrite> chunk : chunks(updates)) {
-            List<ObjectNode> records = chunk.stream().map(w -> json(w, fields, context)).collect(Collectors.toList());
-            results.addAll(results(chunk, sendCollection(chunk, () -> client.update(new CollectionRequest(false, records)))));
+        for (int from = 0; from < creates.size(); from += MAX_COLLECTION_SIZE) {
+            int to = Math.min(creates.size(), from + MAX_COLLECTION_SIZE);
+            List<RemoteWrite> chunk = creates.subList(from, to);
+            CollectionRequest request = new CollectionRequest(false, List.copyOf(createJson.subList(from, to)));
+            results.addAll(results(chunk, sendCollection(chunk, () -> client.create(request))));
+        }
+        for (int from = 0; from < updates.size(); from += MAX_COLLECTION_SIZE) {
+            int to = Math.min(updates.size(), from + MAX_COLLECTION_SIZE);
+            List<RemoteWrite> chunk = updates.subList(from, to);
+            CollectionRequest request = new CollectionRequest(false, List.copyOf(updateJson.subList(from, to)));
+            results.addAll(results(chunk, sendCollection(chunk, () -> client.update(request))));
         }
         return results;
-    }
-
-    private static List<List<RemoteWrite>> chunks(List<RemoteWrite> writes) {
-        List<List<RemoteWrite>> chunks = new ArrayList<>();
-        for (int from = 0; from < writes.size(); from += MAX_COLLECTION_SIZE) {
-            chunks.add(writes.subList(from, Math.min(writes.size(), from + MAX_COLLECTION_SIZE)));
-        }
-        return chunks;
     }
 
     /**
@@ -506,7 +545,7 @@ public final class SalesforceConnector implements Connector {
             if (value.isEmpty()) {
                 record.putNull(name);
             } else if ("boolean".equals(type)) {
-                record.put(name, Boolean.parseBoolean(value));
+                record.put(name, checkbox(name, value));
             } else if (("double".equals(type) || "currency".equals(type) || "percent".equals(type)
                     || "int".equals(type)) && value.matches("-?[0-9]+(\\.[0-9]+)?")) {
                 record.put(name, new BigDecimal(value));
@@ -515,6 +554,38 @@ public final class SalesforceConnector implements Connector {
             }
         });
         return record;
+    }
+
+    /**
+     * A checkbox value: {@code true}/{@code false}, {@code 1}/{@code 0} (how reports and many exports
+     * write checkboxes) or {@code yes}/{@code no}, in any case. Anything else fails the record: sent as
+     * false, it could clear an opt-out.
+     */
+    static boolean checkbox(String field, String value) {
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true":
+            case "1":
+            case "yes":
+                return true;
+            case "false":
+            case "0":
+            case "no":
+                return false;
+            default:
+                throw new UnsendableValue("INVALID_CHECKBOX_VALUE", "'" + value + "' is not a value for the checkbox"
+                        + " field " + field + "; use true/false, 1/0 or yes/no. The record was not sent");
+        }
+    }
+
+    /** A mapped value that cannot be sent as its field's type; it fails its record, not the batch. */
+    static final class UnsendableValue extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String errorCode;
+
+        UnsendableValue(String errorCode, String message) {
+            super(message, null, false, false);
+            this.errorCode = errorCode;
+        }
     }
 
     // ----- plumbing -----

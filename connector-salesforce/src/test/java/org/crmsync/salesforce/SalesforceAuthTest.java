@@ -7,6 +7,7 @@ import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.SyncDirection;
 import org.crmsync.engine.SyncJob;
+import org.crmsync.http.Redaction;
 import org.crmsync.report.RunStatus;
 import org.crmsync.report.SyncReport;
 import org.crmsync.salesforce.SalesforceSimulator.Kind;
@@ -53,6 +54,8 @@ class SalesforceAuthTest {
     @Test
     void invalidGrantIsAnAuthenticationFailureThatIsNotRetried() {
         f.set(SalesforceConfig.PASSWORD, "Wrong-Password-7");
+        // The error body repeats the password + security token and the client secret it received.
+        f.sf.echoSecretsInErrors(true);
 
         CrmSyncException e = catchThrowableOfType(CrmSyncException.class,
                 () -> f.connector().readChanges(context(), SyncCursor.start()).hasNext());
@@ -62,6 +65,7 @@ class SalesforceAuthTest {
         assertThat(e.httpStatus()).hasValue(400);
         assertThat(e.getMessage()).contains("invalid_grant").contains(SalesforceSimulator.USERNAME)
                 .contains("security.token").contains("Not retried")
+                .contains("password=" + Redaction.MASK).contains("client_secret=" + Redaction.MASK)
                 .doesNotContain("Wrong-Password-7").doesNotContain(SalesforceSimulator.SECURITY_TOKEN)
                 .doesNotContain(SalesforceSimulator.CLIENT_SECRET);
         assertThat(f.sf.requests(Kind.LOGIN)).isEqualTo(1);
@@ -72,12 +76,15 @@ class SalesforceAuthTest {
     void badCredentialsFailPreflightBeforeAnyRecordMoves() {
         f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana@example.org", "+14155552671", true));
         f.sf.changePassword("New-Password-8", "NewTok3n");
+        f.sf.echoSecretsInErrors(true);
 
         SyncReport report = f.inbound();
 
         assertThat(report.status()).isEqualTo(RunStatus.PREFLIGHT_FAILED);
         assertThat(report.preflightProblems()).singleElement().asString().startsWith("credentials:")
-                .contains("invalid_grant").doesNotContain(SalesforceSimulator.PASSWORD);
+                .contains("invalid_grant").contains("password=" + Redaction.MASK);
+        assertThat(report.toJson() + report.message()).doesNotContain(SalesforceSimulator.PASSWORD)
+                .doesNotContain(SalesforceSimulator.SECURITY_TOKEN).doesNotContain(SalesforceSimulator.CLIENT_SECRET);
         assertThat(f.profiles()).isEmpty();
         assertThat(f.sf.requests(Kind.LOGIN)).isEqualTo(1);
         assertThat(f.sf.requests(Kind.QUERY)).isZero();
@@ -86,13 +93,15 @@ class SalesforceAuthTest {
     @Test
     void aWrongConsumerSecretPointsAtTheAppSettings() {
         f.set(SalesforceConfig.CLIENT_SECRET, "Not-The-Secret-9");
+        f.sf.echoSecretsInErrors(true);
 
         CrmSyncException e = catchThrowableOfType(CrmSyncException.class,
                 () -> f.connector().readChanges(context(), SyncCursor.start()).hasNext());
 
         assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
         assertThat(e.getMessage()).contains("invalid_client").contains("client.secret")
-                .doesNotContain("Not-The-Secret-9");
+                .contains("client_secret=" + Redaction.MASK).doesNotContain("Not-The-Secret-9")
+                .doesNotContain(SalesforceSimulator.PASSWORD).doesNotContain(SalesforceSimulator.SECURITY_TOKEN);
     }
 
     @Test
@@ -113,12 +122,23 @@ class SalesforceAuthTest {
     void secretsAndTheSessionTokenStayOutOfReportsAndMessages() {
         f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana@example.org", "+14155552671", true));
         f.sf.failNextCalls(10);
+        // Each 503 body repeats the Authorization header it received: the session token.
+        f.sf.echoSecretsInErrors(true);
         SyncReport failed = f.engine.run(job());
 
         assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(failed.message()).contains("SERVER_UNAVAILABLE").contains("Bearer " + Redaction.MASK);
         String text = failed.toJson() + failed.message() + f.connector();
         assertThat(text).doesNotContain(SalesforceSimulator.PASSWORD).doesNotContain(SalesforceSimulator.SECURITY_TOKEN)
                 .doesNotContain(SalesforceSimulator.CLIENT_SECRET).doesNotContain("00DSIM000000001!");
+
+        // A query Salesforce refuses repeats it too: masked as well.
+        f.sf.failNextCalls(0);
+        f.mapping = f.mapping.toBuilder().rule(org.crmsync.mapping.FieldRule.builder("address_city")
+                .apiName("Mailing_Town__c").csvHeading("Mailing City").build()).build();
+        CrmSyncException e = catchThrowableOfType(CrmSyncException.class,
+                () -> f.connector().readChanges(context(), SyncCursor.start()).hasNext());
+        assertThat(e.getMessage()).contains("INVALID_FIELD").doesNotContain("00DSIM000000001!");
     }
 
     private SyncJob job() {

@@ -1,12 +1,15 @@
 package org.crmsync.salesforce;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.crmsync.CrmSyncException;
+import org.crmsync.ErrorCode;
 import org.crmsync.model.OptInStatus;
 import org.crmsync.model.Profile;
 import org.crmsync.policy.SyncMode;
@@ -103,6 +106,43 @@ class SalesforceInboundTest {
         assertThat(third.count(Outcome.CREATED)).isEqualTo(30);
         assertThat(third.count(Outcome.NO_DIFFERENCE)).isZero();
         assertThat(f.profiles()).hasSize(480);
+    }
+
+    @Test
+    void aLookBackStillResumesAfterTheCompoundCursorWhenTheQuotaCutsARunInsideABusyTimestamp() {
+        Instant massUpdate = f.clock.instant();
+        f.set(SalesforceConfig.QUERY_BATCH_SIZE, "200");
+        addContacts(650, 0); // one SystemModstamp for all
+        f.policy = f.policy.toBuilder().inboundLookback(Duration.ofMinutes(10)).dailyApiQuota(3).build();
+
+        // A day's quota: login (first run only), describe, and one or two pages of 200. Every run moves on.
+        SyncReport first = f.inbound();
+        assertThat(first.status()).isEqualTo(RunStatus.QUOTA_REACHED);
+        assertThat(f.profiles()).hasSize(200);
+        f.nextDay();
+        SyncReport second = f.inbound();
+        assertThat(second.status()).isEqualTo(RunStatus.QUOTA_REACHED);
+        assertThat(second.count(Outcome.CREATED)).isEqualTo(400);
+        assertThat(second.count(Outcome.NO_DIFFERENCE)).isZero();
+        assertThat(f.profiles()).hasSize(600);
+        f.nextDay();
+        SyncReport third = f.inbound();
+        assertThat(third.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(third.count(Outcome.CREATED)).isEqualTo(50);
+        assertThat(f.profiles()).hasSize(650);
+
+        // The cut-off pass resumed after (SystemModstamp, Id), without looking back.
+        for (String resumed : f.sf.queries().subList(1, 3)) {
+            assertThat(resumed).contains("WHERE (SystemModstamp = " + massUpdate + " AND Id > '")
+                    .doesNotContain(">=");
+        }
+        // That pass reached its end, so the next run is a new pass and looks back again.
+        assertThat(third.cursorAfter().get("pass")).isEmpty();
+        f.nextDay();
+        f.policy = f.policy.toBuilder().noDailyApiQuota().build();
+        SyncReport fourth = f.inbound();
+        assertThat(f.sf.queries().get(3)).contains("WHERE SystemModstamp >= " + massUpdate.minus(Duration.ofMinutes(10)));
+        assertThat(fourth.count(Outcome.NO_DIFFERENCE)).isEqualTo(650);
     }
 
     @Test
@@ -217,5 +257,64 @@ class SalesforceInboundTest {
         assertThat(f.sf.requests(Kind.LOGIN)).isEqualTo(2);
         assertThat(f.sf.requests(Kind.EXPORT)).isEqualTo(2); // the login page, then the CSV
         assertThat(context.calls().used()).isEqualTo(5); // login, describe, export, login, export
+    }
+
+    @Test
+    void anExportUrlOffTheOrgsHostIsRefusedBeforeTheSessionIsSent() {
+        // The simulator under another name: a download sent there would reach it, and be counted.
+        f.set(SalesforceConfig.EXPORT_URL, f.sf.exportUrl().replace("127.0.0.1", "localhost"));
+        f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana@example.org", "+14155552671", true));
+
+        SyncReport report = f.inbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.PREFLIGHT_FAILED);
+        assertThat(report.preflightProblems()).singleElement().asString().startsWith("export.url: ")
+                .contains("localhost:").contains("not the org's host").contains(f.sf.host());
+        assertThat(f.sf.requests(Kind.EXPORT)).isZero();
+
+        // Past preflight, the download itself refuses too.
+        CrmSyncException e = catchThrowableOfType(CrmSyncException.class,
+                () -> f.connector().readChanges(new DirectContext(f), SyncCursor.start()));
+        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION);
+        assertThat(e.getMessage()).contains("export.url").doesNotContain("00DSIM");
+        assertThat(f.sf.requests(Kind.EXPORT)).isZero();
+        assertThat(f.profiles()).isEmpty();
+    }
+
+    @Test
+    void anExportRedirectIsNotFollowedSoTheSessionCookieGoesNowhereElse() {
+        f.set(SalesforceConfig.EXPORT_URL, f.sf.exportUrl());
+        f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana@example.org", "+14155552671", true));
+        // Another host (the simulator under another name) that would serve the CSV to the session cookie.
+        f.sf.redirectExport(f.sf.exportUrl().replace("127.0.0.1", "localhost") + "&moved=secret-ish");
+
+        SyncReport report = f.inbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.message()).contains("HTTP 302").contains("not followed").contains("export.url")
+                .doesNotContain("moved").doesNotContain("secret-ish").doesNotContain("00DSIM");
+        // The redirect was taken for an expired session once: a new login, one more download, no follow.
+        assertThat(f.sf.requests(Kind.EXPORT)).isEqualTo(2);
+        assertThat(f.sf.requests(Kind.LOGIN)).isEqualTo(2);
+        assertThat(f.profiles()).isEmpty();
+    }
+
+    @Test
+    void requestLimitExceededOnTheExportDownloadEndsTheRunAsQuotaReached() {
+        f.set(SalesforceConfig.EXPORT_URL, f.sf.exportUrl());
+        f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana@example.org", "+14155552671", true));
+        f.sf.limitExceededNext(Kind.EXPORT, 1);
+
+        SyncReport report = f.inbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.QUOTA_REACHED);
+        assertThat(report.message()).contains("REQUEST_LIMIT_EXCEEDED").contains("report export");
+        assertThat(f.sf.requests(Kind.EXPORT)).isEqualTo(1);
+        assertThat(f.sleeper.sleeps()).isEmpty();
+        assertThat(f.profiles()).isEmpty();
+
+        f.nextDay();
+        assertThat(f.inbound().status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(f.profiles()).hasSize(1);
     }
 }

@@ -1,22 +1,27 @@
 package org.crmsync.salesforce;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.crmsync.CrmSyncException;
+import org.crmsync.ErrorCode;
 import org.crmsync.mapping.FieldRule;
 import org.crmsync.mapping.WriteMode;
 import org.crmsync.model.OptInStatus;
 import org.crmsync.model.Profile;
 import org.crmsync.model.StandardField;
+import org.crmsync.policy.MatchKey;
 import org.crmsync.report.Outcome;
 import org.crmsync.report.Reason;
 import org.crmsync.report.RecordResult;
 import org.crmsync.report.RunStatus;
 import org.crmsync.report.SyncReport;
 import org.crmsync.salesforce.SalesforceSimulator.Kind;
+import org.crmsync.spi.LookupRequest;
 import org.crmsync.spi.RemoteWrite;
 import org.crmsync.spi.WriteResult;
 import org.junit.jupiter.api.AfterEach;
@@ -101,6 +106,79 @@ class SalesforceOutboundTest {
 
         assertThat(f.sf.contactCount()).isEqualTo(1);
         assertThat(f.profile(p.localId().orElseThrow()).constituentId()).contains(id);
+    }
+
+    @Test
+    void contactsStoredWithTheMobileInAnyCommonNorthAmericanSpellingAreFoundNotDuplicated() {
+        List<String> stored = List.of("+1 415 555 2671", "415.555.2672", "415-555-2673", "1-415-555-2674",
+                "+1 (415) 555-2675", "(415)555-2676", "14155552677", "+1 415-555-2678");
+        List<String> ids = new ArrayList<>();
+        List<Profile> people = new ArrayList<>();
+        for (int i = 0; i < stored.size(); i++) {
+            ids.add(f.sf.addContact(SalesforceFixture.contact("P" + i, "Reyes", "work" + i + "@example.org",
+                    stored.get(i), false)));
+            people.add(f.signUp("P" + i, "Reyes", "home" + i + "@example.org", "+1415555267" + (i + 1),
+                    OptInStatus.OPTED_IN));
+        }
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.CREATED)).isZero();
+        assertThat(report.count(Outcome.UPDATED)).isEqualTo(stored.size());
+        assertThat(f.sf.contactCount()).isEqualTo(stored.size());
+        for (int i = 0; i < stored.size(); i++) {
+            assertThat(f.profile(people.get(i).localId().orElseThrow()).constituentId()).as(stored.get(i))
+                    .contains(ids.get(i));
+        }
+    }
+
+    @Test
+    void aRefusedLookupQuotesSalesforcesReasonButNoneOfTheBatchsEmailsOrPhones() {
+        // A mapped field the org does not have: Salesforce refuses the lookup and repeats the statement.
+        f.mapping = f.mapping.toBuilder().rule(FieldRule.builder(StandardField.CITY.fieldName())
+                .apiName("Mailing_Town__c").csvHeading("Mailing City").build()).build();
+        Profile p = f.signUp("Ana", "Reyes", "ana.private@example.org", "+14155552671", OptInStatus.OPTED_IN);
+
+        CrmSyncException e = catchThrowableOfType(CrmSyncException.class, () -> f.connector().lookup(
+                new DirectContext(f), List.of(new LookupRequest(p.localId().orElseThrow(), p,
+                        List.of(MatchKey.EMAIL, MatchKey.PHONE)))));
+
+        assertThat(f.sf.queries()).singleElement().asString().contains("ana.private@example.org");
+        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_MAPPING);
+        assertThat(e.getMessage()).contains("INVALID_FIELD").contains("No such column 'Mailing_Town__c'")
+                .doesNotContain("ana.private").doesNotContain("4155552671").doesNotContain("555-2671")
+                .doesNotContain("SELECT").doesNotContain("WHERE");
+    }
+
+    @Test
+    void checkboxValuesMayBeTrueFalseOneZeroYesNoAndAnythingElseFailsItsRecordAlone() {
+        List<String> ids = new ArrayList<>();
+        for (boolean before : List.of(false, false, true, true, true)) {
+            Map<String, Object> c = SalesforceFixture.contact("Ana", "Reyes", null, null, true);
+            c.put("HasOptedOutOfEmail", before);
+            ids.add(f.sf.addContact(c));
+        }
+        SalesforceConnector connector = f.connector();
+        DirectContext context = new DirectContext(f);
+        connector.preflight(context);
+
+        List<WriteResult> results = connector.write(context, List.of(
+                RemoteWrite.update("a", ids.get(0), Map.of("HasOptedOutOfEmail", "1"), OptInStatus.UNKNOWN),
+                RemoteWrite.update("b", ids.get(1), Map.of("HasOptedOutOfEmail", "YES"), OptInStatus.UNKNOWN),
+                RemoteWrite.update("c", ids.get(2), Map.of("HasOptedOutOfEmail", "No"), OptInStatus.UNKNOWN),
+                RemoteWrite.update("d", ids.get(3), Map.of("HasOptedOutOfEmail", "0"), OptInStatus.UNKNOWN),
+                RemoteWrite.update("e", ids.get(4), Map.of("HasOptedOutOfEmail", "Y"), OptInStatus.UNKNOWN)));
+
+        List<Object> after = ids.stream().map(id -> f.sf.contact(id).orElseThrow().get("HasOptedOutOfEmail")).toList();
+        assertThat(after).containsExactly(true, true, false, false, true); // e's opt-out kept
+        WriteResult failed = results.stream().filter(r -> r.key().equals("e")).findFirst().orElseThrow();
+        assertThat(failed.status()).isEqualTo(WriteResult.Status.FAILED);
+        assertThat(failed.errorCode()).contains("INVALID_CHECKBOX_VALUE");
+        assertThat(failed.message()).contains("'Y'").contains("HasOptedOutOfEmail");
+        assertThat(failed.retryable()).isFalse();
+        assertThat(results).filteredOn(r -> r.status() == WriteResult.Status.UPDATED).hasSize(4);
+        assertThat(f.sf.requests(Kind.UPDATE)).isEqualTo(1);
     }
 
     @Test
@@ -226,23 +304,24 @@ class SalesforceOutboundTest {
     @Test
     void theDailyQuotaStopsTheRunAndTheNextRunFinishesTheWork() {
         signUps(300);
-        // A day's quota of 5: login, describe, then for the first 200 two lookup queries and a create.
-        f.policy = f.policy.toBuilder().dailyApiQuota(5).build();
+        // A day's quota of 9: login, describe, then for the first 200 six lookup queries (each mobile in
+        // eleven spellings: the URI limit splits them) and a create.
+        f.policy = f.policy.toBuilder().dailyApiQuota(9).build();
 
         SyncReport first = f.outbound();
 
         assertThat(first.status()).isEqualTo(RunStatus.QUOTA_REACHED);
         assertThat(first.count(Outcome.CREATED)).isEqualTo(200);
         assertThat(first.count(Outcome.DEFERRED)).isEqualTo(100);
-        assertThat(first.apiCallsUsed()).isEqualTo(5);
+        assertThat(first.apiCallsUsed()).isEqualTo(9);
         assertThat(f.sf.contactCount()).isEqualTo(200);
 
-        f.nextDay(); // describe, one lookup query, one create: within the new day's quota
+        f.nextDay(); // describe, three lookup queries, one create: within the new day's quota
         SyncReport second = f.outbound();
 
         assertThat(second.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(second.count(Outcome.CREATED)).isEqualTo(100);
-        assertThat(second.apiCallsUsed()).isEqualTo(3);
+        assertThat(second.apiCallsUsed()).isEqualTo(5);
         assertThat(f.sf.contactCount()).isEqualTo(300);
         assertThat(f.profiles()).allSatisfy(p -> assertThat(p.constituentId()).isPresent());
     }
@@ -250,7 +329,7 @@ class SalesforceOutboundTest {
     @Test
     void theOrgsOwnLimitStopsTheRunBeforeSalesforceRefuses() {
         signUps(450);
-        f.sf.apiLimit(4); // describe, two lookup queries, a create: then Sforce-Limit-Info says 4/4
+        f.sf.apiLimit(8); // describe, six lookup queries, a create: then Sforce-Limit-Info says 8/8
 
         SyncReport first = f.outbound();
 
@@ -280,6 +359,24 @@ class SalesforceOutboundTest {
         assertThat(f.sleeper.sleeps()).isEmpty();
 
         f.sf.resetApiUsage();
+        f.nextDay();
+        assertThat(f.outbound().count(Outcome.CREATED)).isEqualTo(3);
+    }
+
+    @Test
+    void requestLimitExceededOnTheLoginEndsTheRunAsQuotaReached() {
+        signUps(3);
+        f.sf.limitExceededNext(Kind.LOGIN, 1);
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.QUOTA_REACHED);
+        assertThat(report.message()).contains("REQUEST_LIMIT_EXCEEDED").contains("login");
+        assertThat(report.preflightProblems()).isEmpty();
+        assertThat(f.sf.requests(Kind.LOGIN)).isEqualTo(1);
+        assertThat(f.sf.requests(Kind.CREATE)).isZero();
+        assertThat(f.sleeper.sleeps()).isEmpty();
+
         f.nextDay();
         assertThat(f.outbound().count(Outcome.CREATED)).isEqualTo(3);
     }
@@ -339,7 +436,7 @@ class SalesforceOutboundTest {
     }
 
     @Test
-    void pushingAThousandNewOptInsTakesFiveWriteCallsAndTwoLookupsPerBatch() {
+    void pushingAThousandNewOptInsTakesFiveWriteCallsAndSixLookupsPerBatch() {
         signUps(1000);
 
         SyncReport report = f.outbound();
@@ -357,8 +454,10 @@ class SalesforceOutboundTest {
         assertThat(writes).isEqualTo(5);
         assertThat(logins).isEqualTo(1);
         assertThat(describes).isEqualTo(1);
-        assertThat(lookups).isEqualTo(10);
-        assertThat(report.apiCallsUsed()).isEqualTo(f.sf.totalRequests()).isEqualTo(17);
+        // Six per batch of 200: each profile's email and its mobile in eleven spellings (PhoneVariants)
+        // make more than one query URI can hold (SalesforceClient.MAX_QUERY_URI_CHARS).
+        assertThat(lookups).isEqualTo(30);
+        assertThat(report.apiCallsUsed()).isEqualTo(f.sf.totalRequests()).isEqualTo(37);
         assertThat(f.profiles()).allSatisfy(p -> assertThat(p.constituentId()).isPresent());
     }
 }

@@ -94,4 +94,30 @@ class SalesforcePreflightTest {
         String id = f.profile(p.localId().orElseThrow()).constituentId().orElseThrow();
         assertThat(f.sf.contact(id).orElseThrow()).doesNotContainKey("LeadSource");
     }
+
+    @Test
+    void aRestrictedSourcePicklistMustOfferThePolicysSourceCode() {
+        f.sf.restrictPicklist("LeadSource", "Web", "Phone Inquiry", "Other");
+        f.sf.inactivePicklistValue("LeadSource", "Mobile Commons");
+
+        assertThat(preflight()).extracting(PreflightProblem::toString).singleElement().asString()
+                .startsWith("LeadSource: ").contains("restricted picklist").contains("'Mobile Commons'")
+                .contains("Web, Phone Inquiry, Other").doesNotContain("Partner Referral");
+        f.signUp("Ana", "Reyes", "ana@example.org", "+14155552671", OptInStatus.OPTED_IN);
+        assertThat(f.outbound().status()).isEqualTo(RunStatus.PREFLIGHT_FAILED);
+        assertThat(f.sf.requests(Kind.CREATE)).isZero();
+        // An inbound job writes no source code.
+        assertThat(f.inbound().status()).isEqualTo(RunStatus.COMPLETED);
+
+        f.policy = f.policy.toBuilder().sourceCode("web").build();
+        assertThat(preflight()).extracting(PreflightProblem::toString).singleElement().asString()
+                .contains("Salesforce spells it Web");
+
+        f.policy = f.policy.toBuilder().sourceCode("Web").build();
+        assertThat(preflight()).isEmpty();
+        SyncReport report = f.outbound();
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        String id = f.profiles().get(0).constituentId().orElseThrow();
+        assertThat(f.sf.contact(id).orElseThrow()).containsEntry("LeadSource", "Web");
+    }
 }

@@ -59,7 +59,9 @@ import org.crmsync.salesforce.SimulatedSoql.SoqlException;
  *       of {@code Sforce-Query-Options: batchSize} (200 to 2,000, default 2,000) followed by {@code
  *       nextRecordsUrl} until {@code done}.
  *   <li>{@code GET sobjects/Contact/describe}, with fields that tests can remove, retype or make
- *       read-only.
+ *       read-only, and picklists ({@code picklistValues}, {@code restrictedPicklist}) that tests can
+ *       restrict; a value outside a restricted picklist fails its record with {@code
+ *       INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST}.
  *   <li>{@code POST} / {@code PATCH composite/sobjects}: at most 200 records, {@code allOrNone}, per-record
  *       errors with {@code statusCode} (REQUIRED_FIELD_MISSING for LastName, INVALID_EMAIL_ADDRESS,
  *       STRING_TOO_LONG, ENTITY_IS_DELETED, INVALID_FIELD_FOR_INSERT_UPDATE); checkboxes must be JSON
@@ -68,6 +70,10 @@ import org.crmsync.salesforce.SimulatedSoql.SoqlException;
  *       cookie or bearer token (else the login page, as HTML), every value quoted, 15-character ids, and
  *       Salesforce's footer after the data.
  * </ul>
+ *
+ * <p>Tests can also make it misbehave: echo the secrets it received in its error bodies ({@link
+ * #echoSecretsInErrors}), refuse a login or a download with {@code REQUEST_LIMIT_EXCEEDED} ({@link
+ * #limitExceededNext}), or redirect the export ({@link #redirectExport}).
  *
  * <p>Thread-safe. Close it to stop the server.
  */
@@ -106,6 +112,9 @@ public final class SalesforceSimulator implements AutoCloseable {
         boolean updateable;
         final boolean nillable;
         final boolean filterable;
+        // Picklist values, API value to whether it is active, in order.
+        final Map<String, Boolean> picklist = new LinkedHashMap<>();
+        boolean restrictedPicklist;
 
         FieldDef(String name, String label, String type, int length, boolean createable, boolean updateable,
                 boolean nillable, boolean filterable) {
@@ -143,6 +152,9 @@ public final class SalesforceSimulator implements AutoCloseable {
     private String password = PASSWORD;
     private String securityToken = SECURITY_TOKEN;
     private boolean dropConnectionAfterNextWrite;
+    private boolean echoSecrets;
+    private final Map<Kind, Integer> limitExceededNext = new EnumMap<>(Kind.class);
+    private String exportRedirect;
     private int failNextCalls;
     private final Map<Kind, Integer> failNext = new EnumMap<>(Kind.class);
 
@@ -313,6 +325,50 @@ public final class SalesforceSimulator implements AutoCloseable {
         failNext.put(kind, calls);
     }
 
+    /**
+     * Error bodies repeat the secrets the request carried: the token endpoint's {@code error_description}
+     * the password (with the security token) and client secret received, the data API's and the
+     * export's errors the session token. Salesforce does not do this on purpose, but proxies, gateways
+     * and debug pages do; a connector must mask them wherever it quotes an answer.
+     */
+    public synchronized void echoSecretsInErrors(boolean echo) {
+        this.echoSecrets = echo;
+    }
+
+    /**
+     * The next {@code calls} requests of this kind (any kind, including {@link Kind#LOGIN} and {@link
+     * Kind#EXPORT}) answer 403 {@code REQUEST_LIMIT_EXCEEDED}, whatever the usage count says.
+     */
+    public synchronized void limitExceededNext(Kind kind, int calls) {
+        limitExceededNext.put(kind, calls);
+    }
+
+    /**
+     * The export link answers 302 with {@code Location: location} (null: serve the export again), as
+     * a moved report or a misconfigured proxy would; a request for the location itself is served.
+     */
+    public synchronized void redirectExport(String location) {
+        this.exportRedirect = location;
+    }
+
+    /**
+     * Makes a picklist field restricted to {@code activeValues} (the other values it had stay, inactive),
+     * as an admin checking "Restrict picklist to the values defined in the value set" would.
+     */
+    public synchronized void restrictPicklist(String name, String... activeValues) {
+        FieldDef f = fields.get(name);
+        f.picklist.replaceAll((v, active) -> false);
+        for (String v : activeValues) {
+            f.picklist.put(v, true);
+        }
+        f.restrictedPicklist = true;
+    }
+
+    /** Adds a value to a picklist, inactive (kept on old records, no longer offered or accepted). */
+    public synchronized void inactivePicklistValue(String name, String value) {
+        fields.get(name).picklist.put(value, false);
+    }
+
     /** Removes a field from Contact (as if it was never created). */
     public synchronized void removeField(String name) {
         fields.remove(name);
@@ -414,19 +470,24 @@ public final class SalesforceSimulator implements AutoCloseable {
     private synchronized ResponseDefinition token(Request request) {
         count(Kind.LOGIN);
         Map<String, String> form = parseQuery(request.getBodyAsString());
+        if (takeLimitExceeded(Kind.LOGIN)) {
+            return limitExceeded(null);
+        }
+        String echo = echoSecrets ? " (received password=" + form.getOrDefault("password", "") + ", client_secret="
+                + form.getOrDefault("client_secret", "") + ")" : "";
         String grant = form.getOrDefault("grant_type", "");
         if (!grant.equals("password") && !grant.equals("client_credentials")) {
-            return oauthError("unsupported_grant_type", "grant type not supported");
+            return oauthError("unsupported_grant_type", "grant type not supported" + echo);
         }
         if (!CLIENT_ID.equals(form.get("client_id"))) {
-            return oauthError("invalid_client_id", "client identifier invalid");
+            return oauthError("invalid_client_id", "client identifier invalid" + echo);
         }
         if (!CLIENT_SECRET.equals(form.get("client_secret"))) {
-            return oauthError("invalid_client", "invalid client credentials");
+            return oauthError("invalid_client", "invalid client credentials" + echo);
         }
         if (grant.equals("password") && (!USERNAME.equals(form.get("username"))
                 || !(password + securityToken).equals(form.get("password")))) {
-            return oauthError("invalid_grant", "authentication failure");
+            return oauthError("invalid_grant", "authentication failure" + echo);
         }
         String accessToken = "00DSIM000000001!" + UUID.randomUUID().toString().replace("-", "");
         sessions.add(accessToken);
@@ -452,13 +513,13 @@ public final class SalesforceSimulator implements AutoCloseable {
         Kind kind = kindOf(method, resource);
         count(kind);
         String auth = Optional.ofNullable(request.getHeader("Authorization")).orElse("");
+        String echo = echoSecrets ? " (request authorization: " + auth + ")" : "";
         if (!auth.startsWith("Bearer ") || !sessions.contains(auth.substring("Bearer ".length()))) {
-            return respond(401, "application/json", error("INVALID_SESSION_ID", "Session expired or invalid"),
+            return respond(401, "application/json", error("INVALID_SESSION_ID", "Session expired or invalid" + echo),
                     limitInfo()).build();
         }
-        if (apiUsed >= apiMax) {
-            return respond(403, "application/json", error("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."),
-                    limitInfo()).build();
+        if (apiUsed >= apiMax || takeLimitExceeded(kind)) {
+            return limitExceeded(limitInfo());
         }
         if (failNextCalls > 0 || failNext.getOrDefault(kind, 0) > 0) {
             if (failNextCalls > 0) {
@@ -466,7 +527,8 @@ public final class SalesforceSimulator implements AutoCloseable {
             } else {
                 failNext.merge(kind, -1, Integer::sum);
             }
-            return respond(503, "application/json", error("SERVER_UNAVAILABLE", "Server busy"), limitInfo()).build();
+            return respond(503, "application/json", error("SERVER_UNAVAILABLE", "Server busy" + echo), limitInfo())
+                    .build();
         }
         apiUsed++;
         try {
@@ -485,8 +547,21 @@ public final class SalesforceSimulator implements AutoCloseable {
                             "The requested resource does not exist"), limitInfo()).build();
             }
         } catch (SoqlException e) {
-            return respond(400, "application/json", error(e.errorCode, e.getMessage()), limitInfo()).build();
+            return respond(400, "application/json", error(e.errorCode, e.getMessage() + echo), limitInfo()).build();
         }
+    }
+
+    private boolean takeLimitExceeded(Kind kind) {
+        if (limitExceededNext.getOrDefault(kind, 0) <= 0) {
+            return false;
+        }
+        limitExceededNext.merge(kind, -1, Integer::sum);
+        return true;
+    }
+
+    private ResponseDefinition limitExceeded(String limitInfo) {
+        return respond(403, "application/json", error("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."),
+                limitInfo).build();
     }
 
     private static Kind kindOf(String method, String resource) {
@@ -608,6 +683,16 @@ public final class SalesforceSimulator implements AutoCloseable {
             o.put("nillable", f.nillable);
             o.put("filterable", f.filterable);
             o.put("custom", f.name.endsWith("__c"));
+            ArrayNode values = o.putArray("picklistValues");
+            f.picklist.forEach((value, active) -> {
+                ObjectNode v = values.addObject();
+                v.put("active", active);
+                v.put("defaultValue", false);
+                v.put("label", value);
+                v.putNull("validFor");
+                v.put("value", value);
+            });
+            o.put("restrictedPicklist", f.restrictedPicklist);
         }
         return body;
     }
@@ -743,6 +828,10 @@ public final class SalesforceSimulator implements AutoCloseable {
                     return Optional.of(recordError("INVALID_EMAIL_ADDRESS", f.label + ": invalid email address: " + s,
                             f.name));
                 }
+                if (f.restrictedPicklist && !Boolean.TRUE.equals(f.picklist.get(s))) {
+                    return Optional.of(recordError("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", f.label + ": bad value"
+                            + " for restricted picklist field: " + s, f.name));
+                }
                 if (f.length > 0 && s.length() > f.length) {
                     return Optional.of(recordError("STRING_TOO_LONG", f.label + ": data value too large: " + s
                             + " (max length=" + f.length + ")", f.name));
@@ -808,6 +897,14 @@ public final class SalesforceSimulator implements AutoCloseable {
 
     private synchronized ResponseDefinition export(Request request) {
         count(Kind.EXPORT);
+        if (takeLimitExceeded(Kind.EXPORT)) {
+            return limitExceeded(null);
+        }
+        // A request already at the redirect's target is served, as a moved report would be.
+        if (exportRedirect != null && !exportRedirect.endsWith(request.getUrl())) {
+            return ResponseDefinitionBuilder.responseDefinition().withStatus(302).withHeader("Location", exportRedirect)
+                    .build();
+        }
         String auth = Optional.ofNullable(request.getHeader("Authorization")).orElse("");
         String sid = request.getCookies().containsKey("sid") ? request.getCookies().get("sid").getValue() : "";
         boolean valid = sessions.contains(sid)
@@ -940,6 +1037,10 @@ public final class SalesforceSimulator implements AutoCloseable {
         def("MailingPostalCode", "Mailing Zip/Postal Code", "string", 20, true, true, true, true);
         def("MailingCountry", "Mailing Country", "string", 80, true, true, true, true);
         def("LeadSource", "Lead Source", "picklist", 255, true, true, true, true);
+        // The standard Lead Source values of a new org; unrestricted, so other values are accepted too.
+        for (String v : List.of("Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other")) {
+            fields.get("LeadSource").picklist.put(v, true);
+        }
         def("HasOptedOutOfEmail", "Email Opt Out", "boolean", 0, true, true, false, true);
         def("Mobile_Subscriber__c", "Mobile Subscriber", "boolean", 0, true, true, false, true);
         def("CreatedDate", "Created Date", "datetime", 0, false, false, false, true);

@@ -263,10 +263,12 @@ final class SimulatedSoql {
         if (t.kind != Kind.IDENT) {
             throw malformed(t);
         }
-        return fields.apply(t.text).orElseThrow(() -> new SoqlException("INVALID_FIELD", "\nERROR at Row:1:Column:"
-                + (t.position + 1) + "\nNo such column '" + t.text + "' on entity 'Contact'. If you are attempting to"
-                + " use a custom field, be sure to append the '__c' after the custom field name. Please reference your"
-                + " WSDL or the describe call for the appropriate names."));
+        // Salesforce repeats the statement, a caret under the column, then the error.
+        return fields.apply(t.text).orElseThrow(() -> new SoqlException("INVALID_FIELD", "\n" + soql + "\n"
+                + " ".repeat(t.position) + "^\nERROR at Row:1:Column:" + (t.position + 1) + "\nNo such column '"
+                + t.text + "' on entity 'Contact'. If you are attempting to use a custom field, be sure to append"
+                + " the '__c' after the custom field name. Please reference your WSDL or the describe call for the"
+                + " appropriate names."));
     }
 
     private Token peek() {

@@ -54,6 +54,11 @@ class SoqlTest {
                 + " SystemModstamp > 2026-03-02T06:00:00Z ORDER BY SystemModstamp ASC, Id ASC");
         assertThat(ContactQueries.changes(fields, cursor, Duration.ofMinutes(5)))
                 .contains("WHERE SystemModstamp >= 2026-03-02T05:55:00Z ORDER BY");
+        // A pass cut off before its end resumes after the cursor, look-back or not.
+        SyncCursor midPass = new SyncCursor(Map.of("modstamp", "2026-03-02T06:00:00Z", "id", "003000000000042AAA",
+                "pass", "open"));
+        assertThat(ContactQueries.changes(fields, midPass, Duration.ofMinutes(5)))
+                .isEqualTo(ContactQueries.changes(fields, cursor, Duration.ZERO));
     }
 
     @Test
@@ -83,7 +88,11 @@ class SoqlTest {
 
     @Test
     void phoneLookupsAskForTheUsualSpellings() {
-        assertThat(PhoneVariants.of("+14155552671"))
-                .containsExactly("+14155552671", "(415) 555-2671", "4155552671");
+        assertThat(PhoneVariants.of("+14155552671")).containsExactly("+14155552671", "(415) 555-2671",
+                "4155552671", "+1 415-555-2671", "14155552671", "415-555-2671", "1-415-555-2671", "415.555.2671",
+                "+1 415 555 2671", "+1 (415) 555-2671", "(415)555-2671");
+        assertThat(PhoneVariants.of("+447700900123")).containsExactly("+447700900123", "07700 900123",
+                "7700900123", "+44 7700 900123");
+        assertThat(PhoneVariants.of("not a number")).containsExactly("not a number");
     }
 }

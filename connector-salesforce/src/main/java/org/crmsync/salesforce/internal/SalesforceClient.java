@@ -77,10 +77,15 @@ public final class SalesforceClient implements AutoCloseable {
     private final OAuthApi oauth;
     private final Supplier<ApiCallMeter> meter;
     private final Retrofit.Builder dataApis;
+    private final Retrofit.Builder exportApis;
     private Session session;
 
-    /** The session of one login: the token, where data calls go, and the API bound to it. */
-    private record Session(String accessToken, HttpUrl dataBase, SalesforceApi api) {
+    /**
+     * The session of one login: the token, the org's instance, where data calls go, and the APIs bound
+     * to it ({@code exportApi} follows no redirect).
+     */
+    private record Session(String accessToken, HttpUrl instance, HttpUrl dataBase, SalesforceApi api,
+            SalesforceApi exportApi) {
         String bearer() {
             return "Bearer " + accessToken;
         }
@@ -117,6 +122,11 @@ public final class SalesforceClient implements AutoCloseable {
         this.oauth = new Retrofit.Builder().baseUrl(baseUrl(config.loginHost())).client(http)
                 .addConverterFactory(JacksonConverterFactory.create(mapper)).build().create(OAuthApi.class);
         this.dataApis = new Retrofit.Builder().client(http).addConverterFactory(JacksonConverterFactory.create(mapper));
+        // The export download carries the session as a cookie, which OkHttp would resend to wherever a
+        // redirect points (it drops only Authorization on a change of host): no redirect is followed.
+        OkHttpClient exportHttp = http.newBuilder().followRedirects(false).followSslRedirects(false).build();
+        this.exportApis = new Retrofit.Builder().client(exportHttp)
+                .addConverterFactory(JacksonConverterFactory.create(mapper));
     }
 
     public ObjectMapper mapper() {
@@ -137,59 +147,109 @@ public final class SalesforceClient implements AutoCloseable {
 
     /** {@code GET query?q=}, with {@code Sforce-Query-Options: batchSize=n}. */
     public QueryResult query(String soql, int batchSize) {
-        return call("query of Contacts", (api, auth) -> api.query(auth, "batchSize=" + batchSize, soql));
+        return call("query of Contacts", soql, (api, auth) -> api.query(auth, "batchSize=" + batchSize, soql));
     }
 
     /** The page at {@code nextRecordsUrl}, requested verbatim. */
     public QueryResult queryMore(String nextRecordsUrl, int batchSize) {
-        return call("query of Contacts (next page)",
+        return call("query of Contacts (next page)", "",
                 (api, auth) -> api.queryMore(auth, "batchSize=" + batchSize, nextRecordsUrl));
     }
 
     public DescribeResult describe(String sObjectType) {
-        return call("describe of " + sObjectType, (api, auth) -> api.describe(auth, sObjectType));
+        return call("describe of " + sObjectType, null, (api, auth) -> api.describe(auth, sObjectType));
     }
 
     public List<SaveResult> create(CollectionRequest request) {
-        return call("create of " + request.records().size() + " Contacts", (api, auth) -> api.create(auth, request));
+        return call("create of " + request.records().size() + " Contacts", null,
+                (api, auth) -> api.create(auth, request));
     }
 
     public List<SaveResult> update(CollectionRequest request) {
-        return call("update of " + request.records().size() + " Contacts", (api, auth) -> api.update(auth, request));
+        return call("update of " + request.records().size() + " Contacts", null,
+                (api, auth) -> api.update(auth, request));
+    }
+
+    /**
+     * Why the session may not be sent to {@code exportUrl}, or empty when it is on the org's host: the
+     * host (and port) of the {@code instance_url} the login returned, or {@code api.host}. The download
+     * carries the session token (as a bearer token and the {@code sid} cookie), so any other host, a
+     * typo or a look-alike, would receive it. Logs in unless a session is open. The message names
+     * {@code export.url} and hosts, never the token.
+     */
+    public Optional<String> exportUrlProblem(String exportUrl) {
+        HttpUrl url = HttpUrl.parse(exportUrl);
+        if (url == null) {
+            return Optional.of(SalesforceConfig.EXPORT_URL + " is not an http(s) URL; copy the report's export"
+                    + " link, on the org's host");
+        }
+        HttpUrl instance = session().instance();
+        HttpUrl org = baseUrl(config.apiHost());
+        if (sameHost(url, instance) || sameHost(url, org)) {
+            return Optional.empty();
+        }
+        return Optional.of(SalesforceConfig.EXPORT_URL + " points at " + hostAndPort(url) + ", which is not the"
+                + " org's host (" + hostAndPort(instance) + ", the instance the login returned"
+                + (sameHost(instance, org) ? "" : ", or " + SalesforceConfig.API_HOST + " " + hostAndPort(org))
+                + "). The download carries the session, so it is only sent to the org; use the report's export"
+                + " link on the org's own host.");
     }
 
     /**
      * Opens the report export at {@code url}; the caller reads and closes the body. The export link is
-     * the web UI's: with a session it does not accept it answers with the login page (HTML), which we
-     * treat like an expired session, once.
+     * the web UI's: with a session it does not accept it answers with the login page (HTML) or a
+     * redirect to it, which we treat like an expired session, once. The URL must be on the org's host
+     * ({@link #exportUrlProblem}), and no redirect is followed, so the session goes nowhere else.
+     *
+     * @throws CrmSyncException {@code INVALID_CONFIGURATION} when {@code url} is not on the org's host
+     *     or still redirects after a new login; {@code QUOTA_EXHAUSTED} on {@code REQUEST_LIMIT_EXCEEDED}
      */
     public ResponseBody export(String url) {
+        String what = "Salesforce report export download";
+        Optional<String> problem = exportUrlProblem(url);
+        if (problem.isPresent()) {
+            throw new CrmSyncException(ErrorCode.INVALID_CONFIGURATION, problem.get());
+        }
         for (int attempt = 1; ; attempt++) {
             Session s = session();
-            Response<ResponseBody> r = execute("Salesforce report export download",
-                    s.api().export(url, s.bearer(), "sid=" + s.accessToken()));
+            Response<ResponseBody> r = execute(what, s.exportApi().export(url, s.bearer(), "sid=" + s.accessToken()));
             if (r.isSuccessful() && !isHtml(r.body())) {
                 return r.body();
             }
-            if (r.isSuccessful()) {
-                r.body().close();
+            boolean redirect = r.code() >= 300 && r.code() < 400;
+            if (r.isSuccessful() || redirect) {
+                if (r.isSuccessful()) {
+                    r.body().close();
+                } else {
+                    errorBody(r);
+                }
                 if (attempt == 1) {
-                    LOG.info("The Salesforce report export answered with a web page (the session was not accepted);"
-                            + " logging in again and downloading once more");
+                    LOG.info("The Salesforce report export answered with {} (the session was not accepted);"
+                            + " logging in again and downloading once more",
+                            redirect ? "a redirect (HTTP " + r.code() + ")" : "a web page");
                     invalidate(s);
                     continue;
                 }
-                throw new CrmSyncException(ErrorCode.INVALID_CONFIGURATION, "The Salesforce report export at "
-                        + Redaction.redactUrl(url) + " answered with a web page instead of CSV, also after a new"
-                        + " login. Check export.url (the report's export link, ending in xf=csv) and that the"
-                        + " integration user may run the report.");
+                HttpUrl parsed = HttpUrl.parse(url);
+                String at = parsed == null ? "" : " at " + hostAndPort(parsed) + parsed.encodedPath();
+                throw new CrmSyncException(ErrorCode.INVALID_CONFIGURATION, "The Salesforce report export" + at
+                        + (redirect ? " answered HTTP " + r.code() + " (a redirect), also after a new login;"
+                                + " redirects are not followed, so the session is never sent elsewhere."
+                                : " answered with a web page instead of CSV, also after a new login.")
+                        + " Check export.url (the report's export link on the org's host, ending in xf=csv) and"
+                        + " that the integration user may run the report.");
             }
             String body = errorBody(r);
             if (r.code() == 401 && attempt == 1) {
                 invalidate(s);
                 continue;
             }
-            throw httpError(withBody(r, body), "Salesforce report export download");
+            Optional<CrmSyncException> limit = limitExceeded(r.code(), body, "report export download",
+                    r.raw().request());
+            if (limit.isPresent()) {
+                throw limit.get();
+            }
+            throw httpError(withBody(r, body), what);
         }
     }
 
@@ -206,7 +266,11 @@ public final class SalesforceClient implements AutoCloseable {
         Call<T> call(SalesforceApi api, String authorization);
     }
 
-    private <T> T call(String what, ApiCall<T> call) {
+    /**
+     * @param soql for a query, its statement ({@code ""} for a next page): an error then never quotes
+     *     the statement or its literals; null for other calls
+     */
+    private <T> T call(String what, String soql, ApiCall<T> call) {
         Session s = session();
         Response<T> r = execute("Salesforce " + what, call.call(s.api(), s.bearer()));
         String body = null;
@@ -228,7 +292,7 @@ public final class SalesforceClient implements AutoCloseable {
             }
             return result;
         }
-        throw error(r, body != null ? body : errorBody(r), what);
+        throw error(r, body != null ? body : errorBody(r), what, soql);
     }
 
     private <T> Response<T> execute(String what, Call<T> call) {
@@ -249,18 +313,19 @@ public final class SalesforceClient implements AutoCloseable {
     /**
      * The exception for a failed REST call, from Salesforce's error array. The message names the method
      * and path but never the query string, which holds a whole SOQL statement (personal data, up to
-     * 16 KB).
+     * 16 KB). For a query ({@code soql} not null) Salesforce's message often repeats the statement
+     * (MALFORMED_QUERY, INVALID_FIELD), with a lookup's emails and phones: only the part after the
+     * statement is quoted ({@link #queryErrorMessage}), and nothing that holds one of its literals.
      */
-    private CrmSyncException error(Response<?> r, String body, String what) {
+    private CrmSyncException error(Response<?> r, String body, String what, String soql) {
         int status = r.code();
         okhttp3.Request request = r.raw().request();
+        Optional<CrmSyncException> limit = limitExceeded(status, body, what, request);
+        if (limit.isPresent()) {
+            return limit.get();
+        }
         Optional<ApiError> first = apiErrors(body).stream().findFirst();
         String where = request.method() + " " + request.url().encodedPath();
-        if (first.isPresent() && "REQUEST_LIMIT_EXCEEDED".equals(first.get().errorCode())) {
-            return CrmSyncException.http(ErrorCode.QUOTA_EXHAUSTED, "Salesforce refused the " + what + " ("
-                    + where + "): HTTP " + status + " REQUEST_LIMIT_EXCEEDED: " + first.get().message() + " The org's"
-                    + " API request limit is used up; the rest waits for the next run.", status, null);
-        }
         ErrorCode code = HttpErrors.codeFor(status);
         if (status == 400 && "GET".equals(request.method())) {
             // A refused query or describe is no record's fault: a mapped field Salesforce does not know
@@ -271,13 +336,19 @@ public final class SalesforceClient implements AutoCloseable {
         StringBuilder m = new StringBuilder("Salesforce ").append(what).append(" failed: HTTP ").append(status);
         if (first.isPresent()) {
             ApiError e = first.get();
-            m.append(' ').append(e.errorCode()).append(": ").append(e.message());
+            m.append(' ').append(e.errorCode());
+            String said = soql == null ? (e.message() == null ? "" : e.message()) : queryErrorMessage(e.message(), soql);
+            if (!said.isEmpty()) {
+                m.append(": ").append(said);
+            }
             if (e.fields() != null && !e.fields().isEmpty()) {
                 m.append(" (fields ").append(String.join(", ", e.fields())).append(')');
             }
         } else if (!body.isBlank()) {
-            String quoted = body.replaceAll("\\s+", " ").strip();
-            m.append(": ").append(quoted.length() > 300 ? quoted.substring(0, 300) + "..." : quoted);
+            String quoted = soql == null ? body.replaceAll("\\s+", " ").strip() : queryErrorMessage(body, soql);
+            if (!quoted.isEmpty()) {
+                m.append(": ").append(quoted.length() > 300 ? quoted.substring(0, 300) + "..." : quoted);
+            }
         }
         m.append(" (").append(where).append(").");
         if (status == 401) {
@@ -293,6 +364,65 @@ public final class SalesforceClient implements AutoCloseable {
             code = ErrorCode.INVALID_CONFIGURATION;
         }
         return CrmSyncException.http(code, Redaction.redactSecrets(m.toString(), secrets()), status, null);
+    }
+
+    /**
+     * A 403 {@code REQUEST_LIMIT_EXCEEDED} (the org's API request limit is used up), whichever call got
+     * it: {@code QUOTA_EXHAUSTED}, so the run ends {@code QUOTA_REACHED} and the rest waits for the next
+     * run, instead of a permission problem.
+     */
+    private Optional<CrmSyncException> limitExceeded(int status, String body, String what, okhttp3.Request request) {
+        Optional<ApiError> limit = apiErrors(body).stream()
+                .filter(e -> "REQUEST_LIMIT_EXCEEDED".equals(e.errorCode())).findFirst();
+        if (limit.isEmpty()) {
+            return Optional.empty();
+        }
+        String said = limit.get().message() == null ? "" : " " + limit.get().message();
+        String message = "Salesforce refused the " + what + " (" + request.method() + " "
+                + request.url().encodedPath() + "): HTTP " + status + " REQUEST_LIMIT_EXCEEDED:" + said + " The org's"
+                + " API request limit is used up; the rest waits for the next run.";
+        return Optional.of(CrmSyncException.http(ErrorCode.QUOTA_EXHAUSTED,
+                Redaction.redactSecrets(message, secrets()), status, null));
+    }
+
+    // Salesforce repeats (part of) a refused statement, a caret line, then "ERROR at Row:1:Column:44"
+    // and the reason.
+    private static final Pattern ERROR_AT = Pattern.compile("ERROR at Row:\\d+:Column:\\d+");
+    private static final Pattern STATEMENT_WORD = Pattern.compile("(?i)\\b(SELECT|WHERE)\\b");
+    private static final Pattern LITERAL = Pattern.compile("'((?:[^'\\\\]|\\\\.)*)'");
+
+    /**
+     * The part of a query error's message that can be quoted: from Salesforce's {@code ERROR at
+     * Row:r:Column:c} on (what comes before it is the statement), cut before any {@code SELECT} or
+     * {@code WHERE} still in it, and nothing at all when it holds one of the statement's string
+     * literals (an email or phone of the batch).
+     */
+    static String queryErrorMessage(String message, String soql) {
+        if (message == null) {
+            return "";
+        }
+        String text = message;
+        Matcher at = ERROR_AT.matcher(text);
+        if (at.find()) {
+            text = text.substring(at.start());
+        }
+        Matcher statement = STATEMENT_WORD.matcher(text);
+        if (statement.find()) {
+            text = text.substring(0, statement.start());
+        }
+        text = text.replaceAll("\\s+", " ").strip();
+        String lower = text.toLowerCase(Locale.ROOT);
+        Matcher literal = LITERAL.matcher(soql);
+        while (literal.find()) {
+            String raw = literal.group(1);
+            String unescaped = raw.replaceAll("\\\\(.)", "$1");
+            for (String form : List.of(raw, unescaped)) {
+                if (!form.isBlank() && lower.contains(form.toLowerCase(Locale.ROOT))) {
+                    return "";
+                }
+            }
+        }
+        return text;
     }
 
     private List<ApiError> apiErrors(String body) {
@@ -373,17 +503,23 @@ public final class SalesforceClient implements AutoCloseable {
             throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, "Salesforce login of " + who + " at "
                     + config.loginHost() + " answered without an access token or a valid instance_url");
         }
-        if (!instance.host().equalsIgnoreCase(hostOnly(config.apiHost()))) {
+        if (!sameHost(instance, baseUrl(config.apiHost()))) {
             LOG.info("Salesforce login returned instance {}; data calls go there (api.host is {})", instance.host(),
                     config.apiHost());
         }
         HttpUrl dataBase = instance.newBuilder().encodedPath("/services/data/v" + config.apiVersion() + "/").build();
         SalesforceApi api = dataApis.baseUrl(dataBase).build().create(SalesforceApi.class);
+        SalesforceApi exportApi = exportApis.baseUrl(dataBase).build().create(SalesforceApi.class);
         LOG.debug("logged in to Salesforce as {} at {}", who, instance.host());
-        return new Session(token.accessToken(), dataBase, api);
+        return new Session(token.accessToken(), instance, dataBase, api, exportApi);
     }
 
     private CrmSyncException loginError(Response<?> r, String body, String who) {
+        Optional<CrmSyncException> limit = limitExceeded(r.code(), body, "login of " + who + " at "
+                + config.loginHost(), r.raw().request());
+        if (limit.isPresent()) {
+            return limit.get();
+        }
         OAuthError error;
         try {
             error = mapper.readValue(body, OAuthError.class);
@@ -450,9 +586,13 @@ public final class SalesforceClient implements AutoCloseable {
         return url;
     }
 
-    private static String hostOnly(String hostAndPort) {
-        int colon = hostAndPort.indexOf(':');
-        return colon < 0 ? hostAndPort : hostAndPort.substring(0, colon);
+    /** Same host (ignoring case) and port: where a request, and the session it carries, goes. */
+    private static boolean sameHost(HttpUrl a, HttpUrl b) {
+        return a.host().equalsIgnoreCase(b.host()) && a.port() == b.port();
+    }
+
+    private static String hostAndPort(HttpUrl url) {
+        return url.host() + (url.port() == HttpUrl.defaultPort(url.scheme()) ? "" : ":" + url.port());
     }
 
     // ----- interceptors -----
