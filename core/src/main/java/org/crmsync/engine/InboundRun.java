@@ -14,9 +14,7 @@ import org.crmsync.mapping.InboundValues;
 import org.crmsync.model.OptInStatus;
 import org.crmsync.model.Profile;
 import org.crmsync.model.StandardField;
-import org.crmsync.phone.Countries;
 import org.crmsync.phone.PhoneCheck;
-import org.crmsync.phone.PhoneNormalizer;
 import org.crmsync.phone.PhoneProblem;
 import org.crmsync.policy.Authority;
 import org.crmsync.policy.SyncMode;
@@ -42,6 +40,12 @@ final class InboundRun {
     private static final Logger LOG = LoggerFactory.getLogger(InboundRun.class);
     private static final SyncDirection IN = SyncDirection.INBOUND;
     private static final int CHECKPOINT_EVERY = 100;
+    /**
+     * The longest value a profile field takes from a CRM (characters). A CRM's long text can hold far
+     * more (Salesforce: 131,072), but no profile field needs it, and a runaway value (a 10 MB name)
+     * must not reach the application's store or the retry list.
+     */
+    static final int MAX_VALUE_CHARS = 10_000;
     /** Fields set by the engine's own rules rather than copied: phone (normalized), opt-in (consent), local id. */
     private static final java.util.Set<String> NOT_COPIED = java.util.Set.of(StandardField.PHONE_NUMBER.fieldName(),
             StandardField.OPT_IN_STATUS.fieldName(), StandardField.LOCAL_ID.fieldName());
@@ -51,7 +55,7 @@ final class InboundRun {
     private final QuotaMeter meter;
     private final SyncReport.Builder report;
     private final ProfileStore store;
-    private final PhoneNormalizer phones;
+    private final Eligibility checks;
     private final Progress progress;
 
     InboundRun(SyncJob job, RunContext ctx, QuotaMeter meter, SyncReport.Builder report, Progress progress) {
@@ -60,7 +64,7 @@ final class InboundRun {
         this.meter = meter;
         this.report = report;
         this.store = job.profiles();
-        this.phones = PhoneNormalizer.forRegion(job.policy().defaultRegion());
+        this.checks = new Eligibility(job.policy());
         this.progress = progress;
     }
 
@@ -101,6 +105,7 @@ final class InboundRun {
     /** Applies records in order; returns the cursor after the last one applied. */
     private SyncCursor applyGroup(List<RemoteRecord> group, SyncCursor start) {
         SyncCursor[] cursor = {start};
+        int[] applied = {0};
         try {
             store.inTransaction(() -> {
                 for (RemoteRecord record : group) {
@@ -109,12 +114,20 @@ final class InboundRun {
                         keepForRetry(record, result.message(), 0, Optional.empty());
                     }
                     progress.done(result);
+                    applied[0]++;
                     cursor[0] = record.cursorAfter();
                 }
                 return null;
             });
-        } catch (CrmSyncException e) {
-            checkpoint(cursor[0]); // the store failed: keep what was applied, stop before the rest
+        } catch (RuntimeException e) {
+            // The store failed: keep what was applied, stop before the rest. Every record read still
+            // gets its row: the ones not applied wait for the next run, which reads them again.
+            for (RemoteRecord record : group.subList(applied[0], group.size())) {
+                progress.done(row(key(record), IN, Outcome.DEFERRED, Reason.RUN_STOPPED, "not applied: the run"
+                        + " stopped when the profile store failed; the next run reads it again", Optional.empty(),
+                        id(record)));
+            }
+            checkpoint(cursor[0]);
             throw e;
         }
         return cursor[0];
@@ -137,7 +150,14 @@ final class InboundRun {
             RemoteRecord record = RemoteRecord.of(pending.key(), pending.remoteFields(), pending.source().get(),
                     SyncCursor.start(), "retry of " + pending.key());
             progress.read();
-            RecordResult result = applySafely(record);
+            RecordResult result;
+            try {
+                result = applySafely(record);
+            } catch (RuntimeException e) {
+                progress.done(row(pending.key(), IN, Outcome.DEFERRED, Reason.RUN_STOPPED, "retry not applied: the"
+                        + " profile store failed; it stays kept for the next run", Optional.empty(), id(record)));
+                throw e;
+            }
             if (result.outcome() == Outcome.FAILED) {
                 keepForRetry(record, result.message(), pending.attempts(), Optional.of(pending.firstFailedAt()));
             } else if (!ctx.dryRun()) {
@@ -148,8 +168,8 @@ final class InboundRun {
     }
 
     private void keepForRetry(RemoteRecord record, String why, int attemptsBefore, Optional<Instant> since) {
-        if (ctx.dryRun() || record.problem().isPresent()) {
-            return; // a malformed record comes back only when the CRM's data changes
+        if (ctx.dryRun() || record.problem().isPresent() || oversizeField(record.fields()).isPresent()) {
+            return; // a malformed or oversize record comes back only when the CRM's data changes
         }
         job.state().savePending(job.id(), IN, new PendingRecord(record.remoteId(), attemptsBefore + 1, why,
                 since.orElse(ctx.clock().instant()), record.fields(), Optional.of(record.source())));
@@ -164,9 +184,20 @@ final class InboundRun {
             }
             return failed(record, Reason.PROCESSING_ERROR, e.getMessage());
         } catch (RuntimeException e) {
-            LOG.warn("inbound record {} at {} failed", record.remoteId(), record.location(), e);
+            // The report row carries the failure; one line here, the stack trace only for debugging.
+            LOG.warn("inbound record {} at {} failed: {}", record.remoteId(), record.location(),
+                    e.getClass().getSimpleName());
+            LOG.debug("inbound record {} failed", record.remoteId(), e);
             return failed(record, Reason.PROCESSING_ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    private static Optional<Map.Entry<String, String>> oversizeField(Map<String, String> values) {
+        return values.entrySet().stream().filter(e -> e.getValue().length() > MAX_VALUE_CHARS).findFirst();
+    }
+
+    private static String key(RemoteRecord record) {
+        return record.remoteId().isEmpty() ? record.location() : record.remoteId();
     }
 
     private RecordResult failed(RemoteRecord record, Reason reason, String message) {
@@ -178,7 +209,7 @@ final class InboundRun {
     }
 
     private RecordResult apply(RemoteRecord record) {
-        String key = record.remoteId().isEmpty() ? record.location() : record.remoteId();
+        String key = key(record);
         Optional<String> remoteId = id(record);
         if (record.problem().isPresent()) {
             return row(key, IN, Outcome.FAILED, Reason.VALIDATION_ERROR, record.location() + ": "
@@ -190,23 +221,23 @@ final class InboundRun {
                     + String.join("; ", mapped.problems()), Optional.empty(), remoteId);
         }
         Map<String, String> values = mapped.values();
+        Optional<Map.Entry<String, String>> oversize = oversizeField(values);
+        if (oversize.isPresent()) {
+            return row(key, IN, Outcome.FAILED, Reason.VALIDATION_ERROR, record.location() + ": "
+                    + oversize.get().getKey() + " has " + oversize.get().getValue().length() + " characters, more than"
+                    + " the " + MAX_VALUE_CHARS + " a profile field takes; the record was not applied",
+                    Optional.empty(), remoteId);
+        }
 
         // Rule 3: records without a valid mobile number, from a country not allowed, without a
         // required value, or (conservative) not opted in are skipped with a reason.
-        PhoneCheck phone = phones.check(values.getOrDefault(StandardField.PHONE_NUMBER.fieldName(), ""));
-        if (phone.problem() != PhoneProblem.NONE && job.policy().requireMobileNumber()) {
-            return skipped(key, IN, Reason.NO_MOBILE_NUMBER, describe(phone.problem()), Optional.empty(), remoteId);
+        PhoneCheck phone = checks.phone(values.get(StandardField.PHONE_NUMBER.fieldName()));
+        Optional<Eligibility.Skip> skip = checks.mobileProblem(phone)
+                .or(() -> checks.countryProblem(values.get(StandardField.COUNTRY.fieldName()), phone));
+        if (skip.isPresent()) {
+            return skipped(key, IN, skip.get().reason(), skip.get().message(), Optional.empty(), remoteId);
         }
         Optional<String> e164 = phone.problem() == PhoneProblem.NONE ? phone.e164() : Optional.empty();
-        String countryValue = Optional.ofNullable(values.get(StandardField.COUNTRY.fieldName()))
-                .filter(v -> !Countries.isNoValue(v)).orElse(null);
-        Optional<String> country = countryValue != null ? Countries.countryCode(countryValue) : phone.regionCode();
-        if (!job.policy().allowedCountries().isEmpty()
-                && (country.isEmpty() || !job.policy().allowsCountry(country.get()))) {
-            return skipped(key, IN, Reason.COUNTRY_NOT_ALLOWED, "country " + (countryValue != null
-                    ? "'" + countryValue + "'" : "of the phone number (" + country.orElse("unknown") + ")")
-                    + " is not one of " + job.policy().allowedCountries(), Optional.empty(), remoteId);
-        }
         if (!mapped.missingRequired().isEmpty()) {
             return skipped(key, IN, Reason.MISSING_REQUIRED_FIELD, "no value in required field(s) "
                     + String.join(", ", mapped.missingRequired()), Optional.empty(), remoteId);
@@ -231,21 +262,26 @@ final class InboundRun {
         }
 
         // Rule 4: match constituent ID, then phone, then email (the policy's order); never guess.
-        Matches.Match match = Matches.local(store, job.policy().inboundMatchOrder(), record.remoteId(), e164.orElse(null),
-                values);
-        if (match.ambiguous().isPresent()) {
-            return skipped(key, IN, Reason.MULTIPLE_MATCHES, match.ambiguous().get(), Optional.empty(), remoteId);
+        Matches.Match<Profile> match = Matches.local(store, job.policy().inboundMatchOrder(), record.remoteId(),
+                e164.orElse(null), values);
+        if (match instanceof Matches.Ambiguous<Profile> ambiguous) {
+            return skipped(key, IN, Reason.MULTIPLE_MATCHES, ambiguous.why(), Optional.empty(), remoteId);
         }
+        if (match instanceof Matches.Conflict<Profile> conflict) {
+            return skipped(key, IN, Reason.MATCH_CONFLICT, conflict.why(), Optional.empty(), remoteId);
+        }
+        Optional<Matches.Found<Profile>> found = match instanceof Matches.Found<Profile> f ? Optional.of(f)
+                : Optional.empty();
         if (job.policy().authority() == Authority.LOCAL_SYSTEM_OF_RECORD) {
-            return importProspect(key, record, values, e164, remoteOptIn, match.profile());
+            return importProspect(key, record, values, e164, remoteOptIn, found.map(Matches.Found::match));
         }
-        if (match.profile().isEmpty()) {
+        if (found.isEmpty()) {
             return create(key, record, values, mapped, e164, remoteOptIn);
         }
-        Profile existing = match.profile().get();
+        Profile existing = found.get().match();
         if (existing.constituentId().filter(c -> !c.equals(record.remoteId())).isPresent()) {
             return skipped(key, IN, Reason.LINKED_TO_OTHER_RECORD, "matched local profile " + existing.localId()
-                    .orElse("?") + " by " + match.key().map(Enum::name).orElse("?") + ", but it is linked to CRM record "
+                    .orElse("?") + " by " + found.get().key().name() + ", but it is linked to CRM record "
                     + existing.constituentId().get(), existing.localId(), remoteId);
         }
         return update(key, record, existing, values, mapped, e164, remoteOptIn);
@@ -374,13 +410,5 @@ final class InboundRun {
         names.addAll(b.keySet());
         List<String> changed = names.stream().filter(n -> !java.util.Objects.equals(a.get(n), b.get(n))).toList();
         return "changed: " + String.join(", ", changed);
-    }
-
-    private static String describe(PhoneProblem problem) {
-        switch (problem) {
-            case EMPTY: return "no mobile number";
-            case NOT_MOBILE: return "the phone number is not a mobile number (landline or service number)";
-            default: return "the phone number is not a valid number";
-        }
     }
 }

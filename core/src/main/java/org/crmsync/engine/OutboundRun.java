@@ -22,7 +22,7 @@ import org.crmsync.mapping.WriteMode;
 import org.crmsync.model.OptInStatus;
 import org.crmsync.model.Profile;
 import org.crmsync.model.StandardField;
-import org.crmsync.phone.PhoneNormalizer;
+import org.crmsync.phone.PhoneCheck;
 import org.crmsync.policy.Authority;
 import org.crmsync.policy.MatchKey;
 import org.crmsync.policy.SyncMode;
@@ -56,7 +56,7 @@ final class OutboundRun {
     private final SyncReport.Builder report;
     private final Progress progress;
     private final ProfileStore store;
-    private final PhoneNormalizer phones;
+    private final Eligibility checks;
     private final int batchSize;
     private final Set<String> seen = new HashSet<>();
     private final Map<String, PendingRecord> pending = new LinkedHashMap<>();
@@ -70,7 +70,7 @@ final class OutboundRun {
         this.report = report;
         this.progress = progress;
         this.store = job.profiles();
-        this.phones = PhoneNormalizer.forRegion(job.policy().defaultRegion());
+        this.checks = new Eligibility(job.policy());
         this.batchSize = Math.max(1, job.connector().preferredBatchSize());
     }
 
@@ -85,6 +85,8 @@ final class OutboundRun {
         RecordResult result;
         RemoteWrite write;
         boolean link;
+        /** Something left out of the write on purpose, for the report row; empty when nothing was. */
+        String note = "";
 
         Item(String localId) {
             this.localId = localId;
@@ -286,6 +288,16 @@ final class OutboundRun {
             if (job.policy().mode() == SyncMode.LIBERAL) {
                 mappedFields().stream().filter(f -> item.everything || item.changed.contains(f)).forEach(fields::add);
             }
+            Optional<Eligibility.Skip> badPhone = phoneNotToPush(p, fields);
+            if (badPhone.isPresent()) {
+                fields.remove(StandardField.PHONE_NUMBER.fieldName());
+                item.note = "phone number not pushed: " + badPhone.get().message();
+                if (fields.isEmpty()) {
+                    finish(item, skipped(item.localId, OUT, badPhone.get().reason(), item.note,
+                            Optional.of(item.localId), remoteId));
+                    return;
+                }
+            }
             if (fields.isEmpty()) {
                 finish(item, row(item.localId, OUT, Outcome.NO_DIFFERENCE, Reason.NONE, conservativeNote(),
                         Optional.of(item.localId), remoteId));
@@ -304,7 +316,11 @@ final class OutboundRun {
                     // Rule 7 applies to users whose profile contains an email address.
                     finish(item, skipped(item.localId, OUT, Reason.NO_EMAIL, "new opt-in without an email address is"
                             + " not added to the CRM", Optional.of(item.localId), Optional.empty()));
+                    return;
                 }
+                // Rule 3 holds both ways: whom the inbound sync would skip is not added to the CRM.
+                notEligible(p).ifPresent(skip -> finish(item, skipped(item.localId, OUT, skip.reason(), skip.message()
+                        + "; not added to the CRM", Optional.of(item.localId), Optional.empty())));
                 return; // lookup, then create or link
             case OPTED_OUT:
                 if (!optInChanged) {
@@ -316,6 +332,20 @@ final class OutboundRun {
                 finish(item, row(item.localId, OUT, Outcome.NO_DIFFERENCE, Reason.NONE,
                         "not opted in and not in the CRM: nothing to send", Optional.of(item.localId), Optional.empty()));
         }
+    }
+
+    /** Why the person would not be synced inbound (no valid mobile number, a country not allowed). */
+    private Optional<Eligibility.Skip> notEligible(Profile p) {
+        PhoneCheck phone = checks.phone(p.phoneNumber().orElse(""));
+        return checks.mobileProblem(phone).or(() -> checks.countryProblem(p.country().orElse(null), phone));
+    }
+
+    /** A changed phone that is not a valid mobile number is not pushed over the CRM's; the rest of the write goes. */
+    private Optional<Eligibility.Skip> phoneNotToPush(Profile p, Set<String> fields) {
+        if (!fields.contains(StandardField.PHONE_NUMBER.fieldName()) || p.phoneNumber().isEmpty()) {
+            return Optional.empty();
+        }
+        return checks.mobileProblem(checks.phone(p.phoneNumber().get()));
     }
 
     private String conservativeNote() {
@@ -361,30 +391,41 @@ final class OutboundRun {
                 item.write = withFields(item, item.write, current);
                 continue;
             }
-            resolve(item, Matches.remote(item.profile, candidates, order, job.mapping(), phones));
+            resolve(item, Matches.remote(item.profile, candidates, order, job.mapping(), checks.phones()));
         }
     }
 
-    private void resolve(Item item, Matches.Match match) {
+    private void resolve(Item item, Matches.Match<RemoteRecord> match) {
         Profile p = item.profile;
-        if (match.ambiguous().isPresent()) {
-            finish(item, skipped(item.localId, OUT, Reason.MULTIPLE_MATCHES, match.ambiguous().get(),
+        if (match instanceof Matches.Ambiguous<RemoteRecord> ambiguous) {
+            finish(item, skipped(item.localId, OUT, Reason.MULTIPLE_MATCHES, ambiguous.why(),
+                    Optional.of(item.localId), Optional.empty()));
+            return;
+        }
+        if (match instanceof Matches.Conflict<RemoteRecord> conflict) {
+            finish(item, skipped(item.localId, OUT, Reason.MATCH_CONFLICT, conflict.why(),
                     Optional.of(item.localId), Optional.empty()));
             return;
         }
         boolean systemOfRecord = job.policy().authority() == Authority.LOCAL_SYSTEM_OF_RECORD;
-        if (match.remote().isPresent()) {
-            RemoteRecord remote = match.remote().get();
+        if (match instanceof Matches.Found<RemoteRecord> found) {
+            RemoteRecord remote = found.match();
             List<Profile> linked = store.findByConstituentId(remote.remoteId());
             if (linked.stream().anyMatch(o -> !o.localId().equals(p.localId()))) {
                 finish(item, skipped(item.localId, OUT, Reason.LINKED_TO_OTHER_RECORD, "CRM record "
-                        + remote.remoteId() + " matches by " + match.key().map(Enum::name).orElse("?")
+                        + remote.remoteId() + " matches by " + found.key().name()
                         + " but is linked to another local profile", Optional.of(item.localId),
                         Optional.of(remote.remoteId())));
                 return;
             }
             item.link = true;
             if (!systemOfRecord) {
+                if (job.policy().mode() == SyncMode.CONSERVATIVE) {
+                    // Conservative sync pushes opt-in changes only, also when it links a profile to a
+                    // record the CRM already has: the record's other fields stay the CRM's.
+                    item.changed.clear();
+                    item.everything = false;
+                }
                 item.changed.add(StandardField.OPT_IN_STATUS.fieldName());
             }
             item.write = withFields(item, RemoteWrite.update(item.localId, remote.remoteId(), Map.of(),
@@ -394,6 +435,12 @@ final class OutboundRun {
         if (!systemOfRecord && p.optInStatus() != OptInStatus.OPTED_IN) {
             finish(item, skipped(item.localId, OUT, Reason.NOT_IN_CRM, "opted out, and no CRM record matches",
                     Optional.of(item.localId), Optional.empty()));
+            return;
+        }
+        Optional<Eligibility.Skip> skip = notEligible(p);
+        if (skip.isPresent()) {
+            finish(item, skipped(item.localId, OUT, skip.get().reason(), skip.get().message()
+                    + "; not added to the CRM", Optional.of(item.localId), Optional.empty()));
             return;
         }
         item.everything = true;
@@ -452,9 +499,7 @@ final class OutboundRun {
                     Outcome outcome = r.status() == WriteResult.Status.CREATED ? Outcome.CREATED
                             : r.status() == WriteResult.Status.UPDATED || item.link ? Outcome.UPDATED
                             : Outcome.NO_DIFFERENCE;
-                    String message = item.link
-                            ? "linked to existing CRM record" + (r.message().isEmpty() ? "" : "; " + r.message())
-                            : r.message();
+                    String message = message(item, r);
                     finish(item, row(item.localId, OUT, outcome, Reason.NONE, message, Optional.of(item.localId),
                             Optional.of(remoteId)));
                     break;
@@ -464,6 +509,31 @@ final class OutboundRun {
                             Optional.of(item.localId), item.write.remoteId()));
             }
         }
+    }
+
+    /**
+     * What the write did, for the report: an opt-out must be findable in it ("opted out in the CRM"),
+     * then the other fields sent (API names, never values), and anything left out on purpose.
+     */
+    private static String message(Item item, WriteResult r) {
+        List<String> parts = new ArrayList<>();
+        if (item.link) {
+            parts.add("linked to existing CRM record");
+        }
+        if (r.status() == WriteResult.Status.UPDATED || (item.link && r.status() != WriteResult.Status.CREATED)) {
+            if (item.write.optIn() == OptInStatus.OPTED_OUT) {
+                parts.add("opted out in the CRM");
+            } else if (item.write.optIn() == OptInStatus.OPTED_IN && r.status() == WriteResult.Status.UPDATED) {
+                parts.add("opted in in the CRM");
+            }
+        }
+        if (!r.message().isEmpty()) {
+            parts.add(r.message());
+        }
+        if (!item.note.isEmpty()) {
+            parts.add(item.note);
+        }
+        return String.join("; ", parts);
     }
 
     private void writeBack(Item item, String remoteId) {

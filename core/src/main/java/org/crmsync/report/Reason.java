@@ -14,6 +14,11 @@ public enum Reason {
     NOT_OPTED_IN(Outcome.SKIPPED),
     /** More than one profile or CRM record matched; the sync never guesses. */
     MULTIPLE_MATCHES(Outcome.SKIPPED),
+    /**
+     * The person's keys point to different records (the phone to one, the email to another), or the
+     * record found by phone or email has another name and email: another person. Nothing is written.
+     */
+    MATCH_CONFLICT(Outcome.SKIPPED),
     /** The match is already linked to another CRM record. */
     LINKED_TO_OTHER_RECORD(Outcome.SKIPPED),
     /** The CRM says opted in but the person opted out locally; re-subscribing takes a new local opt-in. */

@@ -393,4 +393,92 @@ class InboundSyncTest {
             }
         }
     }
+
+    @Test
+    void aCrmRecordWhosePhoneAndEmailMatchDifferentLocalProfilesIsAConflictNotAGuess() {
+        Profile byPhone = f.signUp("Ana", "ana@example.org", "+14155550102", OptInStatus.OPTED_IN);
+        Profile byEmail = f.signUp("Ana", "ana.doe@example.org", "+14155550103", OptInStatus.OPTED_IN);
+        f.crm.put("A1", crmPerson("Ana", "Doe", "ana.doe@example.org", "+14155550102", "US", "true"));
+
+        SyncReport report = f.inbound();
+
+        assertThat(report.row("A1").orElseThrow().reason()).isEqualTo(Reason.MATCH_CONFLICT);
+        assertThat(report.row("A1").orElseThrow().message())
+                .contains(byPhone.localId().orElseThrow(), byEmail.localId().orElseThrow())
+                .doesNotContain("ana.doe@example.org", "4155550102");
+        assertThat(f.profile(byPhone.localId().orElseThrow()).email()).hasValue("ana@example.org");
+        assertThat(f.store.findByConstituentId("A1")).isEmpty();
+        assertThat(f.store.size()).isEqualTo(2);
+    }
+
+    @Test
+    void aLinkedCrmRecordWhoseNewPhoneBelongsToAnotherProfileIsAConflict() {
+        Profile linked = f.signUp("Ana", "ana@example.org", "+14155550102", OptInStatus.OPTED_IN);
+        f.appUpdate(linked.toBuilder().constituentId("A1").build());
+        Profile other = f.signUp("Bo", "bo@example.org", "+14155550199", OptInStatus.OPTED_IN);
+        f.crm.put("A1", crmPerson("Ana", "Doe", "ana@example.org", "+14155550199", "US", "true"));
+
+        SyncReport report = f.inbound();
+
+        assertThat(report.row("A1").orElseThrow().reason()).isEqualTo(Reason.MATCH_CONFLICT);
+        assertThat(f.profile(linked.localId().orElseThrow()).phoneNumber()).hasValue("+14155550102");
+        assertThat(f.store.findByPhone("+14155550199")).extracting(p -> p.localId().orElseThrow())
+                .containsExactly(other.localId().orElseThrow());
+    }
+
+    @Test
+    void aCrmRecordMatchingByPhoneAProfileWithAnotherNameAndEmailIsAConflictAndNothingChanges() {
+        Profile bob = f.store.create(Profile.builder().firstName("Bob").lastName("Brown").email("bob@example.org")
+                .phoneNumber("+14155550102").optInStatus(OptInStatus.OPTED_IN).build(), java.util.Optional.empty(),
+                "application");
+        f.crm.put("A1", crmPerson("Alice", "Adams", "alice@example.org", "+14155550102", "US", "true"));
+
+        SyncReport report = f.inbound();
+
+        assertThat(report.row("A1").orElseThrow().reason()).isEqualTo(Reason.MATCH_CONFLICT);
+        Profile after = f.profile(bob.localId().orElseThrow());
+        assertThat(after.firstName()).hasValue("Bob");
+        assertThat(after.email()).hasValue("bob@example.org");
+        assertThat(after.constituentId()).isEmpty();
+    }
+
+    @Test
+    void aValueLongerThanAProfileFieldMayHoldFailsThatRecordNamingTheFieldAndIsNotStored() {
+        f.crm.put("A1", crmPerson("x".repeat(10_000_000), "Doe", "ana@example.org", "4155552671", "US", "true"));
+        f.crm.put("A2", crmPerson("Bo", "Doe", "bo@example.org", "4155552672", "US", "true"));
+
+        SyncReport report = f.inbound();
+
+        assertThat(report.row("A1").orElseThrow().reason()).isEqualTo(Reason.VALIDATION_ERROR);
+        assertThat(report.row("A1").orElseThrow().message()).contains("profile_first_name", "10000000")
+                .hasSizeLessThan(300);
+        assertThat(report.row("A2").orElseThrow().outcome()).isEqualTo(Outcome.CREATED);
+        assertThat(f.store.size()).isEqualTo(1);
+        assertThat(f.state.pending("fake-in", SyncDirection.INBOUND)).isEmpty();
+    }
+
+    @Test
+    void whenTheStoreFailsMidRunEveryRecordReadStillGetsExactlyOneRow() {
+        for (int i = 0; i < 10; i++) {
+            f.crm.put("A" + i, crmPerson("P" + i, "Doe", "p" + i + "@example.org", "+1415555" + (3000 + i), "US",
+                    "true"));
+        }
+        EngineFixture.RecordingStore store = f.store;
+        store.failCreate = p -> {
+            if (p.firstName().orElse("").equals("P6")) {
+                store.storageDown = true;
+            }
+            return false;
+        };
+
+        SyncReport crashed = f.inbound();
+
+        assertThat(crashed.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(crashed.recordsRead()).isEqualTo(10);
+        assertThat(crashed.rows()).hasSize(10);
+        assertThat(crashed.rows()).extracting(r -> r.key()).doesNotHaveDuplicates();
+        assertThat(crashed.count(Outcome.CREATED)).isEqualTo(6);
+        assertThat(crashed.count(Reason.RUN_STOPPED)).isEqualTo(4);
+    }
+
 }

@@ -382,4 +382,105 @@ class OutboundSyncTest {
         });
         assertThat(Map.copyOf(seen.get(0).fields())).doesNotContainKey("constituent_id");
     }
+
+    @Test
+    void conservativeSyncLinkingANewOptInToAnExistingContactPushesOnlyTheOptIn() {
+        f.policy = f.policy.toBuilder().mode(SyncMode.CONSERVATIVE).build();
+        f.crm.put("X1", crmPerson("Ana", "Doe", "ana@example.org", "", "US", "false"));
+        Profile p = f.store.create(Profile.builder().firstName("Anabel").lastName("Doe").email("ana@example.org")
+                .phoneNumber("+14155552671").city("Fresno").optInStatus(OptInStatus.OPTED_IN).build(),
+                java.util.Optional.empty(), "application");
+
+        SyncReport report = f.outbound();
+
+        assertThat(f.profile(id(p)).constituentId()).hasValue("X1");
+        assertThat(f.crm.record("X1").orElseThrow())
+                .containsEntry("opt_in_status", "true")
+                .containsEntry("profile_first_name", "Ana")
+                .doesNotContainKeys("address_city", "phone_number");
+        assertThat(report.row(id(p)).orElseThrow().message()).contains("linked");
+    }
+
+    @Test
+    void aNewOptInMatchingByPhoneAContactWithAnotherNameAndEmailIsAConflictAndNothingIsWritten() {
+        f.crm.put("X1", crmPerson("Alice", "Adams", "alice@example.org", "+14155552671", "US", "false"));
+        Profile bob = f.store.create(Profile.builder().firstName("Bob").lastName("Brown").email("bob@example.org")
+                .phoneNumber("+14155552671").optInStatus(OptInStatus.OPTED_IN).build(), java.util.Optional.empty(),
+                "application");
+
+        for (SyncMode mode : SyncMode.values()) {
+            f.policy = f.policy.toBuilder().mode(mode).build();
+            SyncReport report = f.outbound();
+            f.appUpdate(f.profile(id(bob)).toBuilder().city(mode.name()).build()); // changed again for the next mode
+
+            assertThat(report.row(id(bob)).orElseThrow().reason()).as(mode.name()).isEqualTo(Reason.MATCH_CONFLICT);
+            assertThat(report.row(id(bob)).orElseThrow().message()).contains("X1").doesNotContain("alice", "bob");
+        }
+        assertThat(f.crm.record("X1").orElseThrow())
+                .containsEntry("profile_first_name", "Alice")
+                .containsEntry("profile_email", "alice@example.org")
+                .containsEntry("opt_in_status", "false");
+        assertThat(f.crm.size()).isEqualTo(1);
+        assertThat(f.crm.writeCalls()).isZero();
+        assertThat(f.profile(id(bob)).constituentId()).isEmpty();
+    }
+
+    @Test
+    void aNewOptInWhosePhoneAndEmailMatchDifferentContactsIsAConflictNotAGuess() {
+        f.crm.put("A1", crmPerson("Ana", "Doe", "", "+14155552671", "US", "false"));
+        f.crm.put("B1", crmPerson("Ana", "Doe", "ana@example.org", "", "US", "false"));
+        Profile p = f.signUp("Ana", "ana@example.org", "+14155552671", OptInStatus.OPTED_IN);
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.row(id(p)).orElseThrow().reason()).isEqualTo(Reason.MATCH_CONFLICT);
+        assertThat(report.row(id(p)).orElseThrow().message()).contains("A1", "B1");
+        assertThat(f.crm.record("A1").orElseThrow()).doesNotContainKey("profile_email");
+        assertThat(f.crm.idsWhere("profile_email", "ana@example.org")).containsExactly("B1");
+        assertThat(f.crm.writeCalls()).isZero();
+        assertThat(f.profile(id(p)).constituentId()).isEmpty();
+    }
+
+    @Test
+    void aNewOptInWithoutAValidMobileNumberOrFromACountryNotAllowedIsNotAddedToTheCrm() {
+        Profile tooShort = f.signUp("Short", "short@example.org", "+1415555", OptInStatus.OPTED_IN);
+        Profile landline = f.signUp("Land", "land@example.org", "+442079460958", OptInStatus.OPTED_IN);
+        Profile abroad = f.signUp("Uk", "uk@example.org", "+447400123456", OptInStatus.OPTED_IN);
+        Profile ok = f.signUp("Ok", "ok@example.org", "+14155552671", OptInStatus.OPTED_IN);
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.row(id(tooShort)).orElseThrow().reason()).isEqualTo(Reason.NO_MOBILE_NUMBER);
+        assertThat(report.row(id(landline)).orElseThrow().reason()).isEqualTo(Reason.NO_MOBILE_NUMBER);
+        assertThat(report.row(id(abroad)).orElseThrow().reason()).isEqualTo(Reason.COUNTRY_NOT_ALLOWED);
+        assertThat(report.row(id(ok)).orElseThrow().outcome()).isEqualTo(Outcome.CREATED);
+        assertThat(f.crm.size()).isEqualTo(1);
+    }
+
+    @Test
+    void anOptOutOfALinkedProfileIsSentEvenWhenItsNewPhoneIsInvalidButThePhoneIsNotPushed() {
+        Profile p = f.signUp("Ana", "ana@example.org", "+14155552671", OptInStatus.OPTED_IN);
+        f.outbound();
+        String crmId = f.profile(id(p)).constituentId().orElseThrow();
+
+        f.appUpdate(f.profile(id(p)).toBuilder().phoneNumber("+1415555").optInStatus(OptInStatus.OPTED_OUT).build());
+        SyncReport report = f.outbound();
+
+        assertThat(f.crm.record(crmId).orElseThrow())
+                .containsEntry("opt_in_status", "false")
+                .containsEntry("phone_number", "+14155552671");
+        assertThat(report.row(id(p)).orElseThrow().outcome()).isEqualTo(Outcome.UPDATED);
+        assertThat(report.row(id(p)).orElseThrow().message()).contains("opted out in the CRM", "phone number not pushed");
+    }
+
+    @Test
+    void anOptOutRowSaysOptedOutInTheCrm() {
+        Profile p = f.signUp("Ana", "ana@example.org", "+14155552671", OptInStatus.OPTED_IN);
+        f.outbound();
+
+        f.appUpdate(f.profile(id(p)).toBuilder().optInStatus(OptInStatus.OPTED_OUT).build());
+        SyncReport report = f.outbound();
+
+        assertThat(report.row(id(p)).orElseThrow().message()).isEqualTo("opted out in the CRM");
+    }
 }
