@@ -51,7 +51,7 @@ final class ActiveCampaignFixture implements AutoCloseable {
     Connector connector() {
         if (connector == null) {
             connector = ConnectorRegistry.load().create(ActiveCampaignConnectorProvider.ID, config,
-                    new ConnectorContext(clock, sleeper, true));
+                    ConnectorContext.forLocalSimulator(clock, sleeper));
         }
         return connector;
     }

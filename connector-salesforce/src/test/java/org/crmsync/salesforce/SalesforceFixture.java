@@ -50,7 +50,7 @@ final class SalesforceFixture implements AutoCloseable {
     }
 
     ConnectorContext context() {
-        return new ConnectorContext(clock, sleeper, true);
+        return ConnectorContext.forLocalSimulator(clock, sleeper);
     }
 
     /** Changes a setting; the next {@link #connector()} is a new connector. */

@@ -39,6 +39,8 @@ import org.crmsync.spi.WriteResult;
 import org.crmsync.store.LocalChange;
 import org.crmsync.store.PendingRecord;
 import org.crmsync.store.ProfileStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One outbound run (application to CRM), DESIGN.md §3 rules 7-10: new opt-ins become CRM records
@@ -47,6 +49,7 @@ import org.crmsync.store.ProfileStore;
  * run.
  */
 final class OutboundRun {
+    private static final Logger LOG = LoggerFactory.getLogger(OutboundRun.class);
     static final String SEQUENCE = "sequence";
     private static final SyncDirection OUT = SyncDirection.OUTBOUND;
 
@@ -198,7 +201,15 @@ final class OutboundRun {
                     processBatch(batch);
                     return null;
                 });
-            } catch (CrmSyncException e) {
+            } catch (RuntimeException failure) {
+                // A CrmSyncException is the CRM or the store failing the whole call; anything else is
+                // unforeseen (a connector bug): both stop the run, and every record still gets its row.
+                CrmSyncException e = failure instanceof CrmSyncException c ? c
+                        : new CrmSyncException(ErrorCode.INTERNAL, "unexpected " + failure.getClass().getSimpleName()
+                                + " while writing a batch: " + failure.getMessage(), failure);
+                if (!(failure instanceof CrmSyncException)) {
+                    LOG.error("sync job {}: unexpected failure while writing a batch", job.id(), failure);
+                }
                 stopped = true;
                 if (e.code() == ErrorCode.QUOTA_EXHAUSTED) {
                     stopReason = Reason.QUOTA_REACHED;

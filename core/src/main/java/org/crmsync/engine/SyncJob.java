@@ -149,9 +149,12 @@ public final class SyncJob {
                 + connectionId + (dryRun ? ", dry run" : "") + (fullExport ? ", full export" : "") + "}";
     }
 
-    /** Builds a {@link SyncJob}; {@link #build()} names every missing part. */
+    /**
+     * Builds a {@link SyncJob}. A connector, a profile store, a state store, a mapping and a direction
+     * are required; {@link #build()} names every missing or bad part at once.
+     */
     public static final class Builder {
-        private final String id;
+        private String id;
         private String connectionId;
         private Connector connector;
         private ProfileStore profiles;
@@ -169,56 +172,90 @@ public final class SyncJob {
             this.id = requireNonNull(id, "id");
         }
 
+        /**
+         * The job id (letters, digits, '.', '_' and '-'): it names the job's cursors, retries and reports
+         * in the state store, so keep it stable across runs. {@code toBuilder().id("...")} makes a
+         * sibling job, such as the outbound job of an inbound one.
+         */
+        public Builder id(String value) {
+            this.id = requireNonNull(value, "id");
+            return this;
+        }
+
+        /**
+         * The CRM account this job syncs with (letters, digits, '.', '_' and '-'). Jobs with one
+         * connection id share the daily API quota, and the changes they write to the profile store are
+         * marked with it so that the outbound job does not echo back what the inbound job brought in.
+         * Give each CRM account its own (for example a tenant id and the provider id); the default is
+         * the connector's provider id, which every account of that CRM would share.
+         */
         public Builder connectionId(String value) {
             this.connectionId = requireNonNull(value, "connectionId");
             return this;
         }
 
+        /** The CRM account's connector, from {@code ConnectorRegistry.create(...)}; required. */
         public Builder connector(Connector value) {
             this.connector = requireNonNull(value, "connector");
             return this;
         }
 
+        /** The application's profiles: its own {@link ProfileStore}; required. */
         public Builder profiles(ProfileStore value) {
             this.profiles = requireNonNull(value, "profiles");
             return this;
         }
 
+        /** Where cursors, retries, API call counts and reports are kept between runs; required. */
         public Builder state(SyncStateStore value) {
             this.state = requireNonNull(value, "state");
             return this;
         }
 
+        /** How local fields map to the CRM's; required. Start from the provider's {@code defaultMapping()}. */
         public Builder mapping(FieldMapping value) {
             this.mapping = requireNonNull(value, "mapping");
             return this;
         }
 
+        /** The sync rules (mode, authority, countries, quota, ...); default {@code SyncPolicy.builder().build()}. */
         public Builder policy(SyncPolicy value) {
             this.policy = requireNonNull(value, "policy");
             return this;
         }
 
+        /** {@code INBOUND} (CRM to application) or {@code OUTBOUND} (application to CRM); required. */
         public Builder direction(SyncDirection value) {
             this.direction = requireNonNull(value, "direction");
             return this;
         }
 
+        /** Read and plan, write nothing to either side; the report lists what would be done. Default false. */
         public Builder dryRun(boolean value) {
             this.dryRun = value;
             return this;
         }
 
+        /**
+         * Outbound only: push every profile the {@link #exportFilter} accepts, not only those changed
+         * since the last run (the system-of-record seed's manual export). Default false.
+         */
         public Builder fullExport(boolean value) {
             this.fullExport = value;
             return this;
         }
 
+        /** Which profiles a {@link #fullExport} pushes; default all. */
         public Builder exportFilter(Predicate<Profile> value) {
             this.exportFilter = requireNonNull(value, "exportFilter");
             return this;
         }
 
+        /**
+         * A value set on profiles an inbound run creates when the CRM gives none (for example the
+         * system-of-record seed's "Opportunity Created By" = {@code ActiveCampaign}). Not for the
+         * constituent ID, the local ID or the opt-in status.
+         */
         public Builder inboundDefault(String fieldName, String value) {
             requireNonNull(fieldName, "fieldName");
             requireNonNull(value, "value");
@@ -230,6 +267,7 @@ public final class SyncJob {
             return this;
         }
 
+        /** Told of every record's result and of the run's end, on the run's thread; default none. */
         public Builder listener(SyncListener value) {
             this.listener = requireNonNull(value, "listener");
             return this;

@@ -183,7 +183,7 @@ public final class SyncReport {
                 s.append(", ").append(n).append(' ').append(o.name().toLowerCase(java.util.Locale.ROOT));
             }
         });
-        s.append(", ").append(apiCallsUsed).append(" API calls");
+        s.append(", ").append(apiCallsUsed).append(apiCallsUsed == 1 ? " API call" : " API calls");
         if (!message.isEmpty()) {
             s.append(". ").append(message);
         }

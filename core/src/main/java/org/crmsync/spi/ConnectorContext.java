@@ -19,4 +19,13 @@ public record ConnectorContext(Clock clock, Sleeper sleeper, boolean allowPlainH
     public static ConnectorContext defaults() {
         return new ConnectorContext(Clock.systemUTC(), Sleeper.SYSTEM, false);
     }
+
+    /**
+     * For tests and demos against a CRM simulator on this machine (the connectors' test-jars): plain
+     * HTTP allowed, on the given clock and sleeper. Tests pass a clock they move and a sleeper that
+     * moves it instead of waiting, so no test sleeps on the wall clock. Never for a real CRM.
+     */
+    public static ConnectorContext forLocalSimulator(Clock clock, Sleeper sleeper) {
+        return new ConnectorContext(clock, sleeper, true);
+    }
 }

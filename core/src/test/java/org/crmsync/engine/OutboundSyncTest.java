@@ -483,4 +483,34 @@ class OutboundSyncTest {
 
         assertThat(report.row(id(p)).orElseThrow().message()).isEqualTo("opted out in the CRM");
     }
+
+    @Test
+    void whenAWriteFailsUnexpectedlyEveryRecordStillGetsExactlyOneRowAndTheNextRunFinishes() {
+        for (int i = 0; i < 450; i++) {
+            f.signUp("P" + i, "p" + i + "@example.org", "+1415555" + (3000 + i), OptInStatus.OPTED_IN);
+        }
+        boolean[] thrown = {false};
+        f.crm.reject(w -> {
+            if (!thrown[0]) {
+                thrown[0] = true;
+                throw new IllegalStateException("connector bug");
+            }
+            return false;
+        }, "", false);
+
+        org.crmsync.testing.CapturedLog log = org.crmsync.testing.CapturedLog.during(f::outbound);
+        SyncReport down = log.result();
+
+        assertThat(log.text()).contains("fake-out", "connector bug").doesNotContain("@example.org");
+        assertThat(down.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(down.rows()).hasSize(450);
+        assertThat(down.count(Outcome.FAILED)).isEqualTo(200);
+        assertThat(down.count(Reason.RUN_STOPPED)).isEqualTo(250);
+
+        SyncReport next = f.outbound();
+
+        assertThat(next.count(Outcome.CREATED)).isEqualTo(450);
+        assertThat(f.crm.size()).isEqualTo(450);
+    }
+
 }

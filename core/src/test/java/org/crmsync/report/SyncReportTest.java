@@ -253,6 +253,14 @@ class SyncReportTest {
         assertThat(r.summary()).isEqualTo("day-out outbound: COMPLETED, 0 read, 0 API calls");
     }
 
+    @Test
+    void summaryOfARunOfOneCallSaysOneApiCall() {
+        SyncReport r = SyncReport.builder("day-out", "actionkit", SyncDirection.OUTBOUND, STARTED).apiCallsUsed(1)
+                .finish(FINISHED);
+
+        assertThat(r.summary()).isEqualTo("day-out outbound: COMPLETED, 0 read, 1 API call");
+    }
+
     private static List<CSVRecord> parseCsv(SyncReport report) throws IOException {
         StringWriter out = new StringWriter();
         report.writeCsv(out);

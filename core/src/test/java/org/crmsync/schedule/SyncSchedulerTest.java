@@ -139,9 +139,14 @@ class SyncSchedulerTest {
                     throw new IllegalStateException("mail server down");
                 });
 
-        assertThat(scheduler.runDue()).hasSize(1);
-        clock.advance(Duration.ofHours(1));
-        assertThat(scheduler.runDue()).hasSize(1);
+        org.crmsync.testing.CapturedLog log = org.crmsync.testing.CapturedLog.during(() -> {
+            assertThat(scheduler.runDue()).hasSize(1);
+            clock.advance(Duration.ofHours(1));
+            assertThat(scheduler.runDue()).hasSize(1);
+            return null;
+        });
+
+        assertThat(log.text()).contains("notifier of task import failed", "mail server down");
     }
 
     @Test

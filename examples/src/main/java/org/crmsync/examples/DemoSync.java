@@ -100,7 +100,7 @@ public final class DemoSync {
         Clock clock = Clock.systemUTC();
         // Plain HTTP is allowed only because both CRMs are simulators on this machine; a real
         // application uses ConnectorContext.defaults(), which refuses anything but HTTPS.
-        ConnectorContext context = new ConnectorContext(clock, Sleeper.SYSTEM, true);
+        ConnectorContext context = ConnectorContext.forLocalSimulator(clock, Sleeper.SYSTEM);
         ConnectorRegistry registry = ConnectorRegistry.load();
         SyncEngine engine = new SyncEngine(clock);
         ContactGenerator generator = new ContactGenerator(42);

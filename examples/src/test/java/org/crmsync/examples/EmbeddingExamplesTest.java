@@ -94,7 +94,7 @@ class EmbeddingExamplesTest {
                         "MobilePhone", "+1415555" + (3000 + i), "MailingCountry", "US", "Mobile_Subscriber__c", true));
             }
             Connector crm = ConnectorRegistry.load().create("salesforce", sf.connectorConfig(),
-                    new ConnectorContext(clock, duration -> clock.advance(duration), true)); // local simulator
+                    ConnectorContext.forLocalSimulator(clock, duration -> clock.advance(duration))); // local simulator
             InMemoryProfileStore profiles = new InMemoryProfileStore(clock);
             List<String> notified = new ArrayList<>();
             SyncScheduler scheduler = ScheduledSyncs.schedule(crm, SalesforceMapping.defaults(), profiles,
