@@ -26,16 +26,18 @@ public final class MinimalSync {
     static SyncReport run() {
         ConnectorRegistry registry = ConnectorRegistry.load();
         ConnectorProvider provider = registry.provider("memory");
-        Connector crm = registry.create("memory", Map.of("generated.contacts", "100"), ConnectorContext.defaults());
-
-        SyncJob job = SyncJob.builder("minimal-inbound")
-                .connector(crm)
-                .profiles(new InMemoryProfileStore())
-                .state(new InMemorySyncStateStore())
-                .mapping(provider.defaultMapping())
-                .policy(SyncPolicy.builder().mode(SyncMode.LIBERAL).allowedCountries("US").build())
-                .direction(SyncDirection.INBOUND)
-                .build();
-        return new SyncEngine().run(job);
+        try (Connector crm = registry.create("memory", Map.of("generated.contacts", "100"),
+                ConnectorContext.defaults())) {
+            SyncJob job = SyncJob.builder("minimal-inbound")
+                    .connector(crm)
+                    .connectionId("demo-memory")
+                    .profiles(new InMemoryProfileStore())
+                    .state(new InMemorySyncStateStore())
+                    .mapping(provider.defaultMapping())
+                    .policy(SyncPolicy.builder().mode(SyncMode.LIBERAL).allowedCountries("US").build())
+                    .direction(SyncDirection.INBOUND)
+                    .build();
+            return new SyncEngine().run(job);
+        } // closing the connector releases what it holds
     }
 }
