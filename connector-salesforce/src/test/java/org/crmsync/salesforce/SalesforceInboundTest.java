@@ -240,6 +240,65 @@ class SalesforceInboundTest {
         assertThat(f.profiles()).isEmpty();
     }
 
+    /** The simulator's default report columns, with one heading renamed as a report can. */
+    private static Map<String, String> columnsWith(String heading, String renamed) {
+        Map<String, String> columns = new LinkedHashMap<>();
+        for (String[] c : new String[][] {{"First Name", "FirstName"}, {"Last Name", "LastName"},
+                {"Mobile", "MobilePhone"}, {"Email", "Email"}, {"Mailing Street", "MailingStreet"},
+                {"Mailing City", "MailingCity"}, {"Mailing State/Province", "MailingState"},
+                {"Mailing Zip/Postal Code", "MailingPostalCode"}, {"Mailing Country", "MailingCountry"},
+                {"Mobile Subscriber", "Mobile_Subscriber__c"}, {"Contact ID", "Id"}}) {
+            columns.put(c[0].equals(heading) ? renamed : c[0], c[1]);
+        }
+        return columns;
+    }
+
+    @Test
+    void anExportWhoseOptInColumnIsRenamedFailsBeforeAnyRecordMovesAndNamesTheHeadingsFound() {
+        String ana = f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana@example.org", "+14155552671", true));
+        f.policy = f.policy.toBuilder().mode(SyncMode.CONSERVATIVE).build();
+        f.inbound(); // linked through the API
+        f.clock.advance(Duration.ofHours(1));
+        f.sf.updateContact(ana, Map.of("Mobile_Subscriber__c", false)); // she opts out in Salesforce
+        f.set(SalesforceConfig.EXPORT_URL, f.sf.exportUrl());
+        f.sf.exportColumns(columnsWith("Mobile Subscriber", "SMS Opt In"));
+        SyncCursor before = f.state.cursor("sf-in", org.crmsync.SyncDirection.INBOUND).orElseThrow();
+
+        SyncReport report = f.inbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.message()).contains("\"Mobile Subscriber\" (opt_in_status)").contains("SMS Opt In")
+                .contains("Salesforce report export").doesNotContain("ana@example.org").doesNotContain("4155552671");
+        assertThat(report.rows()).isEmpty();
+        assertThat(report.cursorAfter()).isEqualTo(before);
+        assertThat(f.state.cursor("sf-in", org.crmsync.SyncDirection.INBOUND)).contains(before);
+        assertThat(f.sf.requests(Kind.EXPORT)).isEqualTo(1);
+
+        // Mapped to the report's heading, the opt-out comes through.
+        f.mapping = f.mapping.toBuilder().rule(f.mapping.rule(org.crmsync.model.StandardField.OPT_IN_STATUS)
+                .orElseThrow().toBuilder().csvHeading("SMS Opt In").build()).build();
+        SyncReport fixed = f.inbound();
+        assertThat(fixed.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(f.profiles()).singleElement().satisfies(p -> assertThat(p.optInStatus()).isEqualTo(OptInStatus.OPTED_OUT));
+    }
+
+    @Test
+    void anExportWhoseMobileColumnIsRenamedFailsInsteadOfSkippingEveryRow() {
+        f.set(SalesforceConfig.EXPORT_URL, f.sf.exportUrl());
+        f.sf.exportColumns(columnsWith("Mobile", "Mobile Phone"));
+        f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana@example.org", "+14155552671", true));
+        f.sf.addContact(SalesforceFixture.contact("Ben", "Ode", "ben@example.org", "+14155552672", true));
+
+        SyncReport report = f.inbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.message()).contains("no \"Mobile\" (phone_number) column")
+                .contains("headings found: \"First Name\", \"Last Name\", \"Mobile Phone\", \"Email\"");
+        assertThat(report.count(Reason.NO_MOBILE_NUMBER)).isZero();
+        assertThat(report.cursorAfter()).isEqualTo(SyncCursor.start());
+        assertThat(f.profiles()).isEmpty();
+    }
+
     @Test
     void anExportRefusedForAnExpiredSessionIsDownloadedAgainAfterANewLogin() {
         f.set(SalesforceConfig.EXPORT_URL, f.sf.exportUrl());

@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
+import org.crmsync.mapping.FieldMapping;
+import org.crmsync.mapping.FieldRule;
 import org.junit.jupiter.api.Test;
 
 class ExportFileReaderTest {
@@ -158,6 +160,35 @@ class ExportFileReaderTest {
                 .hasMessageContaining("Salesforce export https://example.my.salesforce.com/00O5e000001abcd line 1")
                 .hasMessageContaining("no \"Contact ID\", \"Mobile\" columns")
                 .hasMessageContaining("headings found: \"First Name\", \"Email\"");
+    }
+
+    @Test
+    void everyCsvHeadingOfTheMappingIsRequiredAndAMissingOneIsNamedWithItsFieldAndTheHeadingsFound() {
+        FieldMapping mapping = FieldMapping.builder()
+                .rule(FieldRule.builder("phone_number").apiName("MobilePhone").csvHeading("Mobile").build())
+                .rule(FieldRule.builder("opt_in_status").apiName("Mobile_Subscriber__c").csvHeading("Mobile Subscriber")
+                        .build())
+                .rule(FieldRule.builder("profile_email").apiName("Email").csvHeading("Email").build())
+                .rule(FieldRule.builder("address_city").apiName("MailingCity").build()) // API only: not required
+                .build();
+
+        assertThatThrownBy(() -> ExportFileReader.builder().source("report.csv")
+                        .input(new StringReader("Contact ID,Mobile Phone,Email,mobile subscriber\n"
+                                + "003A,4155552671,ada@example.org,1\n"))
+                        .requiredHeadings("Contact ID").mappedHeadings(mapping).open())
+                .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessageStartingWith("report.csv line 1: the header has no \"Mobile\" (phone_number),"
+                        + " \"Mobile Subscriber\" (opt_in_status) columns;")
+                .hasMessageContaining("headings found: \"Contact ID\", \"Mobile Phone\", \"Email\", \"mobile subscriber\"")
+                .hasMessageContaining("\"mobile subscriber\" differs from \"Mobile Subscriber\" only in case")
+                .hasMessageContaining("set the field mapping's CSV headings to the file's")
+                .message().doesNotContain("MailingCity").doesNotContain("ada@example.org");
+
+        try (ExportFileReader reader = ExportFileReader.builder().source("report.csv")
+                .input(new StringReader("Contact ID,Mobile,Email,Mobile Subscriber\n003A,4155552671,ada@example.org,1\n"))
+                .requiredHeadings("Contact ID").mappedHeadings(mapping).open()) {
+            assertThat(reader.stream().map(r -> r.get("Mobile Subscriber").orElseThrow())).containsExactly("1");
+        }
     }
 
     @Test
