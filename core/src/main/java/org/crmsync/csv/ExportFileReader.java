@@ -282,10 +282,11 @@ public final class ExportFileReader implements Iterable<ExportRow>, AutoCloseabl
                 values.put(heading, value);
             }
         }
+        // Said without the line: whoever reports the problem puts the row's location() before it.
         String problem = record.size() <= columns
                 ? null
-                : "line " + numbered.line + " has " + record.size() + " values but the header has " + columns
-                        + " columns";
+                : "the record has " + record.size() + " values but the header has " + columns + " columns; a"
+                        + " delimiter inside an unquoted value may have shifted them";
         return new ExportRow(source, numbered.line, values, problem);
     }
 

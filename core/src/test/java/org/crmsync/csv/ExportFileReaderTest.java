@@ -254,10 +254,23 @@ class ExportFileReaderTest {
         List<ExportRow> rows = readAll(open(csv));
 
         assertThat(rows).extracting(r -> r.get("Id").orElseThrow()).containsExactly("1", "2", "3");
-        assertThat(rows.get(1).problem()).contains("line 3 has 6 values but the header has 5 columns");
+        assertThat(rows.get(1).problem()).contains("the record has 6 values but the header has 5 columns; a delimiter"
+                + " inside an unquoted value may have shifted them");
         assertThat(rows.get(0).problem()).isEmpty();
         assertThat(rows.get(2).problem()).isEmpty();
         assertThat(rows.get(2).get("Email")).contains("cy@example.org");
+    }
+
+    @Test
+    void aRowProblemReportedAtItsLocationNamesTheFileAndLineOnce() {
+        List<ExportRow> rows = readAll(open("Id,First,Last\n1,Ada,Lovelace\n2,Bob,Smith,Jr.\n"));
+
+        // As the engine reports a malformed record: its location, then its problem.
+        String message = rows.get(1).location() + ": " + rows.get(1).problem().orElseThrow();
+
+        assertThat(message).startsWith("export.csv line 3: ");
+        assertThat(message.split("line ", -1)).hasSize(2);
+        assertThat(message.split("export.csv", -1)).hasSize(2);
     }
 
     @Test
