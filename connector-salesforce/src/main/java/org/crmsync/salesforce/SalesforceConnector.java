@@ -66,6 +66,9 @@ import org.crmsync.spi.WriteResult;
 public final class SalesforceConnector implements Connector {
     /** sObject Collections takes at most 200 records per request. */
     static final int MAX_COLLECTION_SIZE = 200;
+    /** Field types whose values Salesforce refuses with STRING_TOO_LONG beyond describe's {@code length}. */
+    static final Set<String> LENGTH_CHECKED_TYPES = Set.of("anyType", "email", "encryptedstring", "multipicklist",
+            "phone", "picklist", "string", "textarea");
     /** The seed: "If you leave these fields blank, the first name will be Contact". */
     static final String SEED_DEFAULT_FIRST_NAME = "Contact";
 
@@ -317,9 +320,10 @@ public final class SalesforceConnector implements Connector {
     public Map<String, List<RemoteRecord>> lookup(SyncContext context, List<LookupRequest> requests) {
         use(context);
         FieldMapping mapping = context.mapping();
+        Map<String, DescribeResult.Field> described = contactFields();
         List<Map<String, List<String>>> terms = new ArrayList<>();
         for (LookupRequest request : requests) {
-            terms.add(terms(request, mapping));
+            terms.add(withinFieldLengths(terms(request, mapping), described));
         }
         Map<String, List<RemoteRecord>> found = new LinkedHashMap<>();
         requests.forEach(r -> found.put(r.key(), new ArrayList<>()));
@@ -377,6 +381,23 @@ public final class SalesforceConnector implements Connector {
             }
         }
         return terms;
+    }
+
+    /**
+     * The terms without values longer than their field: no contact can hold one, and a huge value would
+     * make the query too long to send. Its record then fails on write, for its length.
+     */
+    private static Map<String, List<String>> withinFieldLengths(Map<String, List<String>> terms,
+            Map<String, DescribeResult.Field> fields) {
+        Map<String, List<String>> kept = new LinkedHashMap<>();
+        terms.forEach((name, values) -> {
+            DescribeResult.Field f = fields.get(name);
+            List<String> fit = values.stream().filter(v -> f == null || fits(f, v)).toList();
+            if (!fit.isEmpty()) {
+                kept.put(name, fit);
+            }
+        });
+        return kept;
     }
 
     private static Optional<String> apiName(FieldMapping mapping, StandardField field) {
@@ -521,7 +542,8 @@ public final class SalesforceConnector implements Connector {
     /**
      * One Collections record: {@code attributes.type}, the Id for an update, the mapped fields typed as
      * describe says (checkboxes as JSON booleans, numbers as numbers), an empty value as JSON null (how
-     * REST clears a field). A create also gets the seed's defaults: first name "Contact" when the
+     * REST clears a field). A text value longer than its field's describe length fails the record
+     * ({@link #checkLength}). A create also gets the seed's defaults: first name "Contact" when the
      * profile and the policy have none, and the policy's source code in the source field.
      */
     private ObjectNode json(RemoteWrite w, Map<String, DescribeResult.Field> fields, SyncContext context) {
@@ -542,6 +564,9 @@ public final class SalesforceConnector implements Connector {
         values.forEach((name, value) -> {
             DescribeResult.Field f = fields.get(name);
             String type = f == null ? "" : f.type();
+            if (f != null) {
+                checkLength(f, value);
+            }
             if (value.isEmpty()) {
                 record.putNull(name);
             } else if ("boolean".equals(type)) {
@@ -554,6 +579,31 @@ public final class SalesforceConnector implements Connector {
             }
         });
         return record;
+    }
+
+    /**
+     * Salesforce refuses a text value longer than its field with STRING_TOO_LONG (API 15.0 and later, for
+     * anyType, email, encryptedstring, multipicklist, phone, picklist, string and textarea fields: "Field
+     * Types", SOAP API Developer Guide, https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/field_types.htm),
+     * and describe's {@code length} is that limit "in Unicode characters (not bytes)" (DescribeFieldResult
+     * getLength(), Salesforce Help article 000381913). Such a value fails its record here and is never sent: a
+     * 10 MB first name has no business on the wire, and Salesforce's own error would quote the value. The
+     * message names the field and the limit, never the value.
+     */
+    static void checkLength(DescribeResult.Field field, String value) {
+        if (!fits(field, value)) {
+            throw new UnsendableValue("STRING_TOO_LONG", String.format(Locale.ROOT, "the value for %s is %,d characters"
+                    + " long, and Salesforce takes at most %,d in this field (its describe length). The record was not"
+                    + " sent; shorten the value in the application", field.name(),
+                    value.codePointCount(0, value.length()), field.length()));
+        }
+    }
+
+    /** Whether Salesforce takes {@code value} in {@code field} as far as its length goes. */
+    static boolean fits(DescribeResult.Field field, String value) {
+        // A string's UTF-16 length is never less than its count of code points: most values need no count.
+        return field.length() <= 0 || !LENGTH_CHECKED_TYPES.contains(field.type()) || value.length() <= field.length()
+                || value.codePointCount(0, value.length()) <= field.length();
     }
 
     /**
