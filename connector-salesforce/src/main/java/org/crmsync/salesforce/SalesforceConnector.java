@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -265,6 +266,25 @@ public final class SalesforceConnector implements Connector {
 
     // ----- inbound -----
 
+    /**
+     * Ten minutes. A change gets its SystemModstamp when its transaction starts and is seen when the
+     * transaction commits, so a record can appear with a timestamp the cursor has already passed: the SOAP
+     * API's getUpdated() tells replication clients to start the next call from {@code latestDateCovered}
+     * "to capture the changes that started after this date but did not complete", which is "the start time
+     * of that long-running transaction until it completes" (GetUpdatedResult,
+     * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_getupdated_getupdatedresult.htm).
+     * A transaction runs at most ten minutes ("Maximum execution time for each Apex transaction: 10
+     * minutes", Execution Governors and Limits, Apex Developer Guide,
+     * https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_gov_limits.htm), so a
+     * new pass that starts ten minutes before the cursor's SystemModstamp sees every change committed since.
+     */
+    static final Duration DEFAULT_INBOUND_LOOKBACK = Duration.ofMinutes(10);
+
+    @Override
+    public Duration defaultInboundLookback() {
+        return DEFAULT_INBOUND_LOOKBACK;
+    }
+
     @Override
     public ChangeStream readChanges(SyncContext context, SyncCursor since) {
         use(context);
@@ -273,8 +293,14 @@ public final class SalesforceConnector implements Connector {
             return readExport(context);
         }
         List<String> fields = selectedFields(context.mapping());
-        String soql = ContactQueries.changes(fields, since, context.policy().inboundLookback());
-        return new QueryChangeStream(client, soql, config.queryBatchSize(), fields, since);
+        Duration lookback = context.policy().inboundLookbackOr(defaultInboundLookback());
+        String soql = ContactQueries.changes(fields, since, lookback);
+        // A cut counts as recent when it falls within the look-back of this read's start (Salesforce's
+        // SystemModstamps and our clock are both UTC; the query sees what was committed when it ran).
+        ContactRecords.Recheck recheck = lookback.isZero() ? ContactRecords.Recheck.none()
+                : new ContactRecords.Recheck(ContactRecords.midPass(since) ? ContactRecords.recheck(since)
+                        : Optional.empty(), Optional.of(context.clock().instant().minus(lookback)));
+        return new QueryChangeStream(client, soql, config.queryBatchSize(), fields, since, recheck);
     }
 
     private ChangeStream readExport(SyncContext context) {

@@ -245,6 +245,47 @@ public final class SalesforceSimulator implements AutoCloseable {
         c.put("SystemModstamp", now());
     }
 
+    /**
+     * Changes a contact in a transaction that starts now and commits only when {@link LateCommit#commit()}
+     * is called. Salesforce stamps a change when its transaction starts and shows it when the transaction
+     * completes, so a record can appear with a SystemModstamp a cursor has already passed ("changes that
+     * started after this date but did not complete": GetUpdatedResult, SOAP API Developer Guide,
+     * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_getupdated_getupdatedresult.htm).
+     * Until the commit, queries and the export see the contact as it was.
+     */
+    public synchronized LateCommit updateLater(String id, Map<String, ?> values) {
+        requireContact(id);
+        return new LateCommit(SalesforceIds.to18(id).orElse(id), new LinkedHashMap<>(values), now());
+    }
+
+    /** A change stamped when it started and shown once {@link #commit()} is called. */
+    public final class LateCommit {
+        private final String id;
+        private final Map<String, ?> values;
+        private final Instant started;
+        private boolean committed;
+
+        private LateCommit(String id, Map<String, ?> values, Instant started) {
+            this.id = id;
+            this.values = values;
+            this.started = started;
+        }
+
+        /** Makes the change visible, with the SystemModstamp of when it started. */
+        public void commit() {
+            synchronized (SalesforceSimulator.this) {
+                if (committed) {
+                    throw new IllegalStateException("already committed");
+                }
+                committed = true;
+                Map<String, Object> c = requireContact(id);
+                values.forEach((k, v) -> put(c, k, v));
+                c.put("LastModifiedDate", started);
+                c.put("SystemModstamp", started);
+            }
+        }
+    }
+
     public synchronized void deleteContact(String id) {
         requireContact(id);
         contacts.remove(SalesforceIds.to18(id).orElse(id));
