@@ -273,10 +273,13 @@ public final class SalesforceConnector implements Connector {
      * "to capture the changes that started after this date but did not complete", which is "the start time
      * of that long-running transaction until it completes" (GetUpdatedResult,
      * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_getupdated_getupdatedresult.htm).
-     * A transaction runs at most ten minutes ("Maximum execution time for each Apex transaction: 10
-     * minutes", Execution Governors and Limits, Apex Developer Guide,
-     * https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_gov_limits.htm), so a
-     * new pass that starts ten minutes before the cursor's SystemModstamp sees every change committed since.
+     * Such a transaction lasts at most ten minutes: "The timeout limit for REST and SOAP API calls is 10
+     * minutes" (API Request Limits and Allocations,
+     * https://developer.salesforce.com/docs/platform/salesforce-app-limits-cheatsheet/guide/salesforce-app-limits-platform-api.html),
+     * and the "Maximum execution time for each Apex transaction" is 10 minutes (Execution Governors and
+     * Limits, https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_gov_limits.htm).
+     * So a new pass that starts ten minutes before the cursor's SystemModstamp sees every change that was
+     * still uncommitted when the previous read ran.
      */
     static final Duration DEFAULT_INBOUND_LOOKBACK = Duration.ofMinutes(10);
 
