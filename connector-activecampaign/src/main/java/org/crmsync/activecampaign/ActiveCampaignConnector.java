@@ -3,6 +3,7 @@ package org.crmsync.activecampaign;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -135,12 +136,25 @@ final class ActiveCampaignConnector implements Connector {
         return schema.problems();
     }
 
+    /**
+     * Zero: the read already overlaps the previous one. Each scan's cursor is its start time less {@link
+     * ContactChanges#CLOCK_SKEW_MARGIN} (so a contact changed while a scan ran, or stamped a little before
+     * it became visible, is read by the next scan), and {@code filters[updated_after]} takes a date, so
+     * every scan asks ActiveCampaign for the contacts updated since the day before that and drops the older
+     * ones itself. ActiveCampaign documents no delay between a contact's {@code udate} and its showing in
+     * {@code GET contacts} to set a longer default from; a policy's look-back widens the window.
+     */
+    @Override
+    public Duration defaultInboundLookback() {
+        return Duration.ZERO;
+    }
+
     @Override
     public ChangeStream readChanges(SyncContext context, SyncCursor since) {
         begin(context);
         Schema s = schema(context);
         return new ContactChanges(client, c -> fieldsOf(c, s), since, context.clock().instant(),
-                context.policy().inboundLookback());
+                context.policy().inboundLookbackOr(defaultInboundLookback()));
     }
 
     @Override

@@ -113,6 +113,27 @@ class ActiveCampaignImportTest {
     }
 
     @Test
+    void aPolicyLookBackReadsAgainWhatChangedThatLongBeforeTheLastImportInTheSameRequests() {
+        String a = f.ac.addContact("a@example.org", "A", "One");
+        String b = f.ac.addContact("b@example.org", "B", "Two");
+        f.clock.advance(Duration.ofHours(1));
+        f.importContacts();
+        f.clock.advance(Duration.ofHours(2));
+        String later = f.ac.addContact("c@example.org", "C", "Three");
+        f.policy = f.policy.toBuilder().inboundLookback(Duration.ofHours(2)).build();
+        f.ac.resetCounts();
+
+        SyncReport second = f.importContacts();
+
+        assertThat(second.rows()).extracting(RecordResult::key).containsExactly(a, b, later);
+        assertThat(second.row(later).orElseThrow().outcome()).isEqualTo(Outcome.CREATED);
+        assertThat(f.store.findByEmail("a@example.org")).hasSize(1); // read again, not imported twice
+        // The filter asks from the day before anyway: the look-back costs no request.
+        assertThat(f.ac.requests("GET /contacts")).isEqualTo(1);
+        assertThat(f.connector().defaultInboundLookback()).isZero(); // the scan's own overlap is the default
+    }
+
+    @Test
     void anIgnoredUpdatedAfterFilterIsCaughtByCheckingEachContactsUdate() {
         f.ac.ignoreParameter("filters[updated_after]");
         f.ac.addContact("a@example.org", "A", "One");

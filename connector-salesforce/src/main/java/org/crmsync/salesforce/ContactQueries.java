@@ -36,10 +36,12 @@ final class ContactQueries {
      * <p>With a look-back, a new pass (the previous read reached the end of its query) starts that much
      * before the cursor instead, {@code SystemModstamp >= T - lookback}: records committed late, after
      * the cursor passed their timestamp, are read again (applying a record twice changes nothing; on late
-     * commits see https://github.com/airbytehq/airbyte/issues/27146). A pass cut off before its end (the
+     * commits see {@link SalesforceConnector#DEFAULT_INBOUND_LOOKBACK}). A pass cut off before its end (the
      * quota, a failure: the cursor says {@link ContactRecords#CURSOR_PASS} open) resumes after the
      * compound cursor, with no look-back: were it to look back again, a run cut off inside a busy
-     * timestamp would re-read the same records forever.
+     * timestamp would re-read the same records forever. What such a resumed read may pass over (a late
+     * commit stamped before the cut) the next new pass reads: it starts a look-back before the pass's
+     * {@link ContactRecords#CURSOR_RECHECK} mark when that is earlier than the cursor.
      */
     static String changes(List<String> fields, SyncCursor since, Duration lookback) {
         Optional<Instant> stamp = since.get(ContactRecords.CURSOR_MODSTAMP).flatMap(ContactQueries::instant);
@@ -47,7 +49,8 @@ final class ContactQueries {
         String where = "";
         if (stamp.isPresent()) {
             if (!lookback.isZero() && !ContactRecords.midPass(since)) {
-                where = "SystemModstamp >= " + Soql.dateTime(stamp.get().minus(lookback));
+                Instant from = ContactRecords.recheck(since).filter(stamp.get()::isAfter).orElse(stamp.get());
+                where = "SystemModstamp >= " + Soql.dateTime(from.minus(lookback));
             } else if (id.isPresent()) {
                 String t = Soql.dateTime(stamp.get());
                 where = "(SystemModstamp = " + t + " AND Id > " + Soql.quote(id.get()) + ") OR SystemModstamp > " + t;

@@ -24,17 +24,24 @@ final class QueryChangeStream implements ChangeStream {
     private final String soql;
     private final int batchSize;
     private final List<String> selected;
+    private final ContactRecords.Recheck recheck;
     private final Deque<ObjectNode> page = new ArrayDeque<>();
     private String nextRecordsUrl;
     private boolean started;
     private boolean done;
     private SyncCursor last;
 
-    QueryChangeStream(SalesforceClient client, String soql, int batchSize, List<String> selected, SyncCursor since) {
+    /**
+     * @param recheck the {@link ContactRecords#CURSOR_RECHECK} marks of the records read (see {@link
+     *     ContactRecords.Recheck})
+     */
+    QueryChangeStream(SalesforceClient client, String soql, int batchSize, List<String> selected, SyncCursor since,
+            ContactRecords.Recheck recheck) {
         this.client = client;
         this.soql = soql;
         this.batchSize = batchSize;
         this.selected = List.copyOf(selected);
+        this.recheck = recheck;
         this.last = since;
     }
 
@@ -65,7 +72,7 @@ final class QueryChangeStream implements ChangeStream {
         }
         ObjectNode contact = page.removeFirst();
         // The query's last record closes the pass: its page says done, and nothing is left of it.
-        RemoteRecord record = ContactRecords.changed(contact, selected, last, page.isEmpty() && done);
+        RemoteRecord record = ContactRecords.changed(contact, selected, last, page.isEmpty() && done, recheck);
         last = record.cursorAfter();
         return record;
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -66,6 +67,9 @@ import org.crmsync.spi.WriteResult;
 public final class SalesforceConnector implements Connector {
     /** sObject Collections takes at most 200 records per request. */
     static final int MAX_COLLECTION_SIZE = 200;
+    /** Field types whose values Salesforce refuses with STRING_TOO_LONG beyond describe's {@code length}. */
+    static final Set<String> LENGTH_CHECKED_TYPES = Set.of("anyType", "email", "encryptedstring", "multipicklist",
+            "phone", "picklist", "string", "textarea");
     /** The seed: "If you leave these fields blank, the first name will be Contact". */
     static final String SEED_DEFAULT_FIRST_NAME = "Contact";
 
@@ -262,6 +266,28 @@ public final class SalesforceConnector implements Connector {
 
     // ----- inbound -----
 
+    /**
+     * Ten minutes. A change gets its SystemModstamp when its transaction starts and is seen when the
+     * transaction commits, so a record can appear with a timestamp the cursor has already passed: the SOAP
+     * API's getUpdated() tells replication clients to start the next call from {@code latestDateCovered}
+     * "to capture the changes that started after this date but did not complete", which is "the start time
+     * of that long-running transaction until it completes" (GetUpdatedResult,
+     * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_getupdated_getupdatedresult.htm).
+     * Such a transaction lasts at most ten minutes: "The timeout limit for REST and SOAP API calls is 10
+     * minutes" (API Request Limits and Allocations,
+     * https://developer.salesforce.com/docs/platform/salesforce-app-limits-cheatsheet/guide/salesforce-app-limits-platform-api.html),
+     * and the "Maximum execution time for each Apex transaction" is 10 minutes (Execution Governors and
+     * Limits, https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_gov_limits.htm).
+     * So a new pass that starts ten minutes before the cursor's SystemModstamp sees every change that was
+     * still uncommitted when the previous read ran.
+     */
+    static final Duration DEFAULT_INBOUND_LOOKBACK = Duration.ofMinutes(10);
+
+    @Override
+    public Duration defaultInboundLookback() {
+        return DEFAULT_INBOUND_LOOKBACK;
+    }
+
     @Override
     public ChangeStream readChanges(SyncContext context, SyncCursor since) {
         use(context);
@@ -270,8 +296,14 @@ public final class SalesforceConnector implements Connector {
             return readExport(context);
         }
         List<String> fields = selectedFields(context.mapping());
-        String soql = ContactQueries.changes(fields, since, context.policy().inboundLookback());
-        return new QueryChangeStream(client, soql, config.queryBatchSize(), fields, since);
+        Duration lookback = context.policy().inboundLookbackOr(defaultInboundLookback());
+        String soql = ContactQueries.changes(fields, since, lookback);
+        // A cut counts as recent when it falls within the look-back of this read's start (Salesforce's
+        // SystemModstamps and our clock are both UTC; the query sees what was committed when it ran).
+        ContactRecords.Recheck recheck = lookback.isZero() ? ContactRecords.Recheck.none()
+                : new ContactRecords.Recheck(ContactRecords.midPass(since) ? ContactRecords.recheck(since)
+                        : Optional.empty(), Optional.of(context.clock().instant().minus(lookback)));
+        return new QueryChangeStream(client, soql, config.queryBatchSize(), fields, since, recheck);
     }
 
     private ChangeStream readExport(SyncContext context) {
@@ -283,7 +315,7 @@ public final class SalesforceConnector implements Connector {
         ResponseBody body = client.export(url);
         HttpUrl parsed = HttpUrl.parse(url);
         String source = "Salesforce report export " + (parsed == null ? "" : parsed.encodedPath());
-        return SalesforceExportReader.open(body, source, idHeading, context.clock().instant());
+        return SalesforceExportReader.open(body, source, idHeading, context.mapping(), context.clock().instant());
     }
 
     /** Id and SystemModstamp, then every mapped API field, once each. */
@@ -317,9 +349,10 @@ public final class SalesforceConnector implements Connector {
     public Map<String, List<RemoteRecord>> lookup(SyncContext context, List<LookupRequest> requests) {
         use(context);
         FieldMapping mapping = context.mapping();
+        Map<String, DescribeResult.Field> described = contactFields();
         List<Map<String, List<String>>> terms = new ArrayList<>();
         for (LookupRequest request : requests) {
-            terms.add(terms(request, mapping));
+            terms.add(withinFieldLengths(terms(request, mapping), described));
         }
         Map<String, List<RemoteRecord>> found = new LinkedHashMap<>();
         requests.forEach(r -> found.put(r.key(), new ArrayList<>()));
@@ -377,6 +410,23 @@ public final class SalesforceConnector implements Connector {
             }
         }
         return terms;
+    }
+
+    /**
+     * The terms without values longer than their field: no contact can hold one, and a huge value would
+     * make the query too long to send. Its record then fails on write, for its length.
+     */
+    private static Map<String, List<String>> withinFieldLengths(Map<String, List<String>> terms,
+            Map<String, DescribeResult.Field> fields) {
+        Map<String, List<String>> kept = new LinkedHashMap<>();
+        terms.forEach((name, values) -> {
+            DescribeResult.Field f = fields.get(name);
+            List<String> fit = values.stream().filter(v -> f == null || fits(f, v)).toList();
+            if (!fit.isEmpty()) {
+                kept.put(name, fit);
+            }
+        });
+        return kept;
     }
 
     private static Optional<String> apiName(FieldMapping mapping, StandardField field) {
@@ -521,7 +571,8 @@ public final class SalesforceConnector implements Connector {
     /**
      * One Collections record: {@code attributes.type}, the Id for an update, the mapped fields typed as
      * describe says (checkboxes as JSON booleans, numbers as numbers), an empty value as JSON null (how
-     * REST clears a field). A create also gets the seed's defaults: first name "Contact" when the
+     * REST clears a field). A text value longer than its field's describe length fails the record
+     * ({@link #checkLength}). A create also gets the seed's defaults: first name "Contact" when the
      * profile and the policy have none, and the policy's source code in the source field.
      */
     private ObjectNode json(RemoteWrite w, Map<String, DescribeResult.Field> fields, SyncContext context) {
@@ -542,6 +593,9 @@ public final class SalesforceConnector implements Connector {
         values.forEach((name, value) -> {
             DescribeResult.Field f = fields.get(name);
             String type = f == null ? "" : f.type();
+            if (f != null) {
+                checkLength(f, value);
+            }
             if (value.isEmpty()) {
                 record.putNull(name);
             } else if ("boolean".equals(type)) {
@@ -554,6 +608,31 @@ public final class SalesforceConnector implements Connector {
             }
         });
         return record;
+    }
+
+    /**
+     * Salesforce refuses a text value longer than its field with STRING_TOO_LONG (API 15.0 and later, for
+     * anyType, email, encryptedstring, multipicklist, phone, picklist, string and textarea fields: "Field
+     * Types", SOAP API Developer Guide, https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/field_types.htm),
+     * and describe's {@code length} is that limit "in Unicode characters (not bytes)" (DescribeFieldResult
+     * getLength(), Salesforce Help article 000381913). Such a value fails its record here and is never sent: a
+     * 10 MB first name has no business on the wire, and Salesforce's own error would quote the value. The
+     * message names the field and the limit, never the value.
+     */
+    static void checkLength(DescribeResult.Field field, String value) {
+        if (!fits(field, value)) {
+            throw new UnsendableValue("STRING_TOO_LONG", String.format(Locale.ROOT, "the value for %s is %,d characters"
+                    + " long, and Salesforce takes at most %,d in this field (its describe length). The record was not"
+                    + " sent; shorten the value in the application", field.name(),
+                    value.codePointCount(0, value.length()), field.length()));
+        }
+    }
+
+    /** Whether Salesforce takes {@code value} in {@code field} as far as its length goes. */
+    static boolean fits(DescribeResult.Field field, String value) {
+        // A string's UTF-16 length is never less than its count of code points: most values need no count.
+        return field.length() <= 0 || !LENGTH_CHECKED_TYPES.contains(field.type()) || value.length() <= field.length()
+                || value.codePointCount(0, value.length()) <= field.length();
     }
 
     /**

@@ -14,6 +14,7 @@ import okhttp3.MediaType;
 import okhttp3.ResponseBody;
 import org.crmsync.csv.ExportFileReader;
 import org.crmsync.csv.ExportRow;
+import org.crmsync.mapping.FieldMapping;
 import org.crmsync.mapping.RecordSource;
 import org.crmsync.spi.ChangeStream;
 import org.crmsync.spi.RemoteRecord;
@@ -22,7 +23,11 @@ import org.crmsync.spi.SyncCursor;
 /**
  * The rows of a Salesforce report export (the seed's "custom export URL ... ending in =CSV"), streamed
  * from the download through core's {@link ExportFileReader}: fields keyed by CSV heading, the record id
- * from the Contact ID column (required) in its 18-character form. The footer Salesforce appends after
+ * from the Contact ID column (required) in its 18-character form. Every CSV heading of the field mapping
+ * must be a column of the report (a report can rename its columns, and a column missing under its
+ * mapped heading would drop that field from every row: no opt-out would ever be read), so a file
+ * without one fails when it is opened, before any row moves, naming the missing headings and the ones
+ * the report has. The footer Salesforce appends after
  * the data (a blank line, "Grand Totals (n records)", "Confidential Information - Do Not Distribute",
  * "Copyright (c) ... salesforce.com, inc.") ends the data; it is neither records nor errors.
  *
@@ -50,13 +55,14 @@ final class SalesforceExportReader implements ChangeStream {
      * Reads the header of a downloaded export.
      *
      * @throws org.crmsync.CrmSyncException with {@code INVALID_INPUT} when the file is empty or has no
-     *     {@code idHeading} column
+     *     {@code idHeading} column, or no column for one of the mapping's CSV headings
      */
-    static SalesforceExportReader open(ResponseBody body, String source, String idHeading, Instant downloadedAt) {
+    static SalesforceExportReader open(ResponseBody body, String source, String idHeading, FieldMapping mapping,
+            Instant downloadedAt) {
         requireNonNull(body, "body");
         Charset charset = Optional.ofNullable(body.contentType()).map(MediaType::charset).orElse(StandardCharsets.UTF_8);
         ExportFileReader reader = ExportFileReader.builder().source(source).input(body.byteStream()).charset(charset)
-                .requiredHeadings(idHeading).stopAtFooter(true).open();
+                .requiredHeadings(idHeading).mappedHeadings(mapping).stopAtFooter(true).open();
         return new SalesforceExportReader(reader, idHeading, downloadedAt);
     }
 

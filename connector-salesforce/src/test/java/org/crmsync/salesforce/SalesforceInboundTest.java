@@ -78,7 +78,9 @@ class SalesforceInboundTest {
         Instant massUpdate = f.clock.instant();
         f.set(SalesforceConfig.QUERY_BATCH_SIZE, "200");
         addContacts(450, 0); // all with the same SystemModstamp: the clock does not move
-        f.policy = f.policy.toBuilder().dailyApiQuota(3).build(); // login, describe, one page
+        // The compound cursor alone, without the default look-back: nothing is read twice. The quota
+        // allows login, describe and one page.
+        f.policy = f.policy.toBuilder().inboundLookback(Duration.ZERO).dailyApiQuota(3).build();
 
         SyncReport first = f.inbound();
 
@@ -160,6 +162,108 @@ class SalesforceInboundTest {
     }
 
     @Test
+    void anOptOutCommittedLateInTheCursorsSecondIsReadByTheNextRunWithTheDefaultPolicy() {
+        String ana = f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana@example.org", "+14155552671", true));
+        String ben = f.sf.addContact(SalesforceFixture.contact("Ben", "Ode", "ben@example.org", "+14155552672", true));
+        f.inbound();
+        f.clock.advance(Duration.ofHours(1));
+        Instant second = f.clock.instant();
+        // Ana opts out in a transaction that starts in this second but commits after the next run read it.
+        SalesforceSimulator.LateCommit optOut = f.sf.updateLater(ana, Map.of("Mobile_Subscriber__c", false));
+        f.sf.updateContact(ben, Map.of("MailingCity", "Austin"));
+        SyncReport before = f.inbound();
+        assertThat(before.cursorAfter().get("modstamp")).contains(second.toString());
+        assertThat(before.cursorAfter().get("id")).contains(ben); // past Ana's Id, in her SystemModstamp
+        optOut.commit();
+        f.clock.advance(Duration.ofMinutes(5));
+
+        SyncReport after = f.inbound();
+
+        assertThat(f.store.findByConstituentId(ana)).singleElement()
+                .satisfies(p -> assertThat(p.optInStatus()).isEqualTo(OptInStatus.OPTED_OUT));
+        assertThat(after.count(Outcome.UPDATED)).isEqualTo(1);
+        assertThat(after.count(Outcome.NO_DIFFERENCE)).isEqualTo(1); // Ben, read again in the overlap
+        assertThat(f.profiles()).hasSize(2);
+        assertThat(f.sf.queries().get(2)).contains("WHERE SystemModstamp >= " + second.minus(Duration.ofMinutes(10)));
+    }
+
+    /**
+     * The API calls of an inbound run after 250 contacts changed in one second and one more an hour
+     * later, with the policy's look-back (none set: the connector's default) or none.
+     */
+    private static int callsOfTheRunAfterAMassUpdate(String batchSize, Duration lookback, boolean defaultLookback) {
+        try (SalesforceFixture fx = new SalesforceFixture()) {
+            fx.set(SalesforceConfig.QUERY_BATCH_SIZE, batchSize);
+            if (!defaultLookback) {
+                fx.policy = fx.policy.toBuilder().inboundLookback(lookback).build();
+            }
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 250; i++) {
+                ids.add(fx.sf.addContact(SalesforceFixture.contact("First" + i, "Last" + i, "p" + i + "@example.org",
+                        "+1415555" + (2000 + i), true)));
+            }
+            fx.inbound();
+            fx.clock.advance(Duration.ofHours(1));
+            fx.sf.updateContact(ids.get(0), Map.of("MailingCity", "Austin"));
+
+            SyncReport report = fx.inbound();
+
+            assertThat(report.count(Outcome.UPDATED)).isEqualTo(1);
+            assertThat(report.count(Outcome.NO_DIFFERENCE)).isEqualTo(defaultLookback ? 249 : 0);
+            return (int) report.apiCallsUsed();
+        }
+    }
+
+    @Test
+    void theDefaultLookBackCostsOnlyTheQueryPagesOfTheRecordsItReadsAgain() {
+        // describe and one query page, with or without the overlap, at the default page size of 2,000
+        assertThat(callsOfTheRunAfterAMassUpdate("2000", Duration.ZERO, false)).isEqualTo(2);
+        assertThat(callsOfTheRunAfterAMassUpdate("2000", Duration.ZERO, true)).isEqualTo(2);
+        // pages of 200: the 249 contacts read again take one more page
+        assertThat(callsOfTheRunAfterAMassUpdate("200", Duration.ZERO, false)).isEqualTo(2);
+        assertThat(callsOfTheRunAfterAMassUpdate("200", Duration.ZERO, true)).isEqualTo(3);
+    }
+
+    @Test
+    void aLateCommitBeforeWhereAQuotaCutAPassIsReadWhenThatPassEnds() {
+        Instant start = f.clock.instant();
+        f.set(SalesforceConfig.QUERY_BATCH_SIZE, "200");
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            ids.add(f.sf.addContact(SalesforceFixture.contact("First" + i, "Last" + i, "p" + i + "@example.org",
+                    "+1415555" + (2000 + i), true)));
+        }
+        // Contact 5 opts out in a transaction stamped in this second that commits after the first run.
+        SalesforceSimulator.LateCommit optOut = f.sf.updateLater(ids.get(5), Map.of("Mobile_Subscriber__c", false));
+        f.policy = f.policy.toBuilder().dailyApiQuota(3).build(); // login, describe, one page of 200
+        SyncReport first = f.inbound();
+        assertThat(first.status()).isEqualTo(RunStatus.QUOTA_REACHED);
+        assertThat(first.cursorAfter().get("pass")).contains("open");
+        optOut.commit();
+
+        // The next day the cut-off pass resumes after (SystemModstamp, Id), past contact 5, and ends on a
+        // later change; the pass after it looks back from where the first run was cut, not from its end.
+        f.nextDay();
+        f.policy = f.policy.toBuilder().noDailyApiQuota().build();
+        f.sf.addContact(SalesforceFixture.contact("Zoe", "Cruz", "zoe@example.org", "+14155559999", true));
+        SyncReport second = f.inbound();
+        assertThat(second.count(Outcome.CREATED)).isEqualTo(51);
+        assertThat(f.store.findByConstituentId(ids.get(5)).get(0).optInStatus()).isEqualTo(OptInStatus.OPTED_IN);
+        f.clock.advance(Duration.ofMinutes(5));
+        SyncReport third = f.inbound();
+
+        assertThat(f.sf.queries().get(2)).contains("WHERE SystemModstamp >= " + start.minus(Duration.ofMinutes(10)));
+        assertThat(f.store.findByConstituentId(ids.get(5)).get(0).optInStatus()).isEqualTo(OptInStatus.OPTED_OUT);
+        assertThat(third.count(Outcome.UPDATED)).isEqualTo(1);
+        assertThat(third.count(Outcome.NO_DIFFERENCE)).isEqualTo(250);
+        // That pass ended without a cut, so the one after looks back from its own end only.
+        f.clock.advance(Duration.ofMinutes(5));
+        SyncReport fourth = f.inbound();
+        assertThat(fourth.count(Outcome.NO_DIFFERENCE)).isEqualTo(1); // Zoe, within ten minutes of its end
+        assertThat(f.profiles()).hasSize(251);
+    }
+
+    @Test
     void changesMadeInSalesforceAfterARunReachTheProfileOnTheNext() {
         String id = f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana@example.org", "+14155552671", true));
         f.inbound();
@@ -237,6 +341,65 @@ class SalesforceInboundTest {
 
         assertThat(report.status()).isEqualTo(RunStatus.FAILED);
         assertThat(report.message()).contains("\"Contact ID\"").contains("Salesforce report export");
+        assertThat(f.profiles()).isEmpty();
+    }
+
+    /** The simulator's default report columns, with one heading renamed as a report can. */
+    private static Map<String, String> columnsWith(String heading, String renamed) {
+        Map<String, String> columns = new LinkedHashMap<>();
+        for (String[] c : new String[][] {{"First Name", "FirstName"}, {"Last Name", "LastName"},
+                {"Mobile", "MobilePhone"}, {"Email", "Email"}, {"Mailing Street", "MailingStreet"},
+                {"Mailing City", "MailingCity"}, {"Mailing State/Province", "MailingState"},
+                {"Mailing Zip/Postal Code", "MailingPostalCode"}, {"Mailing Country", "MailingCountry"},
+                {"Mobile Subscriber", "Mobile_Subscriber__c"}, {"Contact ID", "Id"}}) {
+            columns.put(c[0].equals(heading) ? renamed : c[0], c[1]);
+        }
+        return columns;
+    }
+
+    @Test
+    void anExportWhoseOptInColumnIsRenamedFailsBeforeAnyRecordMovesAndNamesTheHeadingsFound() {
+        String ana = f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana@example.org", "+14155552671", true));
+        f.policy = f.policy.toBuilder().mode(SyncMode.CONSERVATIVE).build();
+        f.inbound(); // linked through the API
+        f.clock.advance(Duration.ofHours(1));
+        f.sf.updateContact(ana, Map.of("Mobile_Subscriber__c", false)); // she opts out in Salesforce
+        f.set(SalesforceConfig.EXPORT_URL, f.sf.exportUrl());
+        f.sf.exportColumns(columnsWith("Mobile Subscriber", "SMS Opt In"));
+        SyncCursor before = f.state.cursor("sf-in", org.crmsync.SyncDirection.INBOUND).orElseThrow();
+
+        SyncReport report = f.inbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.message()).contains("\"Mobile Subscriber\" (opt_in_status)").contains("SMS Opt In")
+                .contains("Salesforce report export").doesNotContain("ana@example.org").doesNotContain("4155552671");
+        assertThat(report.rows()).isEmpty();
+        assertThat(report.cursorAfter()).isEqualTo(before);
+        assertThat(f.state.cursor("sf-in", org.crmsync.SyncDirection.INBOUND)).contains(before);
+        assertThat(f.sf.requests(Kind.EXPORT)).isEqualTo(1);
+
+        // Mapped to the report's heading, the opt-out comes through.
+        f.mapping = f.mapping.toBuilder().rule(f.mapping.rule(org.crmsync.model.StandardField.OPT_IN_STATUS)
+                .orElseThrow().toBuilder().csvHeading("SMS Opt In").build()).build();
+        SyncReport fixed = f.inbound();
+        assertThat(fixed.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(f.profiles()).singleElement().satisfies(p -> assertThat(p.optInStatus()).isEqualTo(OptInStatus.OPTED_OUT));
+    }
+
+    @Test
+    void anExportWhoseMobileColumnIsRenamedFailsInsteadOfSkippingEveryRow() {
+        f.set(SalesforceConfig.EXPORT_URL, f.sf.exportUrl());
+        f.sf.exportColumns(columnsWith("Mobile", "Mobile Phone"));
+        f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana@example.org", "+14155552671", true));
+        f.sf.addContact(SalesforceFixture.contact("Ben", "Ode", "ben@example.org", "+14155552672", true));
+
+        SyncReport report = f.inbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.message()).contains("no \"Mobile\" (phone_number) column")
+                .contains("headings found: \"First Name\", \"Last Name\", \"Mobile Phone\", \"Email\"");
+        assertThat(report.count(Reason.NO_MOBILE_NUMBER)).isZero();
+        assertThat(report.cursorAfter()).isEqualTo(SyncCursor.start());
         assertThat(f.profiles()).isEmpty();
     }
 

@@ -182,6 +182,52 @@ class SalesforceOutboundTest {
     }
 
     @Test
+    void aValueLongerThanItsSalesforceFieldFailsItsRecordAloneNamingTheFieldAndLimitAndIsNeverSent() {
+        String huge = "x".repeat(10 * 1024 * 1024); // a 10 MB first name
+        Profile tooLong = f.signUp(huge, "Reyes", "ana@example.org", "+14155552671", OptInStatus.OPTED_IN);
+        Profile oneOver = f.signUp("y".repeat(41), "Ode", "ben@example.org", "+14155552672", OptInStatus.OPTED_IN);
+        f.signUp("z".repeat(40), "Cruz", "cy@example.org", "+14155552673", OptInStatus.OPTED_IN);
+        // Lengths count Unicode characters: 40 emoji are 80 UTF-16 chars but fit FirstName's 40.
+        f.signUp("\uD83D\uDE00".repeat(40), "Diaz", "di@example.org", "+14155552674", OptInStatus.OPTED_IN);
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(2);
+        assertThat(report.rows()).filteredOn(r -> r.outcome() == Outcome.FAILED).hasSize(2).allSatisfy(r -> {
+            assertThat(r.reason()).isEqualTo(Reason.VALIDATION_ERROR);
+            assertThat(r.message()).startsWith("STRING_TOO_LONG: ").contains("FirstName").contains("at most 40")
+                    .doesNotContain("xxxxxxxxxx").doesNotContain("yyyyyyyyyy").hasSizeLessThan(300);
+        });
+        assertThat(report.rows()).filteredOn(r -> r.localId().equals(tooLong.localId())).singleElement()
+                .satisfies(r -> assertThat(r.message()).contains("10,485,760 characters"));
+        assertThat(report.rows()).filteredOn(r -> r.localId().equals(oneOver.localId())).singleElement()
+                .satisfies(r -> assertThat(r.message()).contains("41 characters"));
+        assertThat(f.sf.contactCount()).isEqualTo(2);
+        assertThat(f.sf.requests(Kind.CREATE)).isEqualTo(1);
+        assertThat(f.sf.largestWriteBody()).isLessThan(10_000); // the long values never left
+        assertThat(f.profile(tooLong.localId().orElseThrow()).constituentId()).isEmpty();
+    }
+
+    @Test
+    void anEmailTooLongForSalesforceIsNotLookedUpAndFailsItsRecordWithoutStoppingTheRun() {
+        Profile huge = f.signUp("Ana", "Reyes", "a".repeat(100_000) + "@example.org", "+14155552671",
+                OptInStatus.OPTED_IN);
+        f.signUp("Ben", "Ode", "ben@example.org", "+14155552672", OptInStatus.OPTED_IN);
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(1);
+        assertThat(report.rows()).filteredOn(r -> r.localId().equals(huge.localId())).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
+            assertThat(r.reason()).isEqualTo(Reason.VALIDATION_ERROR);
+            assertThat(r.message()).contains("Email").contains("at most 80").doesNotContain("aaaaaaaaaa");
+        });
+        assertThat(f.sf.queries()).allSatisfy(q -> assertThat(q).doesNotContain("aaaaaaaaaa"));
+    }
+
+    @Test
     void emailsWithQuotesAndBackslashesAreLookedUpSafely() {
         String id = f.sf.addContact(SalesforceFixture.contact("Liam", "O'Brien", "o'brien\\x@example.org", null, false));
         f.signUp("Liam", "O'Brien", "o'brien\\x@example.org", "+14155552671", OptInStatus.OPTED_IN);

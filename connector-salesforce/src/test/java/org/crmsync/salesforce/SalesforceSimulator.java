@@ -64,8 +64,10 @@ import org.crmsync.salesforce.SimulatedSoql.SoqlException;
  *       INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST}.
  *   <li>{@code POST} / {@code PATCH composite/sobjects}: at most 200 records, {@code allOrNone}, per-record
  *       errors with {@code statusCode} (REQUIRED_FIELD_MISSING for LastName, INVALID_EMAIL_ADDRESS,
- *       STRING_TOO_LONG, ENTITY_IS_DELETED, INVALID_FIELD_FOR_INSERT_UPDATE); checkboxes must be JSON
- *       booleans.
+ *       STRING_TOO_LONG over the field's describe length, ENTITY_IS_DELETED, INVALID_FIELD_FOR_INSERT_UPDATE);
+ *       checkboxes must be JSON booleans. Describe gives the lengths of a standard Contact (FirstName 40,
+ *       LastName 80, Email 80, MobilePhone 40, MailingStreet 255, MailingCity 40, ...: the Salesforce Field
+ *       Reference, Contact, https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-contact.html).
  *   <li>{@code GET /00O...?export=1&enc=UTF-8&xf=csv}: the report export, authenticated by the {@code sid}
  *       cookie or bearer token (else the login page, as HTML), every value quoted, 15-character ids, and
  *       Salesforce's footer after the data.
@@ -144,6 +146,7 @@ public final class SalesforceSimulator implements AutoCloseable {
     private final Map<String, Integer> cursorTotals = new LinkedHashMap<>();
     private final Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
     private final List<String> queries = new ArrayList<>();
+    private int largestWriteBody;
     private final LinkedHashMap<String, String> exportColumns = new LinkedHashMap<>();
     private long nextId = 1;
     private long nextCursor = 1;
@@ -240,6 +243,47 @@ public final class SalesforceSimulator implements AutoCloseable {
         values.forEach((k, v) -> put(c, k, v));
         c.put("LastModifiedDate", now());
         c.put("SystemModstamp", now());
+    }
+
+    /**
+     * Changes a contact in a transaction that starts now and commits only when {@link LateCommit#commit()}
+     * is called. Salesforce stamps a change when its transaction starts and shows it when the transaction
+     * completes, so a record can appear with a SystemModstamp a cursor has already passed ("changes that
+     * started after this date but did not complete": GetUpdatedResult, SOAP API Developer Guide,
+     * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_getupdated_getupdatedresult.htm).
+     * Until the commit, queries and the export see the contact as it was.
+     */
+    public synchronized LateCommit updateLater(String id, Map<String, ?> values) {
+        requireContact(id);
+        return new LateCommit(SalesforceIds.to18(id).orElse(id), new LinkedHashMap<>(values), now());
+    }
+
+    /** A change stamped when it started and shown once {@link #commit()} is called. */
+    public final class LateCommit {
+        private final String id;
+        private final Map<String, ?> values;
+        private final Instant started;
+        private boolean committed;
+
+        private LateCommit(String id, Map<String, ?> values, Instant started) {
+            this.id = id;
+            this.values = values;
+            this.started = started;
+        }
+
+        /** Makes the change visible, with the SystemModstamp of when it started. */
+        public void commit() {
+            synchronized (SalesforceSimulator.this) {
+                if (committed) {
+                    throw new IllegalStateException("already committed");
+                }
+                committed = true;
+                Map<String, Object> c = requireContact(id);
+                values.forEach((k, v) -> put(c, k, v));
+                c.put("LastModifiedDate", started);
+                c.put("SystemModstamp", started);
+            }
+        }
     }
 
     public synchronized void deleteContact(String id) {
@@ -402,6 +446,11 @@ public final class SalesforceSimulator implements AutoCloseable {
         return counts.values().stream().mapToInt(Integer::intValue).sum();
     }
 
+    /** The size in bytes of the largest sObject Collections request body received. */
+    public synchronized int largestWriteBody() {
+        return largestWriteBody;
+    }
+
     /** The SOQL statements received, decoded, in order. */
     public synchronized List<String> queries() {
         return List.copyOf(queries);
@@ -410,6 +459,7 @@ public final class SalesforceSimulator implements AutoCloseable {
     public synchronized void resetCounts() {
         counts.clear();
         queries.clear();
+        largestWriteBody = 0;
     }
 
     @Override
@@ -700,6 +750,7 @@ public final class SalesforceSimulator implements AutoCloseable {
     // ----- sObject Collections -----
 
     private ResponseDefinition collection(Request request, boolean create) {
+        largestWriteBody = Math.max(largestWriteBody, request.getBody().length);
         JsonNode body;
         try {
             body = json.readTree(request.getBodyAsString());
@@ -832,7 +883,8 @@ public final class SalesforceSimulator implements AutoCloseable {
                     return Optional.of(recordError("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", f.label + ": bad value"
                             + " for restricted picklist field: " + s, f.name));
                 }
-                if (f.length > 0 && s.length() > f.length) {
+                // Lengths count Unicode characters, not bytes (describe's length; Salesforce Help 000381913).
+                if (f.length > 0 && s.codePointCount(0, s.length()) > f.length) {
                     return Optional.of(recordError("STRING_TOO_LONG", f.label + ": data value too large: " + s
                             + " (max length=" + f.length + ")", f.name));
                 }

@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -29,6 +30,8 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
+import org.crmsync.mapping.FieldMapping;
+import org.crmsync.mapping.FieldRule;
 
 /**
  * Reads a CRM export file one record at a time (Salesforce report exports, Luminate changed-records
@@ -36,8 +39,13 @@ import org.crmsync.ErrorCode;
  *
  * <p>{@link Builder#open()} reads the header row: a UTF-8 byte order mark is dropped, headings are
  * trimmed, leading blank lines are skipped, and a missing header, a missing required heading or a
- * duplicate heading fails at once. Columns with a blank heading are kept in the column count but
- * their values are ignored.
+ * duplicate heading fails at once, before any record is read. The required headings are those given
+ * to {@link Builder#requiredHeadings(List)} and, with {@link Builder#mappedHeadings(FieldMapping)},
+ * the CSV heading of every rule of the field mapping that has one: a column the mapping reads but the
+ * file lacks (a renamed report column) would otherwise leave that field out of every record without a
+ * word. The message names each missing heading (with its field) and every heading the file has;
+ * headings are not personal data. Columns with a blank heading are kept in the column count but their
+ * values are ignored.
  *
  * <p>Records are then read lazily, in a single pass, through {@link #iterator()} or {@link #stream()}:
  *
@@ -88,7 +96,7 @@ public final class ExportFileReader implements Iterable<ExportRow>, AutoCloseabl
                 .get();
         this.parser = CSVParser.builder().setReader(input).setFormat(format).get();
         this.records = parser.iterator();
-        this.headings = readHeader(builder.requiredHeadings);
+        this.headings = readHeader(builder.wantedHeadings());
     }
 
     /** A builder; {@code source} and an input are required. */
@@ -144,14 +152,20 @@ public final class ExportFileReader implements Iterable<ExportRow>, AutoCloseabl
         }
     }
 
-    private List<String> readHeader(List<String> required) {
+    /**
+     * Reads the header row and checks it.
+     *
+     * @param wanted the headings the file must have, each with the local field it is read into (empty when
+     *     it was required by name only)
+     */
+    private List<String> readHeader(Map<String, Optional<String>> wanted) {
         Numbered header;
         do {
             header = readRecord();
         } while (header != null && isBlank(header.record));
         if (header == null) {
             throw new CrmSyncException(ErrorCode.INVALID_INPUT, source + ": the file is empty; expected a header row with "
-                    + (required.isEmpty() ? "the column headings" : "the headings " + quoted(required))
+                    + (wanted.isEmpty() ? "the column headings" : "the headings " + quoted(wanted.keySet()))
                     + ". Check that the export finished and that the right file was given.");
         }
         List<String> found = new ArrayList<>(header.record.size());
@@ -170,14 +184,33 @@ public final class ExportFileReader implements Iterable<ExportRow>, AutoCloseabl
                     + ": the header has duplicate headings " + quoted(duplicates)
                     + "; each column needs a distinct heading. Rename or remove the repeated columns in the export.");
         }
-        List<String> missing = required.stream().filter(h -> !seen.contains(h)).collect(Collectors.toList());
+        List<String> missing = wanted.keySet().stream().filter(h -> !seen.contains(h)).collect(Collectors.toList());
         if (!missing.isEmpty()) {
             throw new CrmSyncException(ErrorCode.INVALID_INPUT, source + " line " + header.line
-                    + ": the header has no " + quoted(missing) + (missing.size() == 1 ? " column" : " columns")
-                    + "; headings found: " + quoted(found) + ". Add the missing columns to the export"
-                    + (found.size() == 1 ? ", or check the delimiter (the header was read as a single column)." : "."));
+                    + ": " + missingHeadings(missing, wanted, found));
         }
         return List.copyOf(found);
+    }
+
+    /** What is missing, each heading with its field, the headings the file has, and what to do. */
+    private static String missingHeadings(List<String> missing, Map<String, Optional<String>> wanted,
+            List<String> found) {
+        List<String> named = new ArrayList<>();
+        List<String> hints = new ArrayList<>();
+        boolean mapped = false;
+        for (String heading : missing) {
+            Optional<String> field = wanted.get(heading);
+            mapped |= field.isPresent();
+            named.add("\"" + heading + "\"" + field.map(f -> " (" + f + ")").orElse(""));
+            found.stream().filter(h -> h.equalsIgnoreCase(heading)).findFirst().ifPresent(h -> hints.add("\"" + h
+                    + "\" differs from \"" + heading + "\" only in case, and headings are compared exactly"));
+        }
+        return "the header has no " + String.join(", ", named) + (missing.size() == 1 ? " column" : " columns")
+                + "; headings found: " + quoted(found) + (hints.isEmpty() ? "" : "; " + String.join("; ", hints))
+                + ". Add the missing columns to the export"
+                + (mapped ? ", or set the field mapping's CSV headings to the file's (a mapping rule without a CSV"
+                        + " heading is not read from files)" : "")
+                + (found.size() == 1 ? ", or check the delimiter (the header was read as a single column)." : ".");
     }
 
     /** The next physical record with the line it starts on, or null at the end of the file. */
@@ -249,10 +282,11 @@ public final class ExportFileReader implements Iterable<ExportRow>, AutoCloseabl
                 values.put(heading, value);
             }
         }
+        // Said without the line: whoever reports the problem puts the row's location() before it.
         String problem = record.size() <= columns
                 ? null
-                : "line " + numbered.line + " has " + record.size() + " values but the header has " + columns
-                        + " columns";
+                : "the record has " + record.size() + " values but the header has " + columns + " columns; a"
+                        + " delimiter inside an unquoted value may have shifted them";
         return new ExportRow(source, numbered.line, values, problem);
     }
 
@@ -351,6 +385,7 @@ public final class ExportFileReader implements Iterable<ExportRow>, AutoCloseabl
         private Reader reader;
         private Charset charset;
         private List<String> requiredHeadings = List.of();
+        private final Map<String, String> mappedHeadings = new LinkedHashMap<>();
         private char delimiter = ',';
         private boolean stopAtFooter;
 
@@ -389,6 +424,31 @@ public final class ExportFileReader implements Iterable<ExportRow>, AutoCloseabl
         public Builder requiredHeadings(List<String> headings) {
             this.requiredHeadings = List.copyOf(requireNonNull(headings, "headings"));
             return this;
+        }
+
+        /**
+         * Requires the CSV heading of every rule of {@code mapping} that has one ({@link FieldRule#csvHeading()}),
+         * besides the {@link #requiredHeadings(List) required headings}. A file without one of them would
+         * silently leave that field out of every record (an opt-in column under another name skips every row as
+         * not opted in; a renamed mobile column, every row as without a mobile number), so {@link #open()} fails
+         * instead, naming each missing heading with its local field and every heading the file has. A rule
+         * without a CSV heading is read from the CRM's API only and is not required. Replaces an earlier mapping.
+         */
+        public Builder mappedHeadings(FieldMapping mapping) {
+            requireNonNull(mapping, "mapping");
+            mappedHeadings.clear();
+            for (FieldRule rule : mapping.rules()) {
+                rule.csvHeading().ifPresent(h -> mappedHeadings.put(h, rule.localField()));
+            }
+            return this;
+        }
+
+        /** Every heading the header must have, in order: the required ones, then the mapping's. */
+        private Map<String, Optional<String>> wantedHeadings() {
+            Map<String, Optional<String>> wanted = new LinkedHashMap<>();
+            requiredHeadings.forEach(h -> wanted.put(h, Optional.ofNullable(mappedHeadings.get(h))));
+            mappedHeadings.forEach((h, field) -> wanted.putIfAbsent(h, Optional.of(field)));
+            return wanted;
         }
 
         /** The value delimiter; {@code ','} unless set. */

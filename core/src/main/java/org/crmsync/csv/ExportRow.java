@@ -51,7 +51,10 @@ public final class ExportRow {
         return source + " line " + lineNumber;
     }
 
-    /** Why this record cannot be trusted, e.g. {@code "line 7 has 6 values but the header has 5 columns"}. */
+    /**
+     * Why this record cannot be trusted, e.g. {@code "the record has 6 values but the header has 5 columns; ..."}.
+     * It does not name the file or line: report it after {@link #location()}, which does, once.
+     */
     public Optional<String> problem() {
         return Optional.ofNullable(problem);
     }

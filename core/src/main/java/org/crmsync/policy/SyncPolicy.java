@@ -26,7 +26,7 @@ public final class SyncPolicy {
     private final long dailyApiQuota;
     private final String defaultFirstName;
     private final String defaultLastName;
-    private final Duration inboundLookback;
+    private final Duration inboundLookback; // null: not set, the connector's default applies
     private final List<MatchKey> inboundMatchOrder;
     private final List<MatchKey> outboundMatchOrder;
     private final String defaultRegion;
@@ -112,9 +112,20 @@ public final class SyncPolicy {
         return Optional.ofNullable(defaultLastName);
     }
 
-    /** How far before the cursor inbound reads look again (the EveryAction seed's 48 hours). */
-    public Duration inboundLookback() {
-        return inboundLookback;
+    /**
+     * How far before the cursor inbound reads look again (the EveryAction seed's 48 hours), when the
+     * policy sets it; empty means the connector's own default ({@link
+     * org.crmsync.spi.Connector#defaultInboundLookback()}), chosen for how late its CRM may show a change.
+     * A look-back set to zero is zero: the connector then does not look back at all.
+     */
+    public Optional<Duration> inboundLookback() {
+        return Optional.ofNullable(inboundLookback);
+    }
+
+    /** The policy's inbound look-back, or {@code connectorDefault} when the policy sets none. */
+    public Duration inboundLookbackOr(Duration connectorDefault) {
+        requireNonNull(connectorDefault, "connectorDefault");
+        return inboundLookback != null ? inboundLookback : connectorDefault;
     }
 
     /** How a CRM record finds its local profile, first key first. */
@@ -145,11 +156,15 @@ public final class SyncPolicy {
     public String toString() {
         return "SyncPolicy{mode=" + mode + ", authority=" + authority + ", allowedCountries=" + allowedCountries
                 + ", defaultOptInPath=" + defaultOptInPath + ", sourceCode=" + sourceCode
-                + ", dailyApiQuota=" + dailyApiQuota() + ", inboundLookback=" + inboundLookback
+                + ", dailyApiQuota=" + dailyApiQuota() + ", inboundLookback="
+                + (inboundLookback == null ? "connector default" : inboundLookback)
                 + ", inboundMatchOrder=" + inboundMatchOrder + ", outboundMatchOrder=" + outboundMatchOrder + "}";
     }
 
-    /** Builds a {@link SyncPolicy}. Defaults: conservative, two-way, all countries, no quota. */
+    /**
+     * Builds a {@link SyncPolicy}. Defaults: conservative, two-way, all countries, no quota, the
+     * connector's inbound look-back.
+     */
     public static final class Builder {
         private SyncMode mode = SyncMode.CONSERVATIVE;
         private Authority authority = Authority.TWO_WAY;
@@ -159,7 +174,7 @@ public final class SyncPolicy {
         private long dailyApiQuota = -1;
         private String defaultFirstName;
         private String defaultLastName;
-        private Duration inboundLookback = Duration.ZERO;
+        private Duration inboundLookback;
         private List<MatchKey> inboundMatchOrder =
                 new ArrayList<>(List.of(MatchKey.CONSTITUENT_ID, MatchKey.PHONE, MatchKey.EMAIL));
         private List<MatchKey> outboundMatchOrder =
@@ -225,8 +240,15 @@ public final class SyncPolicy {
             return this;
         }
 
+        /** How far before the cursor inbound reads look again; zero for not at all. */
         public Builder inboundLookback(Duration value) {
             this.inboundLookback = requireNonNull(value, "inboundLookback");
+            return this;
+        }
+
+        /** Inbound reads look back as far as the connector's default (the setting unless changed). */
+        public Builder connectorInboundLookback() {
+            this.inboundLookback = null;
             return this;
         }
 
@@ -256,7 +278,7 @@ public final class SyncPolicy {
             if (!defaultRegion.matches("[A-Z]{2}")) {
                 problems.add("default region '" + defaultRegion + "' is not an ISO 3166 alpha-2 code such as US");
             }
-            if (inboundLookback.isNegative()) {
+            if (inboundLookback != null && inboundLookback.isNegative()) {
                 problems.add("inbound lookback may not be negative");
             }
             if (inboundMatchOrder.isEmpty() || outboundMatchOrder.isEmpty()) {

@@ -1,5 +1,6 @@
 package org.crmsync.spi;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,9 +37,22 @@ public interface Connector extends AutoCloseable {
 
     /**
      * The records changed since {@code since}, in cursor order, lazily. A connector applies the
-     * policy's inbound look-back itself, since only it knows what its cursor means.
+     * policy's inbound look-back itself, since only it knows what its cursor means: the policy's
+     * value when it sets one, else {@link #defaultInboundLookback()}
+     * ({@code context.policy().inboundLookbackOr(defaultInboundLookback())}). Records read again in the
+     * overlap must be harmless to apply twice.
      */
     ChangeStream readChanges(SyncContext context, SyncCursor since);
+
+    /**
+     * How far before its cursor this connector reads again when the policy sets no inbound look-back:
+     * how late, by its CRM's documentation, a change may become visible after the time it is stamped
+     * with (a transaction committing after the cursor passed its timestamp). Zero unless the connector
+     * declares one; a connector whose cursor already overlaps its reads may keep zero.
+     */
+    default Duration defaultInboundLookback() {
+        return Duration.ZERO;
+    }
 
     /**
      * The CRM records that may match each request's profile, keyed by {@link LookupRequest#key()},

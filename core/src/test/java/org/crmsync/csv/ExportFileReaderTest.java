@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
+import org.crmsync.mapping.FieldMapping;
+import org.crmsync.mapping.FieldRule;
 import org.junit.jupiter.api.Test;
 
 class ExportFileReaderTest {
@@ -161,6 +163,35 @@ class ExportFileReaderTest {
     }
 
     @Test
+    void everyCsvHeadingOfTheMappingIsRequiredAndAMissingOneIsNamedWithItsFieldAndTheHeadingsFound() {
+        FieldMapping mapping = FieldMapping.builder()
+                .rule(FieldRule.builder("phone_number").apiName("MobilePhone").csvHeading("Mobile").build())
+                .rule(FieldRule.builder("opt_in_status").apiName("Mobile_Subscriber__c").csvHeading("Mobile Subscriber")
+                        .build())
+                .rule(FieldRule.builder("profile_email").apiName("Email").csvHeading("Email").build())
+                .rule(FieldRule.builder("address_city").apiName("MailingCity").build()) // API only: not required
+                .build();
+
+        assertThatThrownBy(() -> ExportFileReader.builder().source("report.csv")
+                        .input(new StringReader("Contact ID,Mobile Phone,Email,mobile subscriber\n"
+                                + "003A,4155552671,ada@example.org,1\n"))
+                        .requiredHeadings("Contact ID").mappedHeadings(mapping).open())
+                .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessageStartingWith("report.csv line 1: the header has no \"Mobile\" (phone_number),"
+                        + " \"Mobile Subscriber\" (opt_in_status) columns;")
+                .hasMessageContaining("headings found: \"Contact ID\", \"Mobile Phone\", \"Email\", \"mobile subscriber\"")
+                .hasMessageContaining("\"mobile subscriber\" differs from \"Mobile Subscriber\" only in case")
+                .hasMessageContaining("set the field mapping's CSV headings to the file's")
+                .message().doesNotContain("MailingCity").doesNotContain("ada@example.org");
+
+        try (ExportFileReader reader = ExportFileReader.builder().source("report.csv")
+                .input(new StringReader("Contact ID,Mobile,Email,Mobile Subscriber\n003A,4155552671,ada@example.org,1\n"))
+                .requiredHeadings("Contact ID").mappedHeadings(mapping).open()) {
+            assertThat(reader.stream().map(r -> r.get("Mobile Subscriber").orElseThrow())).containsExactly("1");
+        }
+    }
+
+    @Test
     void missingHeadingInASingleColumnHeaderHintsAtTheDelimiter() {
         assertThatThrownBy(() -> ExportFileReader.builder()
                         .source("luminate.csv")
@@ -223,10 +254,23 @@ class ExportFileReaderTest {
         List<ExportRow> rows = readAll(open(csv));
 
         assertThat(rows).extracting(r -> r.get("Id").orElseThrow()).containsExactly("1", "2", "3");
-        assertThat(rows.get(1).problem()).contains("line 3 has 6 values but the header has 5 columns");
+        assertThat(rows.get(1).problem()).contains("the record has 6 values but the header has 5 columns; a delimiter"
+                + " inside an unquoted value may have shifted them");
         assertThat(rows.get(0).problem()).isEmpty();
         assertThat(rows.get(2).problem()).isEmpty();
         assertThat(rows.get(2).get("Email")).contains("cy@example.org");
+    }
+
+    @Test
+    void aRowProblemReportedAtItsLocationNamesTheFileAndLineOnce() {
+        List<ExportRow> rows = readAll(open("Id,First,Last\n1,Ada,Lovelace\n2,Bob,Smith,Jr.\n"));
+
+        // As the engine reports a malformed record: its location, then its problem.
+        String message = rows.get(1).location() + ": " + rows.get(1).problem().orElseThrow();
+
+        assertThat(message).startsWith("export.csv line 3: ");
+        assertThat(message.split("line ", -1)).hasSize(2);
+        assertThat(message.split("export.csv", -1)).hasSize(2);
     }
 
     @Test

@@ -21,9 +21,23 @@ class SyncPolicyTest {
         assertThat(p.defaultOptInPath()).isEmpty();
         assertThat(p.defaultFirstName()).isEmpty();
         assertThat(p.defaultLastName()).isEmpty();
-        assertThat(p.inboundLookback()).isEqualTo(Duration.ZERO);
+        assertThat(p.inboundLookback()).isEmpty();
         assertThat(p.inboundMatchOrder()).containsExactly(MatchKey.CONSTITUENT_ID, MatchKey.PHONE, MatchKey.EMAIL);
         assertThat(p.outboundMatchOrder()).containsExactly(MatchKey.CONSTITUENT_ID, MatchKey.PHONE, MatchKey.EMAIL);
+    }
+
+    @Test
+    void anInboundLookBackNotSetIsTheConnectorsDefaultAndOneSetToZeroIsZero() {
+        Duration connectorDefault = Duration.ofMinutes(10);
+
+        assertThat(SyncPolicy.builder().build().inboundLookbackOr(connectorDefault)).isEqualTo(connectorDefault);
+        SyncPolicy zero = SyncPolicy.builder().inboundLookback(Duration.ZERO).build();
+        assertThat(zero.inboundLookback()).contains(Duration.ZERO);
+        assertThat(zero.inboundLookbackOr(connectorDefault)).isZero();
+        assertThat(zero.toBuilder().build().inboundLookbackOr(connectorDefault)).isZero();
+        assertThat(zero.toBuilder().connectorInboundLookback().build().inboundLookbackOr(connectorDefault))
+                .isEqualTo(connectorDefault);
+        assertThat(SyncPolicy.builder().build().toString()).contains("inboundLookback=connector default");
     }
 
     @Test
@@ -131,7 +145,7 @@ class SyncPolicyTest {
         assertThat(copy.dailyApiQuota()).hasValue(15_000);
         assertThat(copy.defaultFirstName()).contains("Friend");
         assertThat(copy.defaultLastName()).contains("Contact");
-        assertThat(copy.inboundLookback()).isEqualTo(Duration.ofHours(48));
+        assertThat(copy.inboundLookback()).contains(Duration.ofHours(48));
         assertThat(copy.inboundMatchOrder()).containsExactly(MatchKey.LOCAL_ID, MatchKey.NAME_AND_EMAIL);
         assertThat(copy.outboundMatchOrder()).containsExactly(MatchKey.EMAIL);
         assertThat(copy.defaultRegion()).isEqualTo("CA");
