@@ -4,9 +4,13 @@ import static org.crmsync.engine.Outcomes.row;
 import static org.crmsync.engine.Outcomes.skipped;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.SyncDirection;
@@ -23,7 +27,10 @@ import org.crmsync.report.Reason;
 import org.crmsync.report.RecordResult;
 import org.crmsync.report.RunStatus;
 import org.crmsync.report.SyncReport;
+import org.crmsync.spi.Capability;
+import org.crmsync.spi.ChangeFeed;
 import org.crmsync.spi.ChangeStream;
+import org.crmsync.spi.ConnectorSession;
 import org.crmsync.spi.RemoteRecord;
 import org.crmsync.spi.SyncCursor;
 import org.crmsync.store.PendingRecord;
@@ -32,9 +39,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One inbound run (CRM to application), DESIGN.md §3 rules 1-6: read changes since the cursor, map,
- * filter, match, create or update, and move the cursor only past records that were applied (or kept
- * for retry).
+ * One inbound run (CRM to application), DESIGN.md §3 rules 1-6, read top to bottom:
+ *
+ * <ol>
+ *   <li>{@link #run}: rule 1, the changes since the cursor (or the CRM's word that they are not ready),
+ *       and rule 6, the cursor moved only past records applied or kept for retry;
+ *   <li>{@link #apply}: rule 2 (map), rule 3 ({@link #notSynced}: mobile number, country, required
+ *       fields), rule 4 ({@link Matches#local}: match, never guess), consent ({@link #consent}: the one
+ *       place that decides what a CRM's opt-in does locally) and rule 5 ({@link #create} on the opt-in
+ *       path, {@link #update});
+ *   <li>{@link #retryKept}: records an earlier run could not apply, read again from the CRM where the
+ *       connector can read by id.
+ * </ol>
  */
 final class InboundRun {
     private static final Logger LOG = LoggerFactory.getLogger(InboundRun.class);
@@ -47,10 +63,11 @@ final class InboundRun {
      */
     static final int MAX_VALUE_CHARS = 10_000;
     /** Fields set by the engine's own rules rather than copied: phone (normalized), opt-in (consent), local id. */
-    private static final java.util.Set<String> NOT_COPIED = java.util.Set.of(StandardField.PHONE_NUMBER.fieldName(),
+    private static final Set<String> NOT_COPIED = Set.of(StandardField.PHONE_NUMBER.fieldName(),
             StandardField.OPT_IN_STATUS.fieldName(), StandardField.LOCAL_ID.fieldName());
 
     private final SyncJob job;
+    private final ConnectorSession session;
     private final RunContext ctx;
     private final QuotaMeter meter;
     private final SyncReport.Builder report;
@@ -58,8 +75,10 @@ final class InboundRun {
     private final Eligibility checks;
     private final Progress progress;
 
-    InboundRun(SyncJob job, RunContext ctx, QuotaMeter meter, SyncReport.Builder report, Progress progress) {
+    InboundRun(SyncJob job, ConnectorSession session, RunContext ctx, QuotaMeter meter, SyncReport.Builder report,
+            Progress progress) {
         this.job = job;
+        this.session = session;
         this.ctx = ctx;
         this.meter = meter;
         this.report = report;
@@ -68,23 +87,48 @@ final class InboundRun {
         this.progress = progress;
     }
 
+    // ----- rule 1 and rule 6: read the changes since the cursor, move the cursor past what was applied -----
+
     void run() {
         SyncCursor before = job.state().cursor(job.id(), IN).orElse(SyncCursor.start());
         report.cursorBefore(before).cursorAfter(before);
-        retryPending();
+        try {
+            // Opened first: a feed that cannot be read (a renamed column, bad credentials) stops the run
+            // before anything is applied, retries included.
+            ChangeFeed feed = session.readChanges(before);
+            retryKept();
+            if (feed instanceof ChangeFeed.NotReady notReady) {
+                waitForRemote(notReady);
+            } else {
+                readAll(((ChangeFeed.Ready) feed).changes(), before);
+            }
+        } finally {
+            meter.flush();
+        }
+    }
+
+    /** The CRM is preparing the changes: remember where to find them, and ask to be run again later. */
+    private void waitForRemote(ChangeFeed.NotReady notReady) {
+        checkpoint(notReady.cursor());
+        report.status(RunStatus.WAITING_FOR_REMOTE, notReady.what())
+                .retryAfter(ctx.clock().instant().plus(notReady.retryAfter()));
+    }
+
+    private void readAll(ChangeStream stream, SyncCursor before) {
         SyncCursor cursor = before;
-        List<RemoteRecord> group = new java.util.ArrayList<>(CHECKPOINT_EVERY);
-        try (ChangeStream changes = job.connector().readChanges(ctx, before)) {
+        List<RemoteRecord> group = new ArrayList<>(CHECKPOINT_EVERY);
+        try (ChangeStream changes = stream) {
             boolean more = true;
             while (more) {
                 // Read a small group, apply it as one unit of writing, then move the cursor past it.
                 group.clear();
+                boolean ended = false;
                 try {
-                    while (group.size() < CHECKPOINT_EVERY && changes.hasNext()) {
+                    while (group.size() < CHECKPOINT_EVERY && !(ended = !changes.hasNext())) {
                         group.add(changes.next());
                         progress.read();
                     }
-                    more = group.size() == CHECKPOINT_EVERY;
+                    more = !ended;
                 } catch (CrmSyncException e) {
                     if (e.code() != ErrorCode.QUOTA_EXHAUSTED) {
                         throw e;
@@ -94,11 +138,15 @@ final class InboundRun {
                 }
                 if (!group.isEmpty()) {
                     cursor = applyGroup(group, cursor);
+                }
+                if (ended) {
+                    // A pass that read everything ends where the stream says, even when it read nothing.
+                    cursor = changes.endCursor().orElse(cursor);
+                }
+                if (!group.isEmpty() || ended) {
                     checkpoint(cursor);
                 }
             }
-        } finally {
-            meter.flush();
         }
     }
 
@@ -141,38 +189,81 @@ final class InboundRun {
         }
     }
 
-    /** Records an earlier run could not apply are applied again, from the fields it kept. */
-    private void retryPending() {
-        for (PendingRecord pending : job.state().pending(job.id(), IN)) {
-            if (pending.source().isEmpty()) {
-                continue;
+    // ----- records kept for retry -----
+
+    /**
+     * Records an earlier run could not apply. Where the connector reads by id they are read again from
+     * the CRM, so a retry applies today's data (and a record deleted since is dropped); otherwise they
+     * are applied from the fields kept when they failed.
+     */
+    private void retryKept() {
+        List<PendingRecord> kept = job.state().pending(job.id(), IN);
+        if (kept.isEmpty()) {
+            return;
+        }
+        boolean readAgain = job.connector().capabilities().contains(Capability.READ_BY_ID);
+        int batch = Math.max(1, job.connector().preferredBatchSize());
+        for (int from = 0; from < kept.size(); from += batch) {
+            List<PendingRecord> chunk = kept.subList(from, Math.min(kept.size(), from + batch));
+            Map<String, RemoteRecord> current = readAgain
+                    ? session.read(chunk.stream().map(PendingRecord::key).toList()) : Map.of();
+            for (PendingRecord pending : chunk) {
+                Optional<RemoteRecord> record = readAgain ? Optional.ofNullable(current.get(pending.key()))
+                        : pending.source().map(source -> RemoteRecord.of(pending.key(), pending.remoteFields(), source,
+                                SyncCursor.start(), "retry of " + pending.key()));
+                retry(pending, record, readAgain);
             }
-            RemoteRecord record = RemoteRecord.of(pending.key(), pending.remoteFields(), pending.source().get(),
-                    SyncCursor.start(), "retry of " + pending.key());
-            progress.read();
-            RecordResult result;
-            try {
-                result = applySafely(record);
-            } catch (RuntimeException e) {
-                progress.done(row(pending.key(), IN, Outcome.DEFERRED, Reason.RUN_STOPPED, "retry not applied: the"
-                        + " profile store failed; it stays kept for the next run", Optional.empty(), id(record)));
-                throw e;
-            }
-            if (result.outcome() == Outcome.FAILED) {
-                keepForRetry(record, result.message(), pending.attempts(), Optional.of(pending.firstFailedAt()));
-            } else if (!ctx.dryRun()) {
-                job.state().removePending(job.id(), IN, pending.key());
-            }
-            progress.done(result);
         }
     }
 
+    private void retry(PendingRecord pending, Optional<RemoteRecord> record, boolean readAgain) {
+        progress.read();
+        if (record.isEmpty()) {
+            // Read by id and not found: the CRM no longer has it. Without read by id and without the
+            // fields (an unreadable record of a connector that cannot read by id) it cannot be retried.
+            if (!ctx.dryRun()) {
+                job.state().removePending(job.id(), IN, pending.key());
+            }
+            progress.done(skipped(pending.key(), IN, Reason.NOT_IN_CRM, readAgain
+                    ? "kept for retry, but the CRM no longer has this record" : "kept for retry without its data,"
+                            + " and this connector cannot read records by id", Optional.empty(),
+                    Optional.of(pending.key())));
+            return;
+        }
+        RecordResult result;
+        try {
+            result = applySafely(record.get());
+        } catch (RuntimeException e) {
+            progress.done(row(pending.key(), IN, Outcome.DEFERRED, Reason.RUN_STOPPED, "retry not applied: the"
+                    + " profile store failed; it stays kept for the next run", Optional.empty(), id(record.get())));
+            throw e;
+        }
+        if (result.outcome() == Outcome.FAILED) {
+            keepForRetry(record.get(), result.message(), pending.attempts(), Optional.of(pending.firstFailedAt()));
+        } else if (!ctx.dryRun()) {
+            job.state().removePending(job.id(), IN, pending.key());
+        }
+        progress.done(result);
+    }
+
+    /**
+     * Keeps a failed record for the next run: its fields, or only its id when the connector reads it
+     * again by id. A malformed or oversize record is not kept: it comes back when the CRM's data
+     * changes.
+     */
     private void keepForRetry(RemoteRecord record, String why, int attemptsBefore, Optional<Instant> since) {
-        if (ctx.dryRun() || record.problem().isPresent() || oversizeField(record.fields()).isPresent()) {
-            return; // a malformed or oversize record comes back only when the CRM's data changes
+        boolean unreadable = record.problem().filter(RemoteRecord.Problem::retryable).isPresent();
+        if (ctx.dryRun() || record.remoteId().isEmpty() || (record.problem().isPresent() && !unreadable)
+                || oversizeField(record.fields()).isPresent()) {
+            return;
+        }
+        boolean readAgain = job.connector().capabilities().contains(Capability.READ_BY_ID);
+        if (unreadable && !readAgain) {
+            return; // nothing to apply it from next time
         }
         job.state().savePending(job.id(), IN, new PendingRecord(record.remoteId(), attemptsBefore + 1, why,
-                since.orElse(ctx.clock().instant()), record.fields(), Optional.of(record.source())));
+                since.orElse(ctx.clock().instant()), readAgain ? Map.of() : record.fields(),
+                readAgain ? Optional.empty() : Optional.of(record.source())));
     }
 
     private RecordResult applySafely(RemoteRecord record) {
@@ -182,39 +273,32 @@ final class InboundRun {
             if (e.code() == ErrorCode.STORAGE_FAILED) {
                 throw e; // the store is down: stop here, the cursor stays before this record
             }
-            return failed(record, Reason.PROCESSING_ERROR, e.getMessage());
+            return row(key(record), IN, Outcome.FAILED, Reason.PROCESSING_ERROR, e.getMessage(), Optional.empty(),
+                    id(record));
         } catch (RuntimeException e) {
             // The report row carries the failure; one line here, the stack trace only for debugging.
             LOG.warn("inbound record {} at {} failed: {}", record.remoteId(), record.location(),
                     e.getClass().getSimpleName());
             LOG.debug("inbound record {} failed", record.remoteId(), e);
-            return failed(record, Reason.PROCESSING_ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return row(key(record), IN, Outcome.FAILED, Reason.PROCESSING_ERROR, e.getClass().getSimpleName() + ": "
+                    + e.getMessage(), Optional.empty(), id(record));
         }
     }
 
-    private static Optional<Map.Entry<String, String>> oversizeField(Map<String, String> values) {
-        return values.entrySet().stream().filter(e -> e.getValue().length() > MAX_VALUE_CHARS).findFirst();
-    }
-
-    private static String key(RemoteRecord record) {
-        return record.remoteId().isEmpty() ? record.location() : record.remoteId();
-    }
-
-    private RecordResult failed(RemoteRecord record, Reason reason, String message) {
-        return row(record.remoteId(), IN, Outcome.FAILED, reason, message, Optional.empty(), id(record));
-    }
-
-    private static Optional<String> id(RemoteRecord record) {
-        return record.remoteId().isEmpty() ? Optional.empty() : Optional.of(record.remoteId());
-    }
+    // ----- one record: rules 2 to 5 -----
 
     private RecordResult apply(RemoteRecord record) {
         String key = key(record);
         Optional<String> remoteId = id(record);
         if (record.problem().isPresent()) {
-            return row(key, IN, Outcome.FAILED, Reason.VALIDATION_ERROR, record.location() + ": "
-                    + record.problem().get(), Optional.empty(), remoteId);
+            RemoteRecord.Problem problem = record.problem().get();
+            return problem.retryable()
+                    ? row(key, IN, Outcome.FAILED, Reason.PROCESSING_ERROR, record.location() + ": could not be read ("
+                            + problem.message() + "); kept, and read again on the next run", Optional.empty(), remoteId)
+                    : row(key, IN, Outcome.FAILED, Reason.VALIDATION_ERROR, record.location() + ": "
+                            + problem.message(), Optional.empty(), remoteId);
         }
+        // Rule 2: map the CRM's fields (API names, or CSV headings for an export file).
         InboundValues mapped = job.mapping().toLocal(record.fields(), record.source());
         if (!mapped.problems().isEmpty()) {
             return row(key, IN, Outcome.FAILED, Reason.VALIDATION_ERROR, record.location() + ": "
@@ -228,96 +312,155 @@ final class InboundRun {
                     + " the " + MAX_VALUE_CHARS + " a profile field takes; the record was not applied",
                     Optional.empty(), remoteId);
         }
-
-        // Rule 3: records without a valid mobile number, from a country not allowed, without a
-        // required value, or (conservative) not opted in are skipped with a reason.
+        // Rule 3: records without a valid mobile number, from a country not allowed, or without a
+        // required value are skipped with a reason.
         PhoneCheck phone = checks.phone(values.get(StandardField.PHONE_NUMBER.fieldName()));
-        Optional<Eligibility.Skip> skip = checks.mobileProblem(phone)
-                .or(() -> checks.countryProblem(values.get(StandardField.COUNTRY.fieldName()), phone));
+        Optional<Eligibility.Skip> skip = notSynced(phone, values, mapped);
         if (skip.isPresent()) {
             return skipped(key, IN, skip.get().reason(), skip.get().message(), Optional.empty(), remoteId);
         }
         Optional<String> e164 = phone.problem() == PhoneProblem.NONE ? phone.e164() : Optional.empty();
-        if (!mapped.missingRequired().isEmpty()) {
-            return skipped(key, IN, Reason.MISSING_REQUIRED_FIELD, "no value in required field(s) "
-                    + String.join(", ", mapped.missingRequired()), Optional.empty(), remoteId);
-        }
         String optInValue = values.get(StandardField.OPT_IN_STATUS.fieldName());
-        Optional<OptInStatus> parsedOptIn = OptInStatus.parse(optInValue);
-        if (parsedOptIn.isEmpty()) {
+        Optional<OptInStatus> remoteOptIn = OptInStatus.parse(optInValue);
+        if (remoteOptIn.isEmpty()) {
             return row(key, IN, Outcome.FAILED, Reason.VALIDATION_ERROR, record.location() + ": opt_in_status value '"
                     + optInValue + "' is not a yes/no value; map it with a converter", Optional.empty(), remoteId);
-        }
-        OptInStatus remoteOptIn = parsedOptIn.get();
-        if (job.policy().mode() == SyncMode.CONSERVATIVE && remoteOptIn == OptInStatus.OPTED_OUT
-                && job.policy().authority() == Authority.TWO_WAY) {
-            Optional<RecordResult> optOut = conservativeOptOut(key, record);
-            if (optOut.isPresent()) {
-                return optOut.get();
-            }
-        }
-        if (job.policy().mode() == SyncMode.CONSERVATIVE && remoteOptIn != OptInStatus.OPTED_IN) {
-            return skipped(key, IN, Reason.NOT_OPTED_IN, "conservative sync: opt-in in the CRM is "
-                    + (remoteOptIn == OptInStatus.OPTED_OUT ? "false" : "not set"), Optional.empty(), remoteId);
         }
 
         // Rule 4: match constituent ID, then phone, then email (the policy's order); never guess.
         Matches.Match<Profile> match = Matches.local(store, job.policy().inboundMatchOrder(), record.remoteId(),
                 e164.orElse(null), values);
-        if (match instanceof Matches.Ambiguous<Profile> ambiguous) {
-            return skipped(key, IN, Reason.MULTIPLE_MATCHES, ambiguous.why(), Optional.empty(), remoteId);
-        }
-        if (match instanceof Matches.Conflict<Profile> conflict) {
-            return skipped(key, IN, Reason.MATCH_CONFLICT, conflict.why(), Optional.empty(), remoteId);
-        }
-        Optional<Matches.Found<Profile>> found = match instanceof Matches.Found<Profile> f ? Optional.of(f)
-                : Optional.empty();
         if (job.policy().authority() == Authority.LOCAL_SYSTEM_OF_RECORD) {
-            return importProspect(key, record, values, e164, remoteOptIn, found.map(Matches.Found::match));
+            return importProspect(key, record, values, e164, remoteOptIn.get(), match);
         }
-        if (found.isEmpty()) {
-            return create(key, record, values, mapped, e164, remoteOptIn);
+        Consent consent = consent(record, remoteOptIn.get(), match);
+        if (consent instanceof Consent.Skip s) {
+            return skipped(key, IN, s.reason(), s.message(), s.localId(), remoteId);
         }
-        Profile existing = found.get().match();
+        if (consent instanceof Consent.OptOutOnly only) {
+            return optOutOnly(key, record, only);
+        }
+        OptInStatus optIn = ((Consent.Apply) consent).optIn();
+        boolean protectedOptOut = ((Consent.Apply) consent).protectedOptOut();
+        if (!(match instanceof Matches.Found<Profile> found)) {
+            return create(key, record, values, e164, optIn);
+        }
+        Profile existing = found.match();
         if (existing.constituentId().filter(c -> !c.equals(record.remoteId())).isPresent()) {
             return skipped(key, IN, Reason.LINKED_TO_OTHER_RECORD, "matched local profile " + existing.localId()
-                    .orElse("?") + " by " + found.get().key().name() + ", but it is linked to CRM record "
+                    .orElse("?") + " by " + found.key().name() + ", but it is linked to CRM record "
                     + existing.constituentId().get(), existing.localId(), remoteId);
         }
-        return update(key, record, existing, values, mapped, e164, remoteOptIn);
+        return update(key, record, existing, mapped, e164, optIn, protectedOptOut);
+    }
+
+    /** Rule 3: the same checks both ways (see {@link Eligibility}), and the mapping's required fields. */
+    private Optional<Eligibility.Skip> notSynced(PhoneCheck phone, Map<String, String> values, InboundValues mapped) {
+        return checks.mobileProblem(phone)
+                .or(() -> checks.countryProblem(values.get(StandardField.COUNTRY.fieldName()), phone))
+                .or(() -> mapped.missingRequired().isEmpty() ? Optional.empty()
+                        : Optional.of(new Eligibility.Skip(Reason.MISSING_REQUIRED_FIELD, "no value in required"
+                                + " field(s) " + String.join(", ", mapped.missingRequired()))));
+    }
+
+    /** What a CRM record's opt-in does to the local side: one type per decision. */
+    private sealed interface Consent permits Consent.Apply, Consent.OptOutOnly, Consent.Skip {
+        /** Apply the record; set the opt-in to {@code optIn} ({@code UNKNOWN}: leave it). */
+        record Apply(OptInStatus optIn, boolean protectedOptOut) implements Consent {
+        }
+
+        /** Set the linked person's opt-in to opted out, and nothing else. */
+        record OptOutOnly(Profile linked, String why) implements Consent {
+        }
+
+        record Skip(Reason reason, String message, Optional<String> localId) implements Consent {
+        }
     }
 
     /**
-     * Conservative sync takes no data from records not opted in, but an opt-out of a person already
-     * linked still reaches the application: losing an opt-out is worse than the seeds' letter. Only
-     * the opt-in status changes.
+     * Consent safety and conservative mode, in one place:
+     *
+     * <ul>
+     *   <li>an opt-out in the CRM of a person linked to the record always reaches the application, also
+     *       in conservative mode (which takes nothing else from records not opted in: losing an opt-out
+     *       is worse than the seeds' letter) and also when the record's other keys conflict;
+     *   <li>conservative mode otherwise takes only records opted in in the CRM (the seeds' rule 3);
+     *   <li>a matching record must be the one person: several or conflicting matches are reported;
+     *   <li>the CRM's opt-in never turns a local opt-out back on: re-subscribing takes a new opt-in on the
+     *       local side (the other fields still update).
+     * </ul>
      */
-    private Optional<RecordResult> conservativeOptOut(String key, RemoteRecord record) {
-        List<Profile> linked = record.remoteId().isEmpty() ? List.of() : store.findByConstituentId(record.remoteId());
-        if (linked.size() != 1) {
+    private Consent consent(RemoteRecord record, OptInStatus remote, Matches.Match<Profile> match) {
+        boolean conservative = job.policy().mode() == SyncMode.CONSERVATIVE;
+        Optional<Profile> linked = linkedTo(record, match);
+        if (remote == OptInStatus.OPTED_OUT && linked.isPresent() && (conservative || !(match instanceof Matches.Found))) {
+            return new Consent.OptOutOnly(linked.get(), conservative
+                    ? "conservative sync passes the opt-out and no other field"
+                    : "only the opt-out was applied: " + unsure(match));
+        }
+        if (match instanceof Matches.Ambiguous<Profile> ambiguous) {
+            return new Consent.Skip(Reason.MULTIPLE_MATCHES, ambiguous.why(), Optional.empty());
+        }
+        if (match instanceof Matches.Conflict<Profile> conflict) {
+            return new Consent.Skip(Reason.MATCH_CONFLICT, conflict.why(), Optional.empty());
+        }
+        if (conservative && remote != OptInStatus.OPTED_IN) {
+            return new Consent.Skip(Reason.NOT_OPTED_IN, "conservative sync: opt-in in the CRM is "
+                    + (remote == OptInStatus.OPTED_OUT ? "false" : "not set"), Optional.empty());
+        }
+        boolean localOptOut = match instanceof Matches.Found<Profile> f
+                && f.match().optInStatus() == OptInStatus.OPTED_OUT;
+        if (remote == OptInStatus.OPTED_IN && localOptOut) {
+            return new Consent.Apply(OptInStatus.UNKNOWN, true);
+        }
+        return new Consent.Apply(remote, false);
+    }
+
+    /** The one local profile linked to this CRM record by its constituent ID, if there is exactly one. */
+    private Optional<Profile> linkedTo(RemoteRecord record, Matches.Match<Profile> match) {
+        if (record.remoteId().isEmpty()) {
             return Optional.empty();
         }
-        Profile p = linked.get(0);
+        if (match instanceof Matches.Found<Profile> f) {
+            return f.match().constituentId().filter(record.remoteId()::equals).map(c -> f.match());
+        }
+        List<Profile> linked = store.findByConstituentId(record.remoteId());
+        return linked.size() == 1 ? Optional.of(linked.get(0)) : Optional.empty();
+    }
+
+    private static String unsure(Matches.Match<Profile> match) {
+        return match instanceof Matches.Conflict<Profile> c ? c.why()
+                : match instanceof Matches.Ambiguous<Profile> a ? a.why() : "";
+    }
+
+    private RecordResult optOutOnly(String key, RemoteRecord record, Consent.OptOutOnly only) {
+        Profile p = only.linked();
         if (p.optInStatus() == OptInStatus.OPTED_OUT) {
-            return Optional.of(row(key, IN, Outcome.NO_DIFFERENCE, Reason.NONE, "already opted out", p.localId(),
-                    id(record)));
+            return row(key, IN, Outcome.NO_DIFFERENCE, Reason.NONE, "already opted out", p.localId(), id(record));
         }
         if (!ctx.dryRun()) {
             store.update(p.toBuilder().optInStatus(OptInStatus.OPTED_OUT).build(), job.origin());
         }
-        return Optional.of(row(key, IN, Outcome.UPDATED, Reason.NONE, "opted out in the CRM; conservative sync"
-                + " passes the opt-out and no other field", p.localId(), id(record)));
+        return row(key, IN, Outcome.UPDATED, Reason.NONE, "opted out in the CRM; " + only.why(), p.localId(),
+                id(record));
     }
 
     /**
      * System of record (ActiveCampaign seed): linked contacts are not pulled; unknown, subscribed
      * contacts become new prospects.
      */
-    private RecordResult importProspect(String key, RemoteRecord record, Map<String, String> values, Optional<String> e164,
-            OptInStatus remoteOptIn, Optional<Profile> match) {
+    private RecordResult importProspect(String key, RemoteRecord record, Map<String, String> values,
+            Optional<String> e164, OptInStatus remoteOptIn, Matches.Match<Profile> match) {
         Optional<String> remoteId = id(record);
-        if (match.isPresent() || values.containsKey(StandardField.LOCAL_ID.fieldName())) {
-            Optional<String> localId = match.flatMap(Profile::localId)
+        if (match instanceof Matches.Ambiguous<Profile> ambiguous) {
+            return skipped(key, IN, Reason.MULTIPLE_MATCHES, ambiguous.why(), Optional.empty(), remoteId);
+        }
+        if (match instanceof Matches.Conflict<Profile> conflict) {
+            return skipped(key, IN, Reason.MATCH_CONFLICT, conflict.why(), Optional.empty(), remoteId);
+        }
+        Optional<Profile> found = match instanceof Matches.Found<Profile> f ? Optional.of(f.match()) : Optional.empty();
+        if (found.isPresent() || values.containsKey(StandardField.LOCAL_ID.fieldName())) {
+            Optional<String> localId = found.flatMap(Profile::localId)
                     .or(() -> Optional.ofNullable(values.get(StandardField.LOCAL_ID.fieldName())));
             return skipped(key, IN, Reason.SYSTEM_OF_RECORD, "linked to local profile " + localId.orElse("?")
                     + "; the application is the system of record, so CRM edits are not pulled", localId, remoteId);
@@ -326,11 +469,16 @@ final class InboundRun {
             return skipped(key, IN, Reason.UNSUBSCRIBED, "unsubscribed in the CRM, so not imported as a new prospect",
                     Optional.empty(), remoteId);
         }
-        return create(key, record, values, null, e164, remoteOptIn);
+        return create(key, record, values, e164, remoteOptIn);
     }
 
-    private RecordResult create(String key, RemoteRecord record, Map<String, String> values, InboundValues mapped,
-            Optional<String> e164, OptInStatus remoteOptIn) {
+    /**
+     * Rule 5, a new person: created locally with the CRM's id as constituent ID; a new subscriber
+     * joins an opt-in path (the policy's rules by CRM field, else its default path; the welcome message
+     * is the application's business), someone not opted in joins none.
+     */
+    private RecordResult create(String key, RemoteRecord record, Map<String, String> values, Optional<String> e164,
+            OptInStatus optIn) {
         Profile.Builder b = Profile.builder();
         job.inboundDefaults().forEach(b::set);
         values.forEach((field, value) -> {
@@ -338,39 +486,31 @@ final class InboundRun {
                 b.set(field, value);
             }
         });
-        b.phoneNumber(e164.orElse(null)).constituentId(record.remoteId()).optInStatus(remoteOptIn);
-        if (!values.containsKey(StandardField.FIRST_NAME.fieldName())) {
-            job.policy().defaultFirstName().ifPresent(b::firstName);
-        }
-        if (!values.containsKey(StandardField.LAST_NAME.fieldName())) {
-            job.policy().defaultLastName().ifPresent(b::lastName);
-        }
-        Profile profile = b.build();
-        // Rule 5: a new subscriber joins the default opt-in path (its welcome message is the
-        // application's business); someone not opted in joins none.
-        Optional<String> path = remoteOptIn == OptInStatus.OPTED_IN ? job.policy().defaultOptInPath() : Optional.empty();
+        b.phoneNumber(e164.orElse(null)).constituentId(record.remoteId()).optInStatus(optIn);
+        Profile profile = DefaultNames.fill(b.build(), job.policy());
+        Optional<String> path = optIn == OptInStatus.OPTED_IN ? job.policy().optInPathFor(record.fields())
+                : Optional.empty();
         Optional<String> localId = Optional.empty();
         if (!ctx.dryRun()) {
             localId = store.create(profile, path, job.origin()).localId();
         }
         String message = job.policy().authority() == Authority.LOCAL_SYSTEM_OF_RECORD
                 ? "imported as a new prospect" : path.map(p -> "new subscriber on opt-in path " + p)
-                        .orElse("new profile, " + remoteOptIn.name().toLowerCase(java.util.Locale.ROOT));
+                        .orElse("new profile, " + optIn.name().toLowerCase(java.util.Locale.ROOT));
         return row(key, IN, Outcome.CREATED, Reason.NONE, message, localId, id(record));
     }
 
-    private RecordResult update(String key, RemoteRecord record, Profile existing, Map<String, String> values,
-            InboundValues mapped, Optional<String> e164, OptInStatus remoteOptIn) {
+    /** Rule 5, a known person: the mapped fields updated; the opt-in as {@link #consent} decided. */
+    private RecordResult update(String key, RemoteRecord record, Profile existing, InboundValues mapped,
+            Optional<String> e164, OptInStatus optIn, boolean protectedOptOut) {
         Profile.Builder b = existing.toBuilder();
-        values.forEach((field, value) -> {
+        mapped.values().forEach((field, value) -> {
             if (!NOT_COPIED.contains(field)) {
                 b.set(field, value);
             }
         });
         mapped.blanks().forEach(field -> {
-            if (!field.equals(StandardField.OPT_IN_STATUS.fieldName())
-                    && !field.equals(StandardField.PHONE_NUMBER.fieldName())
-                    && !field.equals(StandardField.LOCAL_ID.fieldName())) {
+            if (!NOT_COPIED.contains(field)) {
                 b.set(field, null);
             }
         });
@@ -378,16 +518,8 @@ final class InboundRun {
         if (existing.constituentId().isEmpty()) {
             b.constituentId(record.remoteId());
         }
-        // Consent safety: the CRM can opt a person out, never back in over a local opt-out.
-        boolean protectedOptOut = false;
-        if (remoteOptIn == OptInStatus.OPTED_OUT) {
-            b.optInStatus(OptInStatus.OPTED_OUT);
-        } else if (remoteOptIn == OptInStatus.OPTED_IN) {
-            if (existing.optInStatus() == OptInStatus.OPTED_OUT) {
-                protectedOptOut = true;
-            } else {
-                b.optInStatus(OptInStatus.OPTED_IN);
-            }
+        if (optIn != OptInStatus.UNKNOWN) {
+            b.optInStatus(optIn);
         }
         Profile changed = b.lastModified(existing.lastModified().orElse(null)).build();
         boolean different = !changed.equals(existing);
@@ -403,12 +535,26 @@ final class InboundRun {
                 different ? changedFields(existing, changed) : "", existing.localId(), id(record));
     }
 
+    // ----- small helpers -----
+
+    private static Optional<Map.Entry<String, String>> oversizeField(Map<String, String> values) {
+        return values.entrySet().stream().filter(e -> e.getValue().length() > MAX_VALUE_CHARS).findFirst();
+    }
+
+    private static String key(RemoteRecord record) {
+        return record.remoteId().isEmpty() ? record.location() : record.remoteId();
+    }
+
+    private static Optional<String> id(RemoteRecord record) {
+        return record.remoteId().isEmpty() ? Optional.empty() : Optional.of(record.remoteId());
+    }
+
     private static String changedFields(Profile before, Profile after) {
         Map<String, String> a = before.asFieldMap();
         Map<String, String> b = after.asFieldMap();
-        java.util.Set<String> names = new java.util.TreeSet<>(a.keySet());
+        Set<String> names = new TreeSet<>(a.keySet());
         names.addAll(b.keySet());
-        List<String> changed = names.stream().filter(n -> !java.util.Objects.equals(a.get(n), b.get(n))).toList();
+        List<String> changed = names.stream().filter(n -> !Objects.equals(a.get(n), b.get(n))).toList();
         return "changed: " + String.join(", ", changed);
     }
 }

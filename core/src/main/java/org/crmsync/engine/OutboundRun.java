@@ -3,16 +3,15 @@ package org.crmsync.engine;
 import static org.crmsync.engine.Outcomes.row;
 import static org.crmsync.engine.Outcomes.skipped;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
@@ -31,6 +30,8 @@ import org.crmsync.report.Reason;
 import org.crmsync.report.RecordResult;
 import org.crmsync.report.RunStatus;
 import org.crmsync.report.SyncReport;
+import org.crmsync.spi.Capability;
+import org.crmsync.spi.ConnectorSession;
 import org.crmsync.spi.LookupRequest;
 import org.crmsync.spi.RemoteRecord;
 import org.crmsync.spi.RemoteWrite;
@@ -43,17 +44,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One outbound run (application to CRM), DESIGN.md §3 rules 7-10: new opt-ins become CRM records
- * after a lookup, opt-outs set the CRM's opt-in to false, liberal and system-of-record syncs push
- * changed fields, every call counts against the quota, and what the quota stops waits for the next
- * run.
+ * One outbound run (application to CRM), DESIGN.md §3 rules 7-10, read top to bottom:
+ *
+ * <ol>
+ *   <li>{@link #run}: the application's changes since the cursor, one {@link Change} per profile, in
+ *       batches; rule 10, the cursor stays before the first record the quota (or a failure) left;
+ *   <li>{@link #plan}: what each profile needs, before any call: rule 8 (an opt-out) and rule 9 (liberal
+ *       and system-of-record pushes) for linked profiles in {@link #planLinked}, rule 7 (a new opt-in
+ *       with an email) and rule 8 for the others in {@link #planUnlinked}, each a {@link Plan};
+ *   <li>{@link #resolve}: rule 7's look-up before a create, so nothing is duplicated: a match is linked
+ *       (conservative sync then writes the opt-in alone), no match is created;
+ *   <li>{@link #send}: the writes, and rule 7's write-back of the CRM id as constituent ID in
+ *       {@link #applied}; rule 10's quota ends the run, with the rest deferred.
+ * </ol>
  */
 final class OutboundRun {
-    private static final Logger LOG = LoggerFactory.getLogger(OutboundRun.class);
     static final String SEQUENCE = "sequence";
+    private static final Logger LOG = LoggerFactory.getLogger(OutboundRun.class);
     private static final SyncDirection OUT = SyncDirection.OUTBOUND;
 
     private final SyncJob job;
+    private final ConnectorSession session;
     private final RunContext ctx;
     private final QuotaMeter meter;
     private final SyncReport.Builder report;
@@ -61,13 +72,22 @@ final class OutboundRun {
     private final ProfileStore store;
     private final Eligibility checks;
     private final int batchSize;
+    private final boolean systemOfRecord;
+    private final boolean crmMatchesOnCreate;
     private final Set<String> seen = new HashSet<>();
     private final Map<String, PendingRecord> pending = new LinkedHashMap<>();
-    private boolean stopped;
-    private Reason stopReason = Reason.RUN_STOPPED;
+    /** The outcome of each change of the page being processed, to place the cursor when the run stops. */
+    private final Map<String, Outcome> outcomes = new HashMap<>();
+    private Optional<Stop> stop = Optional.empty();
 
-    OutboundRun(SyncJob job, RunContext ctx, QuotaMeter meter, SyncReport.Builder report, Progress progress) {
+    /** Why the run stopped early: the rest of its records are deferred with this reason. */
+    private record Stop(Reason reason, String why) {
+    }
+
+    OutboundRun(SyncJob job, ConnectorSession session, RunContext ctx, QuotaMeter meter, SyncReport.Builder report,
+            Progress progress) {
         this.job = job;
+        this.session = session;
         this.ctx = ctx;
         this.meter = meter;
         this.report = report;
@@ -75,59 +95,56 @@ final class OutboundRun {
         this.store = job.profiles();
         this.checks = new Eligibility(job.policy());
         this.batchSize = Math.max(1, job.connector().preferredBatchSize());
+        this.systemOfRecord = job.policy().authority() == Authority.LOCAL_SYSTEM_OF_RECORD;
+        this.crmMatchesOnCreate = job.connector().capabilities().contains(Capability.MATCHES_ON_CREATE);
     }
 
-    /** A profile to push, with what changed since it was last pushed. */
-    private static final class Item {
-        final String localId;
-        final Set<String> changed = new HashSet<>();
-        boolean everything;
-        boolean created;
-        long firstSequence = Long.MAX_VALUE;
-        Profile profile;
-        RecordResult result;
-        RemoteWrite write;
-        boolean link;
-        /** Something left out of the write on purpose, for the report row; empty when nothing was. */
-        String note = "";
+    /**
+     * A profile to push, and what changed since it was last pushed.
+     *
+     * @param everything push every mapped field (a retry, a full export, a prospect imported by the
+     *     inbound sync), not only the changed ones
+     */
+    private record Change(String localId, Set<String> changedFields, boolean created, boolean everything,
+            long firstSequence) {
+        boolean optInChanged() {
+            return everything || created || changedFields.contains(StandardField.OPT_IN_STATUS.fieldName());
+        }
 
-        Item(String localId) {
-            this.localId = localId;
+        static Change everything(String localId) {
+            return new Change(localId, Set.of(), false, true, Long.MAX_VALUE);
         }
     }
+
+    // ----- the changes, in batches; rule 10's cursor -----
 
     void run() {
         SyncCursor before = job.state().cursor(job.id(), OUT).orElse(SyncCursor.start());
         long sequence = before.get(SEQUENCE).map(Long::parseLong).orElse(0L);
         report.cursorBefore(before).cursorAfter(before);
         job.state().pending(job.id(), OUT).forEach(p -> pending.put(p.key(), p));
-
-        List<Item> retries = new ArrayList<>();
-        for (PendingRecord p : pending.values()) {
-            Item item = new Item(p.key());
-            item.everything = true;
-            retries.add(item);
-            seen.add(p.key());
-        }
+        // Records an earlier run could not finish go first, whole.
+        List<Change> retries = pending.keySet().stream().map(Change::everything).toList();
+        seen.addAll(pending.keySet());
         process(retries);
-
         if (job.fullExport()) {
             exportAll();
             return;
         }
-        while (!stopped) {
+        while (stop.isEmpty()) {
             List<LocalChange> page = store.changesSince(sequence, batchSize * 10);
             if (page.isEmpty()) {
                 break;
             }
-            List<Item> items = coalesce(page);
-            process(items);
+            List<Change> changes = coalesce(page);
+            outcomes.clear();
+            process(changes);
             long last = page.get(page.size() - 1).sequence();
-            if (stopped) {
+            if (stop.isPresent()) {
                 // Rule 10: the cursor stays before the first record that did not get its turn.
-                long firstUnfinished = items.stream().filter(i -> i.result == null
-                        || i.result.outcome() == Outcome.DEFERRED).mapToLong(i -> i.firstSequence).min()
-                        .orElse(last + 1);
+                long firstUnfinished = changes.stream()
+                        .filter(c -> outcomes.getOrDefault(c.localId(), Outcome.DEFERRED) == Outcome.DEFERRED)
+                        .mapToLong(Change::firstSequence).min().orElse(last + 1);
                 last = Math.min(last, firstUnfinished - 1);
             }
             sequence = Math.max(sequence, last);
@@ -135,19 +152,18 @@ final class OutboundRun {
         }
     }
 
+    /** The system-of-record seed's manual export: every profile the filter accepts, whole. */
     private void exportAll() {
         try (Stream<Profile> all = store.all()) {
-            List<Item> chunk = new ArrayList<>();
+            List<Change> chunk = new ArrayList<>();
             for (Profile p : (Iterable<Profile>) all::iterator) {
-                if (stopped) {
+                if (stop.isPresent()) {
                     break;
                 }
                 if (p.localId().isEmpty() || !seen.add(p.localId().get()) || !job.exportFilter().test(p)) {
                     continue;
                 }
-                Item item = new Item(p.localId().get());
-                item.everything = true;
-                chunk.add(item);
+                chunk.add(Change.everything(p.localId().get()));
                 if (chunk.size() == batchSize) {
                     process(chunk);
                     chunk = new ArrayList<>();
@@ -167,181 +183,216 @@ final class OutboundRun {
         }
     }
 
-    /** The page's changes the application made, one item per profile, in order of first change. */
-    private List<Item> coalesce(List<LocalChange> page) {
-        Map<String, Item> items = new LinkedHashMap<>();
-        for (LocalChange change : page) {
-            boolean own = change.origin().equals(job.origin());
-            // What this connection's own inbound sync wrote is not echoed back; but in system-of-record
-            // mode a prospect it imported is exported once, so the CRM learns the local ID.
-            boolean importedProspect = own && change.created()
-                    && job.policy().authority() == Authority.LOCAL_SYSTEM_OF_RECORD;
-            if ((own && !importedProspect) || seen.contains(change.localId())) {
+    /**
+     * The page's changes the application made, one per profile, in order of first change. What this
+     * connection's own inbound sync wrote is not echoed back; but in system-of-record mode a prospect
+     * it imported is exported once, so the CRM learns the local ID.
+     */
+    private List<Change> coalesce(List<LocalChange> page) {
+        Map<String, Change> changes = new LinkedHashMap<>();
+        for (LocalChange c : page) {
+            boolean own = c.origin().equals(job.origin());
+            boolean importedProspect = own && c.created() && systemOfRecord;
+            if ((own && !importedProspect) || seen.contains(c.localId())) {
                 continue;
             }
-            Item item = items.computeIfAbsent(change.localId(), Item::new);
-            item.changed.addAll(change.changedFields());
-            item.created |= change.created();
-            item.everything |= importedProspect;
-            item.firstSequence = Math.min(item.firstSequence, change.sequence());
+            Change earlier = changes.get(c.localId());
+            Set<String> fields = new HashSet<>(c.changedFields());
+            if (earlier != null) {
+                fields.addAll(earlier.changedFields());
+            }
+            changes.put(c.localId(), new Change(c.localId(), Set.copyOf(fields),
+                    c.created() || (earlier != null && earlier.created()),
+                    importedProspect || (earlier != null && earlier.everything()),
+                    earlier != null ? earlier.firstSequence() : c.sequence()));
         }
-        seen.addAll(items.keySet());
-        return new ArrayList<>(items.values());
+        seen.addAll(changes.keySet());
+        return new ArrayList<>(changes.values());
     }
 
-    private void process(List<Item> items) {
-        for (int from = 0; from < items.size(); from += batchSize) {
-            List<Item> batch = items.subList(from, Math.min(items.size(), from + batchSize));
-            if (stopped) {
-                batch.forEach(i -> finish(i, deferred(i, stopReason, "not reached: the run stopped earlier")));
+    private void process(List<Change> changes) {
+        for (int from = 0; from < changes.size(); from += batchSize) {
+            List<Change> batch = changes.subList(from, Math.min(changes.size(), from + batchSize));
+            if (stop.isPresent()) {
+                Stop s = stop.get();
+                batch.forEach(c -> finish(c.localId(), deferred(c.localId(), Optional.empty(), s.reason(),
+                        "not reached: " + s.why())));
                 continue;
             }
+            Set<String> done = new HashSet<>();
             try {
                 store.inTransaction(() -> {
-                    processBatch(batch);
+                    processBatch(batch, done);
                     return null;
                 });
             } catch (RuntimeException failure) {
-                // A CrmSyncException is the CRM or the store failing the whole call; anything else is
-                // unforeseen (a connector bug): both stop the run, and every record still gets its row.
-                CrmSyncException e = failure instanceof CrmSyncException c ? c
-                        : new CrmSyncException(ErrorCode.INTERNAL, "unexpected " + failure.getClass().getSimpleName()
-                                + " while writing a batch: " + failure.getMessage(), failure);
-                if (!(failure instanceof CrmSyncException)) {
-                    LOG.error("sync job {}: unexpected failure while writing a batch", job.id(), failure);
-                }
-                stopped = true;
-                if (e.code() == ErrorCode.QUOTA_EXHAUSTED) {
-                    stopReason = Reason.QUOTA_REACHED;
-                    report.status(RunStatus.QUOTA_REACHED, e.getMessage());
-                    batch.stream().filter(i -> i.result == null).forEach(i -> finish(i, deferred(i, stopReason,
-                            e.getMessage())));
-                } else {
-                    stopReason = Reason.RUN_STOPPED;
-                    // The CRM failed the whole call (after retries): keep the batch for the next run, whose
-                    // lookup finds any create that landed before the failure.
-                    report.status(RunStatus.FAILED, e.getMessage());
-                    batch.stream().filter(i -> i.result == null).forEach(i -> finish(i,
-                            row(i.localId, OUT, Outcome.FAILED, Reason.PROCESSING_ERROR, e.getMessage(),
-                                    Optional.of(i.localId), Optional.empty())));
-                }
+                stopped(failure, batch, done);
             }
         }
     }
 
-    private RecordResult deferred(Item i, Reason reason, String why) {
-        return row(i.localId, OUT, Outcome.DEFERRED, reason, why, Optional.of(i.localId),
-                i.profile == null ? Optional.empty() : i.profile.constituentId());
+    /**
+     * The whole batch failed (the CRM after retries, the store, the quota, or something unforeseen): the
+     * run stops, and every record still gets its row. A failed batch is kept for the next run, whose
+     * look-up finds any create that landed before the failure.
+     */
+    private void stopped(RuntimeException failure, List<Change> batch, Set<String> done) {
+        CrmSyncException e = failure instanceof CrmSyncException c ? c
+                : new CrmSyncException(ErrorCode.INTERNAL, "unexpected " + failure.getClass().getSimpleName()
+                        + " while writing a batch: " + failure.getMessage(), failure);
+        if (!(failure instanceof CrmSyncException)) {
+            LOG.error("sync job {}: unexpected failure while writing a batch", job.id(), failure);
+        }
+        boolean quota = e.code() == ErrorCode.QUOTA_EXHAUSTED;
+        stop = Optional.of(new Stop(quota ? Reason.QUOTA_REACHED : Reason.RUN_STOPPED, e.getMessage()));
+        report.status(quota ? RunStatus.QUOTA_REACHED : RunStatus.FAILED, e.getMessage());
+        for (Change c : batch) {
+            if (!done.contains(c.localId())) {
+                finish(c.localId(), quota ? deferred(c.localId(), Optional.empty(), Reason.QUOTA_REACHED, e.getMessage())
+                        : row(c.localId(), OUT, Outcome.FAILED, Reason.PROCESSING_ERROR, e.getMessage(),
+                                Optional.of(c.localId()), Optional.empty()));
+                done.add(c.localId());
+            }
+        }
     }
 
-    private void processBatch(List<Item> batch) {
-        List<Item> needLookup = new ArrayList<>();
-        for (Item item : batch) {
+    private void processBatch(List<Change> batch, Set<String> done) {
+        List<Plan> plans = new ArrayList<>();
+        for (Change change : batch) {
             progress.read();
-            Optional<Profile> profile = store.findByLocalId(item.localId);
-            if (profile.isEmpty()) {
-                finish(item, skipped(item.localId, OUT, Reason.NOT_IN_CRM, "the local profile no longer exists",
-                        Optional.of(item.localId), Optional.empty()));
-                continue;
-            }
-            item.profile = profile.get();
-            plan(item);
-            if (item.result == null) {
-                if (item.write == null || needsCurrentValues(item)) {
-                    needLookup.add(item);
-                } else {
-                    item.write = withFields(item, item.write, Map.of());
-                }
+            Plan plan = store.findByLocalId(change.localId()).map(p -> plan(change, p))
+                    .orElseGet(() -> new Settled(skipped(change.localId(), OUT, Reason.NOT_IN_CRM,
+                            "the local profile no longer exists", Optional.of(change.localId()), Optional.empty())));
+            plans.add(plan);
+        }
+        List<Send> sends = resolveAll(plans);
+        for (Plan plan : plans) {
+            if (plan instanceof Settled settled) {
+                finish(settled.row().key(), settled.row());
+                done.add(settled.row().key());
             }
         }
-        if (!needLookup.isEmpty()) {
-            lookup(needLookup);
-        }
-        List<Item> writes = new ArrayList<>();
-        for (Item item : batch) {
-            if (item.result != null) {
-                continue;
-            }
-            Optional<String> missing = job.connector().missingRequiredField(item.write);
-            if (missing.isPresent()) {
-                finish(item, skipped(item.localId, OUT, Reason.CRM_REQUIRED_FIELD_MISSING, missing.get(),
-                        Optional.of(item.localId), item.write.remoteId()));
-            } else if (ctx.dryRun()) {
-                finish(item, planned(item));
+        List<Send> writes = new ArrayList<>();
+        for (Send s : sends) {
+            Optional<RecordResult> notSent = beforeSending(s);
+            if (notSent.isPresent()) {
+                finish(s.localId(), notSent.get());
+                done.add(s.localId());
             } else {
-                writes.add(item);
+                writes.add(s);
             }
         }
         if (!writes.isEmpty()) {
-            write(writes);
+            send(writes, done);
         }
     }
 
-    /** Decides what a profile needs, before any lookup. Leaves {@code result} set when nothing is sent. */
-    private void plan(Item item) {
-        Profile p = item.profile;
-        boolean systemOfRecord = job.policy().authority() == Authority.LOCAL_SYSTEM_OF_RECORD;
-        boolean optInChanged = item.everything || item.created
-                || item.changed.contains(StandardField.OPT_IN_STATUS.fieldName());
-        Optional<String> remoteId = p.constituentId();
+    // ----- rules 7, 8 and 9: what each profile needs -----
+
+    /** What a profile needs, decided before any call: one type per state. */
+    private sealed interface Plan permits Settled, Push, Find {
+    }
+
+    /** Nothing to send: the row says why. */
+    private record Settled(RecordResult row) implements Plan {
+    }
+
+    /**
+     * A linked profile's fields to write to its CRM record.
+     *
+     * @param fields local field names to write; every mapped field when {@code whole}
+     * @param optIn the opt-in this write sets, {@code UNKNOWN} when it does not
+     * @param needsCurrent the write depends on the CRM's current values (a field written only when empty)
+     */
+    private record Push(Change change, Profile profile, String remoteId, Set<String> fields, boolean whole,
+            OptInStatus optIn, String note, boolean needsCurrent) implements Plan {
+    }
+
+    /** An unlinked profile: look it up, then link or create. */
+    private record Find(Change change, Profile profile, Intent intent) implements Plan {
+    }
+
+    /** Why an unlinked profile is looked up. */
+    private enum Intent {
+        /** Rule 7: create it opted in unless the CRM has the person. */
+        NEW_OPT_IN,
+        /** Rule 8: an opt-out, sent if the CRM has the person. */
+        OPT_OUT,
+        /** System of record: update the CRM's record of the person, or create one. */
+        EXPORT
+    }
+
+    private Plan plan(Change change, Profile p) {
+        if (p.constituentId().isPresent()) {
+            return planLinked(change, p, p.constituentId().get());
+        }
+        return planUnlinked(change, p);
+    }
+
+    /** Rules 8 and 9 for a profile linked to a CRM record. */
+    private Plan planLinked(Change change, Profile p, String remoteId) {
         if (systemOfRecord) {
             // The application is the system of record: every mapped field is written, local wins.
-            if (remoteId.isPresent()) {
-                item.write = RemoteWrite.update(item.localId, remoteId.get(), Map.of(), p.optInStatus());
-            }
-            return; // unlinked: the lookup decides between update and create
+            return new Push(change, p, remoteId, Set.of(), true, p.optInStatus(), "", needsCurrent(Set.of(), true));
         }
-        if (remoteId.isPresent()) {
-            Set<String> fields = new HashSet<>();
-            if (optInChanged && p.optInStatus() != OptInStatus.UNKNOWN) {
-                fields.add(StandardField.OPT_IN_STATUS.fieldName()); // rule 8 (and a renewed opt-in)
-            }
-            if (job.policy().mode() == SyncMode.LIBERAL) {
-                mappedFields().stream().filter(f -> item.everything || item.changed.contains(f)).forEach(fields::add);
-            }
-            Optional<Eligibility.Skip> badPhone = phoneNotToPush(p, fields);
-            if (badPhone.isPresent()) {
-                fields.remove(StandardField.PHONE_NUMBER.fieldName());
-                item.note = "phone number not pushed: " + badPhone.get().message();
-                if (fields.isEmpty()) {
-                    finish(item, skipped(item.localId, OUT, badPhone.get().reason(), item.note,
-                            Optional.of(item.localId), remoteId));
-                    return;
-                }
-            }
+        Set<String> fields = new LinkedHashSet<>();
+        if (change.optInChanged() && p.optInStatus() != OptInStatus.UNKNOWN) {
+            fields.add(StandardField.OPT_IN_STATUS.fieldName()); // rule 8, and a renewed opt-in
+        }
+        if (job.policy().mode() == SyncMode.LIBERAL) {
+            mappedFields().stream().filter(f -> change.everything() || change.changedFields().contains(f))
+                    .forEach(fields::add); // rule 9
+        }
+        String note = "";
+        Optional<Eligibility.Skip> badPhone = phoneNotToPush(p, fields);
+        if (badPhone.isPresent()) {
+            // A changed phone that is not a valid mobile number is not written over the CRM's; the rest goes.
+            fields.remove(StandardField.PHONE_NUMBER.fieldName());
+            note = "phone number not pushed: " + badPhone.get().message();
             if (fields.isEmpty()) {
-                finish(item, row(item.localId, OUT, Outcome.NO_DIFFERENCE, Reason.NONE, conservativeNote(),
-                        Optional.of(item.localId), remoteId));
-                return;
+                return new Settled(skipped(change.localId(), OUT, badPhone.get().reason(), note,
+                        Optional.of(change.localId()), Optional.of(remoteId)));
             }
-            item.changed.clear();
-            item.changed.addAll(fields);
-            item.everything = false;
-            item.write = RemoteWrite.update(item.localId, remoteId.get(), Map.of(),
-                    fields.contains(StandardField.OPT_IN_STATUS.fieldName()) ? p.optInStatus() : OptInStatus.UNKNOWN);
-            return;
+        }
+        if (fields.isEmpty()) {
+            return new Settled(row(change.localId(), OUT, Outcome.NO_DIFFERENCE, Reason.NONE,
+                    job.policy().mode() == SyncMode.CONSERVATIVE ? "conservative sync pushes opt-in changes only" : "",
+                    Optional.of(change.localId()), Optional.of(remoteId)));
+        }
+        OptInStatus optIn = fields.contains(StandardField.OPT_IN_STATUS.fieldName()) ? p.optInStatus()
+                : OptInStatus.UNKNOWN;
+        return new Push(change, p, remoteId, Set.copyOf(fields), false, optIn, note, needsCurrent(fields, false));
+    }
+
+    /** Rules 7 and 8 for a profile not linked to a CRM record yet. */
+    private Plan planUnlinked(Change change, Profile p) {
+        Optional<String> id = Optional.of(change.localId());
+        if (systemOfRecord) {
+            return new Find(change, p, Intent.EXPORT);
         }
         switch (p.optInStatus()) {
             case OPTED_IN:
                 if (p.email().isEmpty()) {
                     // Rule 7 applies to users whose profile contains an email address.
-                    finish(item, skipped(item.localId, OUT, Reason.NO_EMAIL, "new opt-in without an email address is"
-                            + " not added to the CRM", Optional.of(item.localId), Optional.empty()));
-                    return;
+                    return new Settled(skipped(change.localId(), OUT, Reason.NO_EMAIL, "new opt-in without an email"
+                            + " address is not added to the CRM", id, Optional.empty()));
                 }
                 // Rule 3 holds both ways: whom the inbound sync would skip is not added to the CRM.
-                notEligible(p).ifPresent(skip -> finish(item, skipped(item.localId, OUT, skip.reason(), skip.message()
-                        + "; not added to the CRM", Optional.of(item.localId), Optional.empty())));
-                return; // lookup, then create or link
-            case OPTED_OUT:
-                if (!optInChanged) {
-                    finish(item, row(item.localId, OUT, Outcome.NO_DIFFERENCE, Reason.NONE,
-                            "opted out and not in the CRM", Optional.of(item.localId), Optional.empty()));
+                Optional<Eligibility.Skip> skip = notEligible(p);
+                if (skip.isPresent()) {
+                    return new Settled(skipped(change.localId(), OUT, skip.get().reason(), skip.get().message()
+                            + "; not added to the CRM", id, Optional.empty()));
                 }
-                return; // lookup: an opt-out of someone the CRM knows is sent (rule 8)
+                return new Find(change, p, Intent.NEW_OPT_IN);
+            case OPTED_OUT:
+                if (!change.optInChanged()) {
+                    return new Settled(row(change.localId(), OUT, Outcome.NO_DIFFERENCE, Reason.NONE,
+                            "opted out and not in the CRM", id, Optional.empty()));
+                }
+                return new Find(change, p, Intent.OPT_OUT); // an opt-out of someone the CRM knows is sent
             default:
-                finish(item, row(item.localId, OUT, Outcome.NO_DIFFERENCE, Reason.NONE,
-                        "not opted in and not in the CRM: nothing to send", Optional.of(item.localId), Optional.empty()));
+                return new Settled(row(change.localId(), OUT, Outcome.NO_DIFFERENCE, Reason.NONE,
+                        "not opted in and not in the CRM: nothing to send", id, Optional.empty()));
         }
     }
 
@@ -351,7 +402,6 @@ final class OutboundRun {
         return checks.mobileProblem(phone).or(() -> checks.countryProblem(p.country().orElse(null), phone));
     }
 
-    /** A changed phone that is not a valid mobile number is not pushed over the CRM's; the rest of the write goes. */
     private Optional<Eligibility.Skip> phoneNotToPush(Profile p, Set<String> fields) {
         if (!fields.contains(StandardField.PHONE_NUMBER.fieldName()) || p.phoneNumber().isEmpty()) {
             return Optional.empty();
@@ -359,18 +409,9 @@ final class OutboundRun {
         return checks.mobileProblem(checks.phone(p.phoneNumber().get()));
     }
 
-    private String conservativeNote() {
-        return job.policy().mode() == SyncMode.CONSERVATIVE ? "conservative sync pushes opt-in changes only" : "";
-    }
-
-    private boolean needsCurrentValues(Item item) {
+    private boolean needsCurrent(Set<String> fields, boolean whole) {
         return job.mapping().rules().stream().anyMatch(r -> r.writeMode() == WriteMode.ONLY_WHEN_EMPTY
-                && includes(item, r.localField()));
-    }
-
-    private boolean includes(Item item, String localField) {
-        return item.everything || job.policy().authority() == Authority.LOCAL_SYSTEM_OF_RECORD
-                || item.changed.contains(localField);
+                && (whole || fields.contains(r.localField())));
     }
 
     private List<String> mappedFields() {
@@ -384,197 +425,277 @@ final class OutboundRun {
         return fields;
     }
 
-    /** One lookup call for the batch; then each unlinked profile is linked, created or skipped. */
-    private void lookup(List<Item> items) {
-        List<MatchKey> order = job.policy().outboundMatchOrder();
-        List<LookupRequest> requests = new ArrayList<>();
-        for (Item item : items) {
-            List<MatchKey> keys = item.write != null ? List.of(MatchKey.CONSTITUENT_ID) : order;
-            requests.add(new LookupRequest(item.localId, item.profile, keys));
-        }
-        Map<String, List<RemoteRecord>> found = job.connector().lookup(ctx, requests);
-        for (Item item : items) {
-            List<RemoteRecord> candidates = found.getOrDefault(item.localId, List.of());
-            if (item.write != null) {
-                Map<String, String> current = candidates.stream()
-                        .filter(r -> r.remoteId().equals(item.write.remoteId().orElse(""))).findFirst()
-                        .map(RemoteRecord::fields).orElse(Map.of());
-                item.write = withFields(item, item.write, current);
-                continue;
-            }
-            resolve(item, Matches.remote(item.profile, candidates, order, job.mapping(), checks.phones()));
-        }
+    // ----- rule 7's look-up: link or create, never duplicate -----
+
+    /** One write to send, and what it means. */
+    private record Send(String localId, Profile profile, RemoteWrite write, boolean link, String note) {
     }
 
-    private void resolve(Item item, Matches.Match<RemoteRecord> match) {
-        Profile p = item.profile;
+    /**
+     * One look-up call for the batch's profiles that need one; each becomes a {@link Send} or a
+     * {@link Settled} row (replacing its plan in {@code plans}).
+     */
+    private List<Send> resolveAll(List<Plan> plans) {
+        List<LookupRequest> requests = new ArrayList<>();
+        for (Plan plan : plans) {
+            if (plan instanceof Find f && !(crmMatchesOnCreate && f.intent() == Intent.NEW_OPT_IN)) {
+                requests.add(new LookupRequest(f.change().localId(), f.profile(), job.policy().outboundMatchOrder()));
+            } else if (plan instanceof Push push && push.needsCurrent()) {
+                requests.add(new LookupRequest(push.change().localId(), push.profile(), List.of(MatchKey.CONSTITUENT_ID)));
+            }
+        }
+        Map<String, List<RemoteRecord>> found = requests.isEmpty() ? Map.of() : session.lookup(requests);
+        List<Send> sends = new ArrayList<>();
+        for (int i = 0; i < plans.size(); i++) {
+            Plan plan = plans.get(i);
+            if (plan instanceof Push push) {
+                Map<String, String> current = found.getOrDefault(push.change().localId(), List.of()).stream()
+                        .filter(r -> r.remoteId().equals(push.remoteId())).findFirst().map(RemoteRecord::fields)
+                        .orElse(Map.of());
+                sends.add(new Send(push.change().localId(), push.profile(), RemoteWrite.update(push.change().localId(),
+                        push.remoteId(), fields(push.profile(), current, false, push.whole(), push.fields()),
+                        push.optIn()), false, push.note()));
+            } else if (plan instanceof Find find) {
+                Optional<Send> send;
+                if (crmMatchesOnCreate && find.intent() == Intent.NEW_OPT_IN) {
+                    send = Optional.of(create(find)); // the CRM matches on create (MATCHES_ON_CREATE)
+                } else {
+                    List<RemoteRecord> candidates = found.getOrDefault(find.change().localId(), List.of());
+                    Matches.Match<RemoteRecord> match = Matches.remote(find.profile(), candidates,
+                            job.policy().outboundMatchOrder(), job.mapping(), checks.phones());
+                    Resolved resolved = resolve(find, match);
+                    if (resolved instanceof Reported reported) {
+                        plans.set(i, new Settled(reported.row()));
+                        send = Optional.empty();
+                    } else if (resolved instanceof Linked linked) {
+                        send = Optional.of(link(find, linked.record()));
+                    } else {
+                        send = Optional.of(create(find));
+                    }
+                }
+                send.ifPresent(sends::add);
+            }
+        }
+        return sends;
+    }
+
+    /** What the look-up decided for an unlinked profile: one type per answer. */
+    private sealed interface Resolved permits Reported, Linked, NoOne {
+    }
+
+    /** Nothing is sent: several or conflicting matches, linked elsewhere, an opt-out of no one. */
+    private record Reported(RecordResult row) implements Resolved {
+    }
+
+    /** The look-up found the person's CRM record: link to it. */
+    private record Linked(RemoteRecord record) implements Resolved {
+    }
+
+    /** The look-up found no one: create. */
+    private record NoOne() implements Resolved {
+    }
+
+    /** A match is linked (rule 7: nothing duplicated), several or conflicting ones are reported, none is created. */
+    private Resolved resolve(Find find, Matches.Match<RemoteRecord> match) {
+        String localId = find.change().localId();
         if (match instanceof Matches.Ambiguous<RemoteRecord> ambiguous) {
-            finish(item, skipped(item.localId, OUT, Reason.MULTIPLE_MATCHES, ambiguous.why(),
-                    Optional.of(item.localId), Optional.empty()));
-            return;
+            return new Reported(skipped(localId, OUT, Reason.MULTIPLE_MATCHES, ambiguous.why(), Optional.of(localId),
+                    Optional.empty()));
         }
         if (match instanceof Matches.Conflict<RemoteRecord> conflict) {
-            finish(item, skipped(item.localId, OUT, Reason.MATCH_CONFLICT, conflict.why(),
-                    Optional.of(item.localId), Optional.empty()));
-            return;
+            return new Reported(skipped(localId, OUT, Reason.MATCH_CONFLICT, conflict.why(), Optional.of(localId),
+                    Optional.empty()));
         }
-        boolean systemOfRecord = job.policy().authority() == Authority.LOCAL_SYSTEM_OF_RECORD;
         if (match instanceof Matches.Found<RemoteRecord> found) {
-            RemoteRecord remote = found.match();
-            List<Profile> linked = store.findByConstituentId(remote.remoteId());
-            if (linked.stream().anyMatch(o -> !o.localId().equals(p.localId()))) {
-                finish(item, skipped(item.localId, OUT, Reason.LINKED_TO_OTHER_RECORD, "CRM record "
-                        + remote.remoteId() + " matches by " + found.key().name()
-                        + " but is linked to another local profile", Optional.of(item.localId),
-                        Optional.of(remote.remoteId())));
-                return;
-            }
-            item.link = true;
-            if (!systemOfRecord) {
-                if (job.policy().mode() == SyncMode.CONSERVATIVE) {
-                    // Conservative sync pushes opt-in changes only, also when it links a profile to a
-                    // record the CRM already has: the record's other fields stay the CRM's.
-                    item.changed.clear();
-                    item.everything = false;
-                }
-                item.changed.add(StandardField.OPT_IN_STATUS.fieldName());
-            }
-            item.write = withFields(item, RemoteWrite.update(item.localId, remote.remoteId(), Map.of(),
-                    p.optInStatus()), remote.fields());
-            return;
+            Optional<RecordResult> linkedElsewhere = linkedToAnother(localId, found.match().remoteId(),
+                    "matches by " + found.key().name());
+            return linkedElsewhere.<Resolved>map(Reported::new).orElseGet(() -> new Linked(found.match()));
         }
-        if (!systemOfRecord && p.optInStatus() != OptInStatus.OPTED_IN) {
-            finish(item, skipped(item.localId, OUT, Reason.NOT_IN_CRM, "opted out, and no CRM record matches",
-                    Optional.of(item.localId), Optional.empty()));
-            return;
+        if (find.intent() == Intent.OPT_OUT) {
+            return new Reported(skipped(localId, OUT, Reason.NOT_IN_CRM, "opted out, and no CRM record matches",
+                    Optional.of(localId), Optional.empty()));
         }
-        Optional<Eligibility.Skip> skip = notEligible(p);
-        if (skip.isPresent()) {
-            finish(item, skipped(item.localId, OUT, skip.get().reason(), skip.get().message()
-                    + "; not added to the CRM", Optional.of(item.localId), Optional.empty()));
-            return;
+        Optional<Eligibility.Skip> skip = notEligible(find.profile());
+        if (find.intent() == Intent.EXPORT && skip.isPresent()) {
+            return new Reported(skipped(localId, OUT, skip.get().reason(), skip.get().message()
+                    + "; not added to the CRM", Optional.of(localId), Optional.empty()));
         }
-        item.everything = true;
-        item.write = withFields(item, RemoteWrite.create(item.localId, Map.of(), systemOfRecord ? p.optInStatus()
-                : OptInStatus.OPTED_IN), Map.of());
+        return new NoOne();
     }
 
-    /** Fills a write's fields from the mapping, given the CRM's current values. */
-    private RemoteWrite withFields(Item item, RemoteWrite w, Map<String, String> current) {
-        boolean create = w.operation() == RemoteWrite.Operation.CREATE;
-        Profile p = item.profile;
-        if (create) {
-            Profile.Builder b = p.toBuilder();
-            if (p.firstName().isEmpty()) {
-                job.policy().defaultFirstName().ifPresent(b::firstName);
-            }
-            if (p.lastName().isEmpty()) {
-                job.policy().defaultLastName().ifPresent(b::lastName);
-            }
-            p = b.build();
+    /** Linking writes the opt-in; liberal sync also the changed fields, conservative sync nothing else. */
+    private Send link(Find find, RemoteRecord record) {
+        Profile p = find.profile();
+        String localId = find.change().localId();
+        if (systemOfRecord) {
+            return new Send(localId, p, RemoteWrite.update(localId, record.remoteId(),
+                    fields(p, record.fields(), false, true, Set.of()), p.optInStatus()), true, "");
         }
-        Predicate<String> include = create || job.policy().authority() == Authority.LOCAL_SYSTEM_OF_RECORD
-                ? f -> true : f -> includes(item, f);
-        Map<String, String> fields = job.mapping().toRemote(p, current, create, include);
-        return new RemoteWrite(w.key(), w.operation(), w.remoteId(), fields, w.optIn());
+        boolean liberal = job.policy().mode() == SyncMode.LIBERAL;
+        Set<String> fields = new LinkedHashSet<>();
+        if (liberal) {
+            fields.addAll(find.change().changedFields());
+        }
+        fields.add(StandardField.OPT_IN_STATUS.fieldName());
+        return new Send(localId, p, RemoteWrite.update(localId, record.remoteId(),
+                fields(p, record.fields(), false, liberal && find.change().everything(), fields), p.optInStatus()),
+                true, "");
     }
 
-    private RecordResult planned(Item item) {
-        boolean create = item.write.operation() == RemoteWrite.Operation.CREATE;
-        return row(item.localId, OUT, create ? Outcome.CREATED : Outcome.UPDATED, Reason.NONE,
-                "dry run: would " + (create ? "create" : "update") + " fields " + item.write.fields().keySet(),
-                Optional.of(item.localId), item.write.remoteId());
+    private Send create(Find find) {
+        Profile p = DefaultNames.fill(find.profile(), job.policy());
+        OptInStatus optIn = systemOfRecord ? p.optInStatus() : OptInStatus.OPTED_IN;
+        String localId = find.change().localId();
+        return new Send(localId, find.profile(), RemoteWrite.create(localId, fields(p, Map.of(), true, true, Set.of()),
+                optIn), false, "");
     }
 
-    private void write(List<Item> items) {
-        List<RemoteWrite> batch = items.stream().map(i -> i.write).toList();
-        List<WriteResult> results = job.connector().write(ctx, batch);
+    /** A write's fields by API name, from the mapping, given the CRM's current values. */
+    private Map<String, String> fields(Profile p, Map<String, String> current, boolean create, boolean whole,
+            Set<String> fields) {
+        boolean all = create || whole || systemOfRecord;
+        return job.mapping().toRemote(p, current, create, f -> all || fields.contains(f));
+    }
+
+    /** A CRM record another local profile is linked to is never linked to this one. */
+    private Optional<RecordResult> linkedToAnother(String localId, String remoteId, String how) {
+        List<Profile> linked = store.findByConstituentId(remoteId);
+        if (linked.stream().anyMatch(o -> !o.localId().equals(Optional.of(localId)))) {
+            return Optional.of(skipped(localId, OUT, Reason.LINKED_TO_OTHER_RECORD, "CRM record " + remoteId + " "
+                    + how + " but is linked to another local profile", Optional.of(localId), Optional.of(remoteId)));
+        }
+        return Optional.empty();
+    }
+
+    // ----- sending, and rule 7's write-back -----
+
+    /** A write the CRM would refuse for lack of a field it requires is not sent; a dry run sends nothing. */
+    private Optional<RecordResult> beforeSending(Send s) {
+        Optional<String> missing = session.missingRequiredField(s.write());
+        if (missing.isPresent()) {
+            return Optional.of(skipped(s.localId(), OUT, Reason.CRM_REQUIRED_FIELD_MISSING, missing.get(),
+                    Optional.of(s.localId()), s.write().remoteId()));
+        }
+        if (ctx.dryRun()) {
+            boolean create = s.write().operation() == RemoteWrite.Operation.CREATE;
+            return Optional.of(row(s.localId(), OUT, create ? Outcome.CREATED : Outcome.UPDATED, Reason.NONE,
+                    "dry run: would " + (create ? "create" : "update") + " fields " + s.write().fields().keySet(),
+                    Optional.of(s.localId()), s.write().remoteId()));
+        }
+        return Optional.empty();
+    }
+
+    private void send(List<Send> writes, Set<String> done) {
+        List<WriteResult> results = session.write(writes.stream().map(Send::write).toList());
         Map<String, WriteResult> byKey = new HashMap<>();
         results.forEach(r -> byKey.put(r.key(), r));
-        for (Item item : items) {
-            WriteResult r = byKey.get(item.localId);
-            if (r == null) {
-                finish(item, row(item.localId, OUT, Outcome.FAILED, Reason.PROCESSING_ERROR,
-                        "the connector returned no result for this record", Optional.of(item.localId),
-                        item.write.remoteId()));
-                continue;
+        Optional<String> quotaStop = Optional.empty();
+        for (Send s : writes) {
+            WriteResult r = byKey.get(s.localId());
+            RecordResult result = r == null
+                    ? row(s.localId(), OUT, Outcome.FAILED, Reason.PROCESSING_ERROR,
+                            "the connector returned no result for this record", Optional.of(s.localId()),
+                            s.write().remoteId())
+                    : applied(s, r);
+            if (r != null && r.status() == WriteResult.Status.NOT_SENT) {
+                quotaStop = Optional.of(r.message());
             }
-            switch (r.status()) {
-                case CREATED:
-                case UPDATED:
-                case UNCHANGED:
-                    String remoteId = r.remoteId().or(item.write::remoteId).orElseThrow();
-                    if (r.status() == WriteResult.Status.CREATED || item.link) {
-                        writeBack(item, remoteId); // rule 7: the CRM id becomes the constituent ID
-                    }
-                    Outcome outcome = r.status() == WriteResult.Status.CREATED ? Outcome.CREATED
-                            : r.status() == WriteResult.Status.UPDATED || item.link ? Outcome.UPDATED
-                            : Outcome.NO_DIFFERENCE;
-                    String message = message(item, r);
-                    finish(item, row(item.localId, OUT, outcome, Reason.NONE, message, Optional.of(item.localId),
-                            Optional.of(remoteId)));
-                    break;
-                default:
-                    finish(item, row(item.localId, OUT, Outcome.FAILED, r.retryable() ? Reason.PROCESSING_ERROR
-                            : Reason.VALIDATION_ERROR, r.errorCode().map(c -> c + ": ").orElse("") + r.message(),
-                            Optional.of(item.localId), item.write.remoteId()));
-            }
+            finish(s.localId(), result);
+            done.add(s.localId());
+        }
+        if (quotaStop.isPresent()) {
+            // Rule 10: what the CRM already took keeps its outcome; the rest waits for the next run.
+            stop = Optional.of(new Stop(Reason.QUOTA_REACHED, quotaStop.get()));
+            report.status(RunStatus.QUOTA_REACHED, quotaStop.get());
+        }
+    }
+
+    /** One record's result: rule 7's write-back of the CRM id, and its report row. */
+    private RecordResult applied(Send s, WriteResult r) {
+        Optional<String> id = Optional.of(s.localId());
+        switch (r.status()) {
+            case NOT_SENT:
+                return deferred(s.localId(), s.write().remoteId(), Reason.QUOTA_REACHED, r.message());
+            case FAILED:
+                return row(s.localId(), OUT, Outcome.FAILED, r.retryable() ? Reason.PROCESSING_ERROR
+                        : Reason.VALIDATION_ERROR, r.errorCode().map(c -> c + ": ").orElse("") + r.message(), id,
+                        s.write().remoteId());
+            case MATCHED:
+                String matched = r.remoteId().orElseThrow();
+                Optional<RecordResult> elsewhere = linkedToAnother(s.localId(), matched, "was matched by the CRM");
+                if (elsewhere.isPresent()) {
+                    return elsewhere.get();
+                }
+                writeBack(s, matched);
+                return row(s.localId(), OUT, Outcome.UPDATED, Reason.NONE, message(s, r, true), id, Optional.of(matched));
+            default:
+                String remoteId = r.remoteId().or(() -> s.write().remoteId()).orElseThrow();
+                boolean created = r.status() == WriteResult.Status.CREATED;
+                if (created || s.link()) {
+                    writeBack(s, remoteId); // rule 7: the CRM id becomes the constituent ID
+                }
+                Outcome outcome = created ? Outcome.CREATED
+                        : r.status() == WriteResult.Status.UPDATED || s.link() ? Outcome.UPDATED : Outcome.NO_DIFFERENCE;
+                return row(s.localId(), OUT, outcome, Reason.NONE, message(s, r, s.link()), id, Optional.of(remoteId));
         }
     }
 
     /**
      * What the write did, for the report: an opt-out must be findable in it ("opted out in the CRM"),
-     * then the other fields sent (API names, never values), and anything left out on purpose.
+     * then the CRM's own words, and anything left out on purpose. API names only, never values.
      */
-    private static String message(Item item, WriteResult r) {
+    private static String message(Send s, WriteResult r, boolean linked) {
         List<String> parts = new ArrayList<>();
-        if (item.link) {
+        if (r.status() == WriteResult.Status.MATCHED) {
+            parts.add("the CRM matched an existing record; linked to it");
+        } else if (linked) {
             parts.add("linked to existing CRM record");
         }
-        if (r.status() == WriteResult.Status.UPDATED || (item.link && r.status() != WriteResult.Status.CREATED)) {
-            if (item.write.optIn() == OptInStatus.OPTED_OUT) {
-                parts.add("opted out in the CRM");
-            } else if (item.write.optIn() == OptInStatus.OPTED_IN && r.status() == WriteResult.Status.UPDATED) {
-                parts.add("opted in in the CRM");
-            }
+        boolean changedTheCrm = r.status() == WriteResult.Status.UPDATED || r.status() == WriteResult.Status.MATCHED
+                || (linked && r.status() != WriteResult.Status.CREATED);
+        if (changedTheCrm && s.write().optIn() == OptInStatus.OPTED_OUT) {
+            parts.add("opted out in the CRM");
+        } else if (changedTheCrm && s.write().optIn() == OptInStatus.OPTED_IN && r.status() == WriteResult.Status.UPDATED) {
+            parts.add("opted in in the CRM");
         }
         if (!r.message().isEmpty()) {
             parts.add(r.message());
         }
-        if (!item.note.isEmpty()) {
-            parts.add(item.note);
+        if (!s.note().isEmpty()) {
+            parts.add(s.note());
         }
         return String.join("; ", parts);
     }
 
-    private void writeBack(Item item, String remoteId) {
-        Profile fresh = store.findByLocalId(item.localId).orElse(item.profile);
+    private void writeBack(Send s, String remoteId) {
+        Profile fresh = store.findByLocalId(s.localId()).orElse(s.profile());
         if (!fresh.constituentId().equals(Optional.of(remoteId))) {
             store.update(fresh.toBuilder().constituentId(remoteId).build(), job.origin());
         }
     }
 
-    /** Records the item's result: the report row, and the retry list (failures kept, others cleared). */
-    private void finish(Item item, RecordResult result) {
-        item.result = result;
+    private RecordResult deferred(String localId, Optional<String> remoteId, Reason reason, String why) {
+        return row(localId, OUT, Outcome.DEFERRED, reason, why, Optional.of(localId), remoteId);
+    }
+
+    /** Records a record's result: the report row, and the retry list (failures kept, others cleared). */
+    private void finish(String localId, RecordResult result) {
+        outcomes.put(localId, result.outcome());
         if (!ctx.dryRun() && result.outcome() != Outcome.DEFERRED) {
-            PendingRecord earlier = pending.get(item.localId);
+            PendingRecord earlier = pending.get(localId);
             if (result.outcome() == Outcome.FAILED) {
-                PendingRecord kept = new PendingRecord(item.localId, earlier == null ? 1 : earlier.attempts() + 1,
-                        result.message(), earlier == null ? now() : earlier.firstFailedAt(), Map.of(), Optional.empty());
+                PendingRecord kept = new PendingRecord(localId, earlier == null ? 1 : earlier.attempts() + 1,
+                        result.message(), earlier == null ? ctx.clock().instant() : earlier.firstFailedAt(), Map.of(),
+                        Optional.empty());
                 job.state().savePending(job.id(), OUT, kept);
             } else if (earlier != null) {
-                job.state().removePending(job.id(), OUT, item.localId);
+                job.state().removePending(job.id(), OUT, localId);
             }
         }
         if (result.outcome() == Outcome.DEFERRED) {
-            // Deferred items are read again next run: from the change log, or from the retry list.
-            seen.remove(item.localId);
+            // Deferred records are read again next run: from the change log, or from the retry list.
+            seen.remove(localId);
         }
         progress.done(result);
-    }
-
-    private Instant now() {
-        return ctx.clock().instant();
     }
 }

@@ -2,11 +2,14 @@ package org.crmsync.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import java.lang.ref.WeakReference;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.crmsync.CrmSyncException;
@@ -14,6 +17,8 @@ import org.crmsync.ErrorCode;
 import org.crmsync.SyncDirection;
 import org.crmsync.report.RunStatus;
 import org.crmsync.report.SyncReport;
+import org.crmsync.spi.Connector;
+import org.crmsync.spi.ConnectorSession;
 import org.crmsync.spi.PreflightProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +33,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncEngine {
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
+    /** How long a passing preflight of a job is trusted by default. */
+    public static final Duration DEFAULT_PREFLIGHT_VALIDITY = Duration.ofHours(1);
 
     private final Clock clock;
+    private final Duration preflightValidity;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final Map<String, PassedPreflight> preflights = new ConcurrentHashMap<>();
+
+    /**
+     * A job's last passing preflight: with which connector object and settings, and when. A new
+     * connector (a configuration change makes one), another mapping, policy or direction, or a failed
+     * preflight since, means preflight runs again.
+     */
+    private record PassedPreflight(WeakReference<Connector> connector, String settings, Instant at) {
+        boolean stillGood(Connector c, String now, Instant time, Duration validity) {
+            return connector.get() == c && settings.equals(now) && time.isBefore(at.plus(validity));
+        }
+    }
 
     /** An engine on the system UTC clock. */
     public SyncEngine() {
@@ -39,7 +59,21 @@ public final class SyncEngine {
 
     /** An engine on the given clock (tests use a fixed or mutable clock). */
     public SyncEngine(Clock clock) {
+        this(clock, DEFAULT_PREFLIGHT_VALIDITY);
+    }
+
+    /**
+     * An engine that trusts a job's passing preflight for {@code preflightValidity}: preflight costs
+     * API calls, and a job run every five minutes would spend hundreds of them a day on it. Preflight
+     * always runs again after a failure, for a new connector (a changed configuration), or when the
+     * job's mapping, policy or direction changed. {@code Duration.ZERO} runs it every time.
+     */
+    public SyncEngine(Clock clock, Duration preflightValidity) {
         this.clock = requireNonNull(clock, "clock");
+        this.preflightValidity = requireNonNull(preflightValidity, "preflightValidity");
+        if (preflightValidity.isNegative()) {
+            throw new IllegalArgumentException("preflightValidity may not be negative: " + preflightValidity);
+        }
     }
 
     /**
@@ -70,16 +104,16 @@ public final class SyncEngine {
         RunContext ctx = new RunContext(job.id(), job.direction(), job.mapping(), job.policy(), meter, clock, job.dryRun());
         Progress progress = new Progress(report, job.listener());
         LOG.info("starting {}", job);
-        try {
-            List<PreflightProblem> problems = job.connector().preflight(ctx);
+        try (ConnectorSession session = job.connector().open(ctx)) {
+            List<PreflightProblem> problems = preflight(job, session);
             if (!problems.isEmpty()) {
                 problems.forEach(p -> report.preflightProblem(p.toString()));
                 report.status(RunStatus.PREFLIGHT_FAILED, problems.size() + " preflight problem(s); no record was"
                         + " synced: " + problems.get(0) + (problems.size() > 1 ? " (and more)" : ""));
             } else if (job.direction() == SyncDirection.INBOUND) {
-                new InboundRun(job, ctx, meter, report, progress).run();
+                new InboundRun(job, session, ctx, meter, report, progress).run();
             } else {
-                new OutboundRun(job, ctx, meter, report, progress).run();
+                new OutboundRun(job, session, ctx, meter, report, progress).run();
             }
         } catch (CrmSyncException e) {
             RunStatus status = e.code() == ErrorCode.QUOTA_EXHAUSTED ? RunStatus.QUOTA_REACHED : RunStatus.FAILED;
@@ -90,6 +124,9 @@ public final class SyncEngine {
             LOG.error("sync job {} failed unexpectedly", job.id(), e);
         } finally {
             meter.flush();
+        }
+        if (report.status() != RunStatus.COMPLETED && report.status() != RunStatus.WAITING_FOR_REMOTE) {
+            preflights.remove(job.id()); // a failed run checks everything again next time
         }
         report.apiCallsUsed(meter.used());
         SyncReport finished = report.finish(clock.instant());
@@ -107,5 +144,21 @@ public final class SyncEngine {
             LOG.warn("sync listener failed", e);
         }
         return finished;
+    }
+
+    /** The session's preflight, unless the same job passed it recently with the same connector and settings. */
+    private List<PreflightProblem> preflight(SyncJob job, ConnectorSession session) {
+        String settings = job.direction() + " " + job.mapping() + " " + job.policy();
+        Instant now = clock.instant();
+        PassedPreflight passed = preflights.get(job.id());
+        if (passed != null && passed.stillGood(job.connector(), settings, now, preflightValidity)) {
+            return List.of();
+        }
+        preflights.remove(job.id());
+        List<PreflightProblem> problems = session.preflight();
+        if (problems.isEmpty() && !preflightValidity.isZero()) {
+            preflights.put(job.id(), new PassedPreflight(new WeakReference<>(job.connector()), settings, now));
+        }
+        return problems;
     }
 }

@@ -27,6 +27,8 @@ import org.crmsync.store.SyncStateStore;
 public final class SyncJob {
     private final String id;
     private final String connectionId;
+    /** The connection id the builder was given; null when derived from the connector. */
+    private final String connectionIdGiven;
     private final Connector connector;
     private final ProfileStore profiles;
     private final SyncStateStore state;
@@ -41,7 +43,8 @@ public final class SyncJob {
 
     private SyncJob(Builder b) {
         this.id = b.id;
-        this.connectionId = b.connectionId != null ? b.connectionId : b.connector.providerId();
+        this.connectionIdGiven = b.connectionId;
+        this.connectionId = b.connectionId != null ? b.connectionId : derivedConnectionId(b.connector);
         this.connector = b.connector;
         this.profiles = b.profiles;
         this.state = b.state;
@@ -55,6 +58,21 @@ public final class SyncJob {
         this.listener = b.listener;
     }
 
+    /**
+     * The connection id of a job that names none: the provider id and a digest of the connector's
+     * account ({@link Connector#accountKey()}, such as its host and API user), so two accounts of one
+     * CRM never share a quota or an echo filter, and no login appears in ids.
+     */
+    static String derivedConnectionId(Connector connector) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(connector.accountKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return connector.providerId() + "-" + java.util.HexFormat.of().formatHex(digest, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+    }
+
     /** @param id stable id of the job: letters, digits, '.', '_' and '-' */
     public static Builder builder(String id) {
         return new Builder(id);
@@ -62,7 +80,7 @@ public final class SyncJob {
 
     public Builder toBuilder() {
         Builder b = new Builder(id);
-        b.connectionId = connectionId;
+        b.connectionId = connectionIdGiven;
         b.connector = connector;
         b.profiles = profiles;
         b.state = state;
@@ -186,8 +204,9 @@ public final class SyncJob {
          * The CRM account this job syncs with (letters, digits, '.', '_' and '-'). Jobs with one
          * connection id share the daily API quota, and the changes they write to the profile store are
          * marked with it so that the outbound job does not echo back what the inbound job brought in.
-         * Give each CRM account its own (for example a tenant id and the provider id); the default is
-         * the connector's provider id, which every account of that CRM would share.
+         * The default is derived from the connector's account (the provider id and a digest of
+         * {@link Connector#accountKey()}); set one to keep counts and echo marks when an account's
+         * host or API user changes.
          */
         public Builder connectionId(String value) {
             this.connectionId = requireNonNull(value, "connectionId");

@@ -22,6 +22,7 @@ public final class SyncPolicy {
     private final Authority authority;
     private final Set<String> allowedCountries;
     private final String defaultOptInPath;
+    private final List<OptInPathRule> optInPathRules;
     private final String sourceCode;
     private final long dailyApiQuota;
     private final String defaultFirstName;
@@ -37,6 +38,7 @@ public final class SyncPolicy {
         this.authority = b.authority;
         this.allowedCountries = Set.copyOf(b.allowedCountries);
         this.defaultOptInPath = b.defaultOptInPath;
+        this.optInPathRules = List.copyOf(b.optInPathRules);
         this.sourceCode = b.sourceCode;
         this.dailyApiQuota = b.dailyApiQuota;
         this.defaultFirstName = b.defaultFirstName;
@@ -58,6 +60,7 @@ public final class SyncPolicy {
         b.authority = authority;
         b.allowedCountries.addAll(allowedCountries);
         b.defaultOptInPath = defaultOptInPath;
+        b.optInPathRules.addAll(optInPathRules);
         b.sourceCode = sourceCode;
         b.dailyApiQuota = dailyApiQuota;
         b.defaultFirstName = defaultFirstName;
@@ -91,6 +94,27 @@ public final class SyncPolicy {
     /** The opt-in path (for example the application's web opt-in path) new subscribers from the CRM join. */
     public Optional<String> defaultOptInPath() {
         return Optional.ofNullable(defaultOptInPath);
+    }
+
+    /**
+     * Rules that send people new to the application to an opt-in path by a CRM field, in order; the
+     * first that matches wins, {@link #defaultOptInPath()} otherwise.
+     */
+    public List<OptInPathRule> optInPathRules() {
+        return optInPathRules;
+    }
+
+    /**
+     * The opt-in path a subscriber new to the application joins, from the CRM record's fields (by the
+     * connector's names): the first rule that matches, else the default path.
+     */
+    public Optional<String> optInPathFor(java.util.Map<String, String> remoteFields) {
+        for (OptInPathRule rule : optInPathRules) {
+            if (rule.matches(remoteFields)) {
+                return Optional.of(rule.optInPath());
+            }
+        }
+        return defaultOptInPath();
     }
 
     /** Identifies the application to the CRM on records the sync creates (the seeds' default is the platform's name). */
@@ -155,7 +179,8 @@ public final class SyncPolicy {
     @Override
     public String toString() {
         return "SyncPolicy{mode=" + mode + ", authority=" + authority + ", allowedCountries=" + allowedCountries
-                + ", defaultOptInPath=" + defaultOptInPath + ", sourceCode=" + sourceCode
+                + ", defaultOptInPath=" + defaultOptInPath + (optInPathRules.isEmpty() ? "" : ", optInPathRules="
+                + optInPathRules) + ", sourceCode=" + sourceCode
                 + ", dailyApiQuota=" + dailyApiQuota() + ", inboundLookback="
                 + (inboundLookback == null ? "connector default" : inboundLookback)
                 + ", inboundMatchOrder=" + inboundMatchOrder + ", outboundMatchOrder=" + outboundMatchOrder + "}";
@@ -170,6 +195,7 @@ public final class SyncPolicy {
         private Authority authority = Authority.TWO_WAY;
         private final Set<String> allowedCountries = new LinkedHashSet<>();
         private String defaultOptInPath;
+        private final List<OptInPathRule> optInPathRules = new ArrayList<>();
         private String sourceCode = "crmsync";
         private long dailyApiQuota = -1;
         private String defaultFirstName;
@@ -211,6 +237,20 @@ public final class SyncPolicy {
 
         public Builder defaultOptInPath(String value) {
             this.defaultOptInPath = value == null || value.isBlank() ? null : value;
+            return this;
+        }
+
+        /**
+         * New subscribers whose CRM field {@code remoteField} holds one of {@code values} join
+         * {@code optInPath}; rules are tried in the order they are added, before the default path.
+         */
+        public Builder optInPathRule(String remoteField, java.util.Collection<String> values, String optInPath) {
+            optInPathRules.add(new OptInPathRule(remoteField, Set.copyOf(values), optInPath));
+            return this;
+        }
+
+        public Builder clearOptInPathRules() {
+            optInPathRules.clear();
             return this;
         }
 

@@ -47,6 +47,7 @@ public final class SyncReport {
     private final long apiCallsUsed;
     private final RunStatus status;
     private final String message;
+    private final Instant retryAfter;
     private final List<String> preflightProblems;
     private final List<RecordResult> rows;
     private final Map<Outcome, Long> outcomeCounts;
@@ -65,6 +66,7 @@ public final class SyncReport {
         this.apiCallsUsed = b.apiCallsUsed;
         this.status = b.status;
         this.message = b.message;
+        this.retryAfter = b.retryAfter;
         this.preflightProblems = List.copyOf(b.preflightProblems);
         this.rows = Collections.unmodifiableList(new ArrayList<>(b.rows));
         Map<Outcome, Long> oc = new EnumMap<>(Outcome.class);
@@ -137,6 +139,14 @@ public final class SyncReport {
         return message;
     }
 
+    /**
+     * When running the job again is worthwhile, for a run that ended {@link RunStatus#WAITING_FOR_REMOTE};
+     * empty otherwise.
+     */
+    public Optional<Instant> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+
     public List<String> preflightProblems() {
         return preflightProblems;
     }
@@ -184,6 +194,9 @@ public final class SyncReport {
             }
         });
         s.append(", ").append(apiCallsUsed).append(apiCallsUsed == 1 ? " API call" : " API calls");
+        if (retryAfter != null) {
+            s.append(", run again after ").append(retryAfter);
+        }
         if (!message.isEmpty()) {
             s.append(". ").append(message);
         }
@@ -205,6 +218,9 @@ public final class SyncReport {
         root.put("dryRun", dryRun);
         root.put("status", status.name());
         root.put("message", message);
+        if (retryAfter != null) {
+            root.put("retryAfter", retryAfter.toString());
+        }
         root.put("startedAt", startedAt.toString());
         root.put("finishedAt", finishedAt.toString());
         root.set("cursorBefore", JSON.valueToTree(cursorBefore.values()));
@@ -289,6 +305,7 @@ public final class SyncReport {
             b.recordsRead(root.path("recordsRead").asLong());
             b.apiCallsUsed(root.path("apiCallsUsed").asLong());
             b.status(RunStatus.valueOf(root.path("status").asText()), root.path("message").asText());
+            text(root, "retryAfter").map(Instant::parse).ifPresent(b::retryAfter);
             root.path("preflightProblems").forEach(p -> b.preflightProblem(p.asText()));
             for (JsonNode row : root.path("rows")) {
                 b.add(new RecordResult(row.path("key").asText(), SyncDirection.valueOf(row.path("direction").asText()),
@@ -328,6 +345,7 @@ public final class SyncReport {
         private long apiCallsUsed;
         private RunStatus status = RunStatus.COMPLETED;
         private String message = "";
+        private Instant retryAfter;
         private final List<String> preflightProblems = new ArrayList<>();
         private final List<RecordResult> rows = new ArrayList<>();
 
@@ -369,6 +387,11 @@ public final class SyncReport {
             return this;
         }
 
+        public Builder retryAfter(Instant value) {
+            this.retryAfter = requireNonNull(value, "retryAfter");
+            return this;
+        }
+
         public Builder preflightProblem(String problem) {
             preflightProblems.add(requireNonNull(problem, "problem"));
             return this;
@@ -377,6 +400,11 @@ public final class SyncReport {
         public Builder add(RecordResult row) {
             rows.add(requireNonNull(row, "row"));
             return this;
+        }
+
+        /** How the run ends, as set so far. */
+        public RunStatus status() {
+            return status;
         }
 
         /** The rows added so far. */

@@ -1,15 +1,17 @@
 package org.crmsync.spi;
 
-/** What a connector can do; the engine plans its calls around these. */
+/** What a connector can do beyond the {@link ConnectorSession} basics; the engine plans around each. */
 public enum Capability {
-    /** Reads changed records through the CRM's API. */
-    READ_API,
-    /** Reads changed records from the CRM's export file. */
-    READ_EXPORT_FILE,
-    /** Finds existing CRM records for a whole batch of profiles in one call or a few. */
-    BATCH_LOOKUP,
-    /** Writes a batch of records in one call or a few. */
-    BATCH_WRITE,
-    /** The CRM itself deduplicates creates (an upsert), so a create may be retried blindly. */
-    IDEMPOTENT_CREATE
+    /**
+     * The CRM finds or creates in one call (a find-or-create, an upsert by email): the engine sends a
+     * new opt-in's create without looking it up first, and a create that landed on an existing record
+     * comes back {@link WriteResult.Status#MATCHED}, which the engine links like a lookup's match
+     * (checking that no other local profile is linked to it).
+     */
+    MATCHES_ON_CREATE,
+    /**
+     * {@link ConnectorSession#read} works: inbound records kept for retry are read again from the CRM
+     * instead of being applied from the fields kept when they failed.
+     */
+    READ_BY_ID
 }

@@ -1,48 +1,52 @@
 package org.crmsync.spi;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * One CRM account, as the engine uses it. A provider creates it from a validated configuration.
+ * One CRM account, as the engine uses it: made by a {@link ConnectorProvider} from a validated
+ * configuration, it holds what the account's runs share (the HTTP connection pool, the rate limiter,
+ * the login) and opens one {@link ConnectorSession} per run.
  *
- * <p>Lifecycle and threading: the engine calls one method at a time for a run, in this order:
- * {@link #preflight}, then {@link #readChanges} (inbound) or {@link #lookup} and {@link #write} in
- * batches (outbound). Runs of one job never overlap, but an application may run jobs of different
- * connectors at once, so a connector keeps no state shared with other instances. Every HTTP request
- * a connector sends is first counted with {@link SyncContext#calls()}.
+ * <h2>Threading</h2>
+ * A connector is shared: the inbound and outbound jobs of one account, and runs of other jobs, may
+ * {@link #open} sessions on it at the same time from different threads, so everything a connector
+ * keeps outside its sessions is thread-safe, and everything that belongs to one run (its API call
+ * meter, what it looked up, its caches) lives in the session. The methods of this interface may be
+ * called from any thread at any time.
  *
- * <p>Errors: a failure of the whole call (authentication, quota, the CRM down after retries) is
- * thrown as a {@code CrmSyncException}; a failure of one record is returned in its
- * {@link WriteResult} or as a malformed {@link RemoteRecord}, never thrown.
+ * <h2>Lifecycle</h2>
+ * {@link #open} a session for each run and close it when the run ends; {@link #close()} the connector
+ * when the application no longer syncs with the account (after its sessions are closed).
  */
 public interface Connector extends AutoCloseable {
     /** The provider id this connector belongs to, e.g. {@code salesforce}. */
     String providerId();
 
+    /**
+     * The CRM account this connector serves, stable across restarts: for example the API host and the
+     * API user. When a job names no connection id, the engine derives one from it (a digest, so no
+     * login appears in ids), so that two accounts of one CRM never share a quota or an echo filter.
+     * Never a secret.
+     */
+    String accountKey();
+
+    /** What the engine may plan around; see {@link Capability}. */
     Set<Capability> capabilities();
 
-    /** How many records the engine should put in one {@link #write} or {@link #lookup} call. */
+    /** How many records the engine puts in one {@code write}, {@code lookup} or {@code read} call. */
     default int preferredBatchSize() {
         return 100;
     }
 
     /**
-     * Checks, before any record moves, that the credentials work and that every field the mapping
-     * names exists in the CRM and can be written. Returns every problem found; empty means ready.
+     * How many calls ({@code lookup}, {@code write}, {@code read}) of one session may be in flight at
+     * once, from as many threads: the CRM's own concurrency limit, or what its rate limit makes
+     * useful. One (the default) means the session is used by one thread at a time.
      */
-    List<PreflightProblem> preflight(SyncContext context);
-
-    /**
-     * The records changed since {@code since}, in cursor order, lazily. A connector applies the
-     * policy's inbound look-back itself, since only it knows what its cursor means: the policy's
-     * value when it sets one, else {@link #defaultInboundLookback()}
-     * ({@code context.policy().inboundLookbackOr(defaultInboundLookback())}). Records read again in the
-     * overlap must be harmless to apply twice.
-     */
-    ChangeStream readChanges(SyncContext context, SyncCursor since);
+    default int maxCallsInFlight() {
+        return 1;
+    }
 
     /**
      * How far before its cursor this connector reads again when the policy sets no inbound look-back:
@@ -55,22 +59,10 @@ public interface Connector extends AutoCloseable {
     }
 
     /**
-     * The CRM records that may match each request's profile, keyed by {@link LookupRequest#key()},
-     * with fields keyed by API name. A key with no candidates may be absent or map to an empty list.
+     * Starts a run: the session counts its API calls with {@code context.calls()} and keeps the run's
+     * state. Opening sends nothing; the first call does.
      */
-    Map<String, List<RemoteRecord>> lookup(SyncContext context, List<LookupRequest> requests);
-
-    /**
-     * A reason this CRM would refuse {@code write} for lack of a field it requires (for example
-     * Salesforce's {@code LastName} on a new contact), checked before anything is sent so the record
-     * is reported as not exportable instead of failing in the CRM. Empty when it can be sent.
-     */
-    default java.util.Optional<String> missingRequiredField(RemoteWrite write) {
-        return java.util.Optional.empty();
-    }
-
-    /** Writes a batch and returns exactly one result per record, in any order. */
-    List<WriteResult> write(SyncContext context, List<RemoteWrite> batch);
+    ConnectorSession open(SyncContext context);
 
     /** Releases connections; never throws a checked exception. */
     @Override

@@ -3,6 +3,7 @@ package org.crmsync.spi;
 import java.util.List;
 import java.util.Map;
 import org.crmsync.mapping.FieldMapping;
+import org.crmsync.policy.SyncPolicy;
 
 /**
  * Makes connectors for one CRM. Found through {@link java.util.ServiceLoader}: a module lists its
@@ -23,6 +24,24 @@ public interface ConnectorProvider {
 
     /** The connector's default field mapping (the seed's default field names for this CRM). */
     FieldMapping defaultMapping();
+
+    /**
+     * The default field mapping for an account with this configuration (for example the configured
+     * opt-in field's name); {@link #defaultMapping()} unless the mapping depends on the configuration.
+     * Call it with a configuration {@link #validate} accepts.
+     */
+    default FieldMapping defaultMapping(Map<String, String> config) {
+        return defaultMapping();
+    }
+
+    /**
+     * A policy builder preset with what the seed of this CRM says (for example EveryAction: match on
+     * the mobile phone first, US only, a 48-hour look-back; ActionKit: US only and its source code).
+     * Applications add their own settings (mode, opt-in path, quota) and build it.
+     */
+    default SyncPolicy.Builder policyPreset() {
+        return SyncPolicy.builder();
+    }
 
     /**
      * Every problem with {@code config}, at once: unknown and missing keys, bad types, and rules of

@@ -8,7 +8,7 @@ import java.util.Optional;
  * What the CRM did with one record of a write batch.
  *
  * @param key the {@link RemoteWrite#key()} of the record
- * @param status created, updated, unchanged or failed
+ * @param status what happened: created, matched, updated, unchanged, not sent or failed
  * @param remoteId the CRM record id (the new id for a create)
  * @param errorCode the CRM's own error code for a failure (e.g. Salesforce's {@code REQUIRED_FIELD_MISSING})
  * @param message what happened, for the report; never a secret
@@ -19,9 +19,20 @@ public record WriteResult(String key, Status status, Optional<String> remoteId, 
     /** The outcome of one record's write. */
     public enum Status {
         CREATED,
+        /**
+         * A create the CRM matched to a record it already had ({@link Capability#MATCHES_ON_CREATE});
+         * {@code remoteId} is that record. The engine links the profile to it after checking that no
+         * other local profile is linked to it.
+         */
+        MATCHED,
         UPDATED,
         /** The CRM record already had these values; nothing was sent for it. */
         UNCHANGED,
+        /**
+         * Never reached the CRM (the quota ran out before the call that would carry it): reported as
+         * deferred and sent on the next run.
+         */
+        NOT_SENT,
         FAILED
     }
 
@@ -31,13 +42,24 @@ public record WriteResult(String key, Status status, Optional<String> remoteId, 
         requireNonNull(remoteId, "remoteId");
         requireNonNull(errorCode, "errorCode");
         requireNonNull(message, "message");
-        if (status == Status.CREATED && remoteId.isEmpty()) {
-            throw new IllegalArgumentException("a created record needs its CRM id (" + key + ")");
+        if ((status == Status.CREATED || status == Status.MATCHED) && remoteId.isEmpty()) {
+            throw new IllegalArgumentException("a " + status.name().toLowerCase(java.util.Locale.ROOT)
+                    + " record needs its CRM id (" + key + ")");
         }
     }
 
     public static WriteResult created(String key, String remoteId) {
         return new WriteResult(key, Status.CREATED, Optional.of(remoteId), Optional.empty(), "", false);
+    }
+
+    /** A create the CRM matched to its existing record {@code remoteId}. */
+    public static WriteResult matched(String key, String remoteId, String message) {
+        return new WriteResult(key, Status.MATCHED, Optional.of(remoteId), Optional.empty(), message, false);
+    }
+
+    /** Never sent: the quota (or the run) stopped before the call that would carry it. */
+    public static WriteResult notSent(String key, String why) {
+        return new WriteResult(key, Status.NOT_SENT, Optional.empty(), Optional.empty(), why, true);
     }
 
     public static WriteResult updated(String key, String remoteId) {

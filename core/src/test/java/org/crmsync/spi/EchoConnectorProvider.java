@@ -55,28 +55,38 @@ public final class EchoConnectorProvider implements ConnectorProvider {
         }
 
         @Override
+        public String accountKey() {
+            return "echo";
+        }
+
+        @Override
         public Set<Capability> capabilities() {
-            return Set.of(Capability.READ_API);
+            return Set.of();
         }
 
         @Override
-        public List<PreflightProblem> preflight(SyncContext context) {
-            return List.of();
-        }
+        public ConnectorSession open(SyncContext context) {
+            return new ConnectorSession() {
+                @Override
+                public List<PreflightProblem> preflight() {
+                    return List.of();
+                }
 
-        @Override
-        public ChangeStream readChanges(SyncContext context, SyncCursor since) {
-            return ChangeStream.of(List.of());
-        }
+                @Override
+                public ChangeFeed readChanges(SyncCursor since) {
+                    return ChangeFeed.ready(ChangeStream.of(List.of()));
+                }
 
-        @Override
-        public Map<String, List<RemoteRecord>> lookup(SyncContext context, List<LookupRequest> requests) {
-            return Map.of();
-        }
+                @Override
+                public Map<String, List<RemoteRecord>> lookup(List<LookupRequest> requests) {
+                    return Map.of();
+                }
 
-        @Override
-        public List<WriteResult> write(SyncContext context, List<RemoteWrite> batch) {
-            return List.of();
+                @Override
+                public List<WriteResult> write(List<RemoteWrite> batch) {
+                    return List.of();
+                }
+            };
         }
     }
 }

@@ -1,6 +1,10 @@
 package org.crmsync.testing;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +20,10 @@ import org.crmsync.mapping.FieldRule;
 import org.crmsync.mapping.RecordSource;
 import org.crmsync.model.StandardField;
 import org.crmsync.spi.Capability;
+import org.crmsync.spi.ChangeFeed;
 import org.crmsync.spi.ChangeStream;
 import org.crmsync.spi.Connector;
+import org.crmsync.spi.ConnectorSession;
 import org.crmsync.spi.LookupRequest;
 import org.crmsync.spi.PreflightProblem;
 import org.crmsync.spi.RemoteRecord;
@@ -28,8 +34,10 @@ import org.crmsync.spi.WriteResult;
 
 /**
  * An in-memory CRM behind the connector SPI, to drive the engine in tests. Records persist between
- * calls; each page read, lookup and write batch is one API call counted through the run's meter, as a
- * real connector counts its HTTP calls. Failures can be injected per record or per call.
+ * calls; each page read, lookup, read by id and write call (creates and updates are separate calls)
+ * is one API call counted through the run's meter, as a real connector counts its HTTP calls.
+ * Failures, a change feed prepared as a job, unreadable records and a CRM that matches on create can
+ * be switched on. Thread-safe: one instance may serve several jobs at once.
  */
 public final class FakeConnector implements Connector {
     /** One CRM record: fields by API name and the change sequence that orders reads. */
@@ -45,6 +53,8 @@ public final class FakeConnector implements Connector {
     private int readCalls;
     private int lookupCalls;
     private int writeCalls;
+    private int readByIdCalls;
+    private int sessionsOpened;
     private final List<PreflightProblem> preflightProblems = new ArrayList<>();
     private Set<String> knownFields;
     private Predicate<RemoteWrite> reject = w -> false;
@@ -53,6 +63,13 @@ public final class FakeConnector implements Connector {
     private int failWriteCalls;
     private boolean crashAfterApplyingNextWrite;
     private String requiredOnCreate;
+    private final Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
+    private final Set<String> unreadable = new HashSet<>();
+    private int exportJobPolls = -1;
+    private final Map<String, Integer> exportJobs = new HashMap<>();
+    private int exportJobsStarted;
+    private String accountKey = "fake.example/api-user";
+    private boolean stampPassEnds;
 
     public FakeConnector() {
         this(50);
@@ -82,6 +99,10 @@ public final class FakeConnector implements Connector {
         return Optional.ofNullable(records.get(id)).map(s -> Map.copyOf(s.fields));
     }
 
+    public synchronized void delete(String id) {
+        records.remove(id);
+    }
+
     public synchronized int size() {
         return records.size();
     }
@@ -91,20 +112,33 @@ public final class FakeConnector implements Connector {
                 .map(Map.Entry::getKey).toList();
     }
 
-    public int readCalls() {
+    public synchronized int readCalls() {
         return readCalls;
     }
 
-    public int lookupCalls() {
+    public synchronized int lookupCalls() {
         return lookupCalls;
     }
 
-    public int writeCalls() {
+    public synchronized int writeCalls() {
         return writeCalls;
+    }
+
+    public synchronized int readByIdCalls() {
+        return readByIdCalls;
+    }
+
+    public synchronized int sessionsOpened() {
+        return sessionsOpened;
     }
 
     public FakeConnector preflightProblem(String subject, String message) {
         preflightProblems.add(new PreflightProblem(subject, message));
+        return this;
+    }
+
+    public synchronized FakeConnector clearPreflightProblems() {
+        preflightProblems.clear();
         return this;
     }
 
@@ -115,33 +149,86 @@ public final class FakeConnector implements Connector {
     }
 
     /** Per-record rejection, as a CRM's validation error. */
-    public FakeConnector reject(Predicate<RemoteWrite> which, String code, boolean retryable) {
+    public synchronized FakeConnector reject(Predicate<RemoteWrite> which, String code, boolean retryable) {
         this.reject = which;
         this.rejectCode = code;
         this.rejectRetryable = retryable;
         return this;
     }
 
-    public FakeConnector clearRejections() {
+    public synchronized FakeConnector clearRejections() {
         this.reject = w -> false;
         return this;
     }
 
     /** The next {@code calls} write calls fail as a whole, like a CRM still down after retries. */
-    public FakeConnector failWriteCalls(int calls) {
+    public synchronized FakeConnector failWriteCalls(int calls) {
         this.failWriteCalls = calls;
         return this;
     }
 
     /** The next write call applies its records and then the connection drops before the answer. */
-    public FakeConnector crashAfterApplyingNextWrite() {
+    public synchronized FakeConnector crashAfterApplyingNextWrite() {
         this.crashAfterApplyingNextWrite = true;
         return this;
     }
 
-    /** Creates without a value in this API field are refused before sending (like Salesforce's LastName). */
+    /** Creates without a value in this API field are refused before sending (like a required last name). */
     public FakeConnector requireOnCreate(String apiName) {
         this.requiredOnCreate = apiName;
+        return this;
+    }
+
+    /**
+     * The CRM finds or creates in one call, by email ({@link Capability#MATCHES_ON_CREATE}): a create
+     * for an email it has updates that record and answers MATCHED.
+     */
+    public synchronized FakeConnector matchesOnCreate() {
+        capabilities.add(Capability.MATCHES_ON_CREATE);
+        return this;
+    }
+
+    /** Records can be read by id ({@link Capability#READ_BY_ID}). */
+    public synchronized FakeConnector readsById() {
+        capabilities.add(Capability.READ_BY_ID);
+        return this;
+    }
+
+    /** Reads of this record fail (as one record's failed API read) until {@link #readable}. */
+    public synchronized FakeConnector unreadable(String id) {
+        unreadable.add(id);
+        return this;
+    }
+
+    public synchronized FakeConnector readable(String id) {
+        unreadable.remove(id);
+        return this;
+    }
+
+    /**
+     * Changes are prepared as an export job that is ready after {@code polls} more looks at it: a run
+     * without a job starts one and is told to wait; a run with the job's id in its cursor polls it.
+     */
+    public synchronized FakeConnector changesAsExportJob(int polls) {
+        this.exportJobPolls = polls;
+        return this;
+    }
+
+    public synchronized int exportJobsStarted() {
+        return exportJobsStarted;
+    }
+
+    /**
+     * A pass that reads to the end sets the cursor to when it ended (as a feed whose next start is the
+     * time of its last read does), even when it read nothing.
+     */
+    public synchronized FakeConnector stampPassEnds() {
+        this.stampPassEnds = true;
+        return this;
+    }
+
+    public synchronized FakeConnector accountKey(String key) {
+        this.accountKey = key;
         return this;
     }
 
@@ -153,8 +240,13 @@ public final class FakeConnector implements Connector {
     }
 
     @Override
-    public Set<Capability> capabilities() {
-        return Set.of(Capability.READ_API, Capability.BATCH_LOOKUP, Capability.BATCH_WRITE);
+    public synchronized String accountKey() {
+        return accountKey;
+    }
+
+    @Override
+    public synchronized Set<Capability> capabilities() {
+        return Set.copyOf(capabilities);
     }
 
     @Override
@@ -163,26 +255,75 @@ public final class FakeConnector implements Connector {
     }
 
     @Override
-    public List<PreflightProblem> preflight(SyncContext context) {
-        context.calls().acquire("GET /describe");
-        List<PreflightProblem> problems = new ArrayList<>(preflightProblems);
-        if (knownFields != null) {
-            for (FieldRule r : context.mapping().rules()) {
-                r.apiName().filter(n -> !knownFields.contains(n)).ifPresent(n ->
-                        problems.add(new PreflightProblem(n, "no such field in the CRM (mapped from " + r.localField()
-                                + ")")));
-            }
+    public ConnectorSession open(SyncContext context) {
+        synchronized (this) {
+            sessionsOpened++;
         }
-        return problems;
+        return new Session(context);
     }
 
-    @Override
-    public ChangeStream readChanges(SyncContext context, SyncCursor since) {
-        long after = since.get("seq").map(Long::parseLong).orElse(0L);
-        return new ChangeStream() {
+    /** One run: everything it counts goes to its own context's meter. */
+    private final class Session implements ConnectorSession {
+        private final SyncContext context;
+
+        Session(SyncContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public List<PreflightProblem> preflight() {
+            context.calls().acquire("GET /describe");
+            List<PreflightProblem> problems;
+            synchronized (FakeConnector.this) {
+                problems = new ArrayList<>(preflightProblems);
+            }
+            if (knownFields != null) {
+                for (FieldRule r : context.mapping().rules()) {
+                    r.apiName().filter(n -> !knownFields.contains(n)).ifPresent(n ->
+                            problems.add(new PreflightProblem(n, "no such field in the CRM (mapped from "
+                                    + r.localField() + ")")));
+                }
+            }
+            return problems;
+        }
+
+        @Override
+        public ChangeFeed readChanges(SyncCursor since) {
+            long after = since.get("seq").map(Long::parseLong).orElse(0L);
+            synchronized (FakeConnector.this) {
+                if (exportJobPolls >= 0) {
+                    Optional<String> job = since.get("job");
+                    if (job.isEmpty() || !exportJobs.containsKey(job.get())) {
+                        context.calls().acquire("POST /exportJobs");
+                        String id = "J" + (++exportJobsStarted);
+                        exportJobs.put(id, exportJobPolls);
+                        Map<String, String> cursor = new LinkedHashMap<>(since.values());
+                        cursor.put("job", id);
+                        return ChangeFeed.notReady(new SyncCursor(cursor), Duration.ofMinutes(5),
+                                "export job " + id + " was started");
+                    }
+                    context.calls().acquire("GET /exportJobs/" + job.get());
+                    int left = exportJobs.get(job.get());
+                    if (left > 0) {
+                        exportJobs.put(job.get(), left - 1);
+                        return ChangeFeed.notReady(since, Duration.ofMinutes(5), "export job " + job.get()
+                                + " is running");
+                    }
+                    exportJobs.remove(job.get());
+                }
+            }
+            return ChangeFeed.ready(new Changes(after));
+        }
+
+        /** Pages of records changed after a sequence; the end cursor says when the pass ended. */
+        private final class Changes implements ChangeStream {
             private final List<RemoteRecord> page = new ArrayList<>();
-            private long position = after;
+            private long position;
             private boolean done;
+
+            Changes(long after) {
+                this.position = after;
+            }
 
             @Override
             public boolean hasNext() {
@@ -199,9 +340,8 @@ public final class FakeConnector implements Connector {
                     records.entrySet().stream().filter(e -> e.getValue().modified > position)
                             .sorted((a, b) -> Long.compare(a.getValue().modified, b.getValue().modified))
                             .limit(pageSize)
-                            .forEach(e -> page.add(RemoteRecord.of(e.getKey(), e.getValue().fields, RecordSource.API,
-                                    SyncCursor.of("seq", Long.toString(e.getValue().modified)), "fake record "
-                                            + e.getKey())));
+                            .forEach(e -> page.add(recordOf(e.getKey(), e.getValue(),
+                                    SyncCursor.of("seq", Long.toString(e.getValue().modified)))));
                 }
                 if (page.size() < pageSize) {
                     done = true;
@@ -220,36 +360,165 @@ public final class FakeConnector implements Connector {
             }
 
             @Override
+            public Optional<SyncCursor> endCursor() {
+                synchronized (FakeConnector.this) {
+                    if (!stampPassEnds) {
+                        return Optional.empty();
+                    }
+                }
+                return Optional.of(SyncCursor.of("seq", Long.toString(position), "passEnded",
+                        context.clock().instant().toString()));
+            }
+
+            @Override
             public void close() {
             }
-        };
-    }
+        }
 
-    @Override
-    public Map<String, List<RemoteRecord>> lookup(SyncContext context, List<LookupRequest> requests) {
-        context.calls().acquire("POST /records/lookup");
-        FieldMapping m = context.mapping();
-        String email = api(m, StandardField.EMAIL);
-        String phone = api(m, StandardField.PHONE_NUMBER);
-        String localId = api(m, StandardField.LOCAL_ID);
-        Map<String, List<RemoteRecord>> found = new LinkedHashMap<>();
-        synchronized (this) {
-            lookupCalls++;
-            for (LookupRequest r : requests) {
-                List<RemoteRecord> matches = new ArrayList<>();
-                records.forEach((id, s) -> {
-                    boolean hit = r.profile().constituentId().filter(id::equals).isPresent()
-                            || same(r.profile().email(), s.fields.get(email))
-                            || same(r.profile().phoneNumber(), s.fields.get(phone))
-                            || same(r.profile().localId(), s.fields.get(localId));
-                    if (hit) {
-                        matches.add(RemoteRecord.of(id, s.fields, RecordSource.API, SyncCursor.start(), "lookup"));
+        private RemoteRecord recordOf(String id, Stored s, SyncCursor cursor) {
+            if (unreadable.contains(id)) {
+                return RemoteRecord.unreadable(id, cursor, "fake record " + id, "GET /records/" + id + " answered 500");
+            }
+            return RemoteRecord.of(id, s.fields, RecordSource.API, cursor, "fake record " + id);
+        }
+
+        @Override
+        public Map<String, RemoteRecord> read(List<String> remoteIds) {
+            if (!capabilities().contains(Capability.READ_BY_ID)) {
+                return ConnectorSession.super.read(remoteIds);
+            }
+            context.calls().acquire("GET /records?ids=");
+            Map<String, RemoteRecord> found = new LinkedHashMap<>();
+            synchronized (FakeConnector.this) {
+                readByIdCalls++;
+                for (String id : remoteIds) {
+                    Stored s = records.get(id);
+                    if (s != null) {
+                        found.put(id, recordOf(id, s, SyncCursor.start()));
                     }
-                });
-                found.put(r.key(), matches);
+                }
+            }
+            return found;
+        }
+
+        @Override
+        public Map<String, List<RemoteRecord>> lookup(List<LookupRequest> requests) {
+            context.calls().acquire("POST /records/lookup");
+            FieldMapping m = context.mapping();
+            String email = api(m, StandardField.EMAIL);
+            String phone = api(m, StandardField.PHONE_NUMBER);
+            String localId = api(m, StandardField.LOCAL_ID);
+            Map<String, List<RemoteRecord>> found = new LinkedHashMap<>();
+            synchronized (FakeConnector.this) {
+                lookupCalls++;
+                for (LookupRequest r : requests) {
+                    List<RemoteRecord> matches = new ArrayList<>();
+                    records.forEach((id, s) -> {
+                        boolean hit = r.profile().constituentId().filter(id::equals).isPresent()
+                                || same(r.profile().email(), s.fields.get(email))
+                                || same(r.profile().phoneNumber(), s.fields.get(phone))
+                                || same(r.profile().localId(), s.fields.get(localId));
+                        if (hit) {
+                            matches.add(RemoteRecord.of(id, s.fields, RecordSource.API, SyncCursor.start(), "lookup"));
+                        }
+                    });
+                    found.put(r.key(), matches);
+                }
+            }
+            return found;
+        }
+
+        @Override
+        public Optional<String> missingRequiredField(RemoteWrite write) {
+            if (requiredOnCreate != null && write.operation() == RemoteWrite.Operation.CREATE
+                    && write.fields().getOrDefault(requiredOnCreate, "").isBlank()) {
+                return Optional.of(requiredOnCreate + " is required by the CRM for a new record");
+            }
+            return Optional.empty();
+        }
+
+        /**
+         * Creates go in one call and updates in another, as a CRM with separate endpoints would: when
+         * the quota runs out before the second, its records are NOT_SENT and the first keep their results.
+         */
+        @Override
+        public List<WriteResult> write(List<RemoteWrite> batch) {
+            List<RemoteWrite> creates = batch.stream().filter(w -> w.operation() == RemoteWrite.Operation.CREATE)
+                    .toList();
+            List<RemoteWrite> updates = batch.stream().filter(w -> w.operation() == RemoteWrite.Operation.UPDATE)
+                    .toList();
+            List<WriteResult> results = new ArrayList<>();
+            boolean first = true;
+            for (List<RemoteWrite> call : List.of(creates, updates)) {
+                if (call.isEmpty()) {
+                    continue;
+                }
+                try {
+                    context.calls().acquire("POST /records/batch");
+                } catch (CrmSyncException e) {
+                    if (first || e.code() != ErrorCode.QUOTA_EXHAUSTED) {
+                        throw e;
+                    }
+                    call.forEach(w -> results.add(WriteResult.notSent(w.key(), e.getMessage())));
+                    continue;
+                }
+                first = false;
+                results.addAll(writeCall(call));
+            }
+            return results;
+        }
+
+        private List<WriteResult> writeCall(List<RemoteWrite> call) {
+            synchronized (FakeConnector.this) {
+                writeCalls++;
+                if (failWriteCalls > 0) {
+                    failWriteCalls--;
+                    throw new CrmSyncException(ErrorCode.REMOTE_UNAVAILABLE, "fake CRM answered 503 on every retry");
+                }
+                List<WriteResult> results = new ArrayList<>();
+                String email = api(context.mapping(), StandardField.EMAIL);
+                for (RemoteWrite w : call) {
+                    if (reject.test(w)) {
+                        results.add(WriteResult.failed(w.key(), rejectCode, "rejected by the fake CRM",
+                                rejectRetryable));
+                        continue;
+                    }
+                    if (w.operation() == RemoteWrite.Operation.CREATE) {
+                        List<String> same = capabilities.contains(Capability.MATCHES_ON_CREATE)
+                                ? idsWhere(email, w.fields().getOrDefault(email, "\u0000")) : List.of();
+                        if (same.size() == 1) {
+                            put(same.get(0), w.fields());
+                            results.add(WriteResult.matched(w.key(), same.get(0), "found by email"));
+                            continue;
+                        }
+                        String id = "C" + (nextId++);
+                        put(id, w.fields());
+                        results.add(WriteResult.created(w.key(), id));
+                    } else {
+                        String id = w.remoteId().orElseThrow();
+                        if (!records.containsKey(id)) {
+                            results.add(WriteResult.failed(w.key(), "NOT_FOUND", "no record " + id, false));
+                            continue;
+                        }
+                        Map<String, String> current = records.get(id).fields;
+                        boolean same = w.fields().entrySet().stream().allMatch(e -> e.getValue().isEmpty()
+                                ? !current.containsKey(e.getKey()) : e.getValue().equals(current.get(e.getKey())));
+                        if (same) {
+                            results.add(WriteResult.unchanged(w.key(), id, "already up to date"));
+                            continue;
+                        }
+                        put(id, w.fields());
+                        results.add(WriteResult.updated(w.key(), id));
+                    }
+                }
+                if (crashAfterApplyingNextWrite) {
+                    crashAfterApplyingNextWrite = false;
+                    throw new CrmSyncException(ErrorCode.CONNECTION_FAILED,
+                            "connection reset after the CRM applied the batch");
+                }
+                return results;
             }
         }
-        return found;
     }
 
     private static boolean same(Optional<String> local, String remote) {
@@ -259,58 +528,5 @@ public final class FakeConnector implements Connector {
 
     private static String api(FieldMapping m, StandardField f) {
         return m.rule(f).flatMap(FieldRule::apiName).orElse("\u0000none");
-    }
-
-    @Override
-    public Optional<String> missingRequiredField(RemoteWrite write) {
-        if (requiredOnCreate != null && write.operation() == RemoteWrite.Operation.CREATE
-                && write.fields().getOrDefault(requiredOnCreate, "").isBlank()) {
-            return Optional.of(requiredOnCreate + " is required by the CRM for a new record");
-        }
-        return Optional.empty();
-    }
-
-    @Override
-    public List<WriteResult> write(SyncContext context, List<RemoteWrite> batch) {
-        context.calls().acquire("POST /records/batch");
-        synchronized (this) {
-            writeCalls++;
-            if (failWriteCalls > 0) {
-                failWriteCalls--;
-                throw new CrmSyncException(ErrorCode.REMOTE_UNAVAILABLE, "fake CRM answered 503 on every retry");
-            }
-            List<WriteResult> results = new ArrayList<>();
-            for (RemoteWrite w : batch) {
-                if (reject.test(w)) {
-                    results.add(WriteResult.failed(w.key(), rejectCode, "rejected by the fake CRM", rejectRetryable));
-                    continue;
-                }
-                if (w.operation() == RemoteWrite.Operation.CREATE) {
-                    String id = "C" + (nextId++);
-                    put(id, w.fields());
-                    results.add(WriteResult.created(w.key(), id));
-                } else {
-                    String id = w.remoteId().orElseThrow();
-                    if (!records.containsKey(id)) {
-                        results.add(WriteResult.failed(w.key(), "NOT_FOUND", "no record " + id, false));
-                        continue;
-                    }
-                    Map<String, String> current = records.get(id).fields;
-                    boolean same = w.fields().entrySet().stream().allMatch(e -> e.getValue().isEmpty()
-                            ? !current.containsKey(e.getKey()) : e.getValue().equals(current.get(e.getKey())));
-                    if (same) {
-                        results.add(WriteResult.unchanged(w.key(), id, "already up to date"));
-                        continue;
-                    }
-                    put(id, w.fields());
-                    results.add(WriteResult.updated(w.key(), id));
-                }
-            }
-            if (crashAfterApplyingNextWrite) {
-                crashAfterApplyingNextWrite = false;
-                throw new CrmSyncException(ErrorCode.CONNECTION_FAILED, "connection reset after the CRM applied the batch");
-            }
-            return results;
-        }
     }
 }
