@@ -62,7 +62,7 @@ final class SalesforceExportReader implements ChangeStream {
         requireNonNull(body, "body");
         Charset charset = Optional.ofNullable(body.contentType()).map(MediaType::charset).orElse(StandardCharsets.UTF_8);
         ExportFileReader reader = ExportFileReader.builder().source(source).input(body.byteStream()).charset(charset)
-                .requiredHeadings(idHeading).mappedHeadings(mapping).stopAtFooter(true).open();
+                .requiredHeadings(idHeading).mappedHeadings(mapping).rowFilter(SalesforceReportFooter.FACTORY).open();
         return new SalesforceExportReader(reader, idHeading, downloadedAt);
     }
 
