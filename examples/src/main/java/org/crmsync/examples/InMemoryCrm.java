@@ -16,8 +16,10 @@ import org.crmsync.mapping.FieldRule;
 import org.crmsync.mapping.RecordSource;
 import org.crmsync.model.StandardField;
 import org.crmsync.spi.Capability;
+import org.crmsync.spi.ChangeFeed;
 import org.crmsync.spi.ChangeStream;
 import org.crmsync.spi.Connector;
+import org.crmsync.spi.ConnectorSession;
 import org.crmsync.spi.LookupRequest;
 import org.crmsync.spi.PreflightProblem;
 import org.crmsync.spi.RemoteRecord;
@@ -27,7 +29,8 @@ import org.crmsync.spi.SyncCursor;
 import org.crmsync.spi.WriteResult;
 
 /**
- * A CRM kept in memory, for the demo and as the smallest example of a connector: records are read in
+ * A CRM kept in memory, for the demo and as the smallest example of a connector: a session per run
+ * serves the engine's calls with that run's meter; records are read in
  * pages in change order with a (modified, id) cursor, looked up in one call per batch, and written in
  * one call per batch. Every page, lookup and batch counts as one API call, as a real CRM would count
  * its HTTP requests. Field names are the seeds' default names.
@@ -89,8 +92,38 @@ final class InMemoryCrm implements Connector {
     }
 
     @Override
+    public String accountKey() {
+        return "memory/local";
+    }
+
+    @Override
     public Set<Capability> capabilities() {
-        return Set.of(Capability.READ_API, Capability.BATCH_LOOKUP, Capability.BATCH_WRITE);
+        return Set.of();
+    }
+
+    @Override
+    public ConnectorSession open(SyncContext context) {
+        return new ConnectorSession() {
+            @Override
+            public List<PreflightProblem> preflight() {
+                return InMemoryCrm.this.preflight(context);
+            }
+
+            @Override
+            public ChangeFeed readChanges(SyncCursor since) {
+                return ChangeFeed.ready(InMemoryCrm.this.readChanges(context, since));
+            }
+
+            @Override
+            public Map<String, List<RemoteRecord>> lookup(List<LookupRequest> requests) {
+                return InMemoryCrm.this.lookup(context, requests);
+            }
+
+            @Override
+            public List<WriteResult> write(List<RemoteWrite> batch) {
+                return InMemoryCrm.this.write(context, batch);
+            }
+        };
     }
 
     @Override
@@ -98,8 +131,7 @@ final class InMemoryCrm implements Connector {
         return 200;
     }
 
-    @Override
-    public List<PreflightProblem> preflight(SyncContext context) {
+    private List<PreflightProblem> preflight(SyncContext context) {
         context.calls().acquire("GET /fields");
         List<PreflightProblem> problems = new ArrayList<>();
         Set<String> known = Set.copyOf(FieldMapping.defaults().apiNames());
@@ -110,8 +142,7 @@ final class InMemoryCrm implements Connector {
         return problems;
     }
 
-    @Override
-    public ChangeStream readChanges(SyncContext context, SyncCursor since) {
+    private ChangeStream readChanges(SyncContext context, SyncCursor since) {
         long after = since.get("change").map(Long::parseLong).orElse(0L);
         return new ChangeStream() {
             private final List<RemoteRecord> page = new ArrayList<>();
@@ -150,8 +181,7 @@ final class InMemoryCrm implements Connector {
         };
     }
 
-    @Override
-    public Map<String, List<RemoteRecord>> lookup(SyncContext context, List<LookupRequest> requests) {
+    private Map<String, List<RemoteRecord>> lookup(SyncContext context, List<LookupRequest> requests) {
         context.calls().acquire("POST /records/lookup");
         String email = StandardField.EMAIL.fieldName();
         Map<String, List<RemoteRecord>> found = new LinkedHashMap<>();
@@ -170,8 +200,7 @@ final class InMemoryCrm implements Connector {
         return found;
     }
 
-    @Override
-    public synchronized List<WriteResult> write(SyncContext context, List<RemoteWrite> batch) {
+    private synchronized List<WriteResult> write(SyncContext context, List<RemoteWrite> batch) {
         context.calls().acquire("POST /records/batch");
         String email = StandardField.EMAIL.fieldName();
         List<WriteResult> results = new ArrayList<>();
