@@ -232,8 +232,12 @@ public final class ConnectionFailure {
             case UNEXPECTED_BODY:
                 return what + ": " + where() + " " + failure.getMessage() + "."
                         + (ifApplied == null ? "" : " " + capitalized(crm) + " may have applied the request; " + ifApplied + ".")
-                        + " Check " + check + "; something other than " + crm + "'s API (a proxy, a login or"
-                        + " maintenance page) may be answering.";
+                        + (((UnexpectedBodyException) failure).notJson()
+                                ? " Check " + check + "; something other than " + crm + "'s API (a proxy, a login or"
+                                        + " maintenance page) may be answering."
+                                : " The answer may have been cut off on the way (a proxy, the network); if it happens"
+                                        + " again, check " + check + " and what stands between this machine and " + crm
+                                        + ".");
             default:
                 return what + " failed after the request was sent to " + where() + ": " + droppedDetail() + "."
                         + afterSent();

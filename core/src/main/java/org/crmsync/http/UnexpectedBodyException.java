@@ -13,10 +13,18 @@ final class UnexpectedBodyException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final int status;
+    private final boolean notJson;
 
-    UnexpectedBodyException(int status, String description) {
+    /** @param notJson whether the body is of another content type, rather than broken JSON */
+    UnexpectedBodyException(int status, boolean notJson, String description) {
         super(description);
         this.status = status;
+        this.notJson = notJson;
+    }
+
+    /** Whether the body is of another content type (a page), rather than JSON that is malformed or cut off. */
+    boolean notJson() {
+        return notJson;
     }
 
     /** The HTTP status the body came with. */
