@@ -4,11 +4,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.github.tomakehurst.wiremock.http.Fault;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.model.OptInStatus;
@@ -19,6 +21,7 @@ import org.crmsync.report.SyncReport;
 import org.crmsync.salesforce.SalesforceSimulator.Kind;
 import org.crmsync.spi.ConnectorContext;
 import org.crmsync.spi.ConnectorRegistry;
+import org.crmsync.spi.RemoteWrite;
 import org.crmsync.spi.SyncCursor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -89,7 +92,7 @@ class SalesforceHttpFailureTest {
 
     @Test
     void aLoginWhoseConnectionDropsAfterSendingIsNotSaidToHaveAppliedAnything() {
-        f.sf.answerNext(Kind.LOGIN, 4, aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.EMPTY_RESPONSE));
+        f.sf.answerNext(Kind.LOGIN, 4, aResponse().withFault(Fault.EMPTY_RESPONSE));
 
         CrmSyncException e = readFails();
 
@@ -115,9 +118,10 @@ class SalesforceHttpFailureTest {
 
     @Test
     void anHtmlPageAnsweredWith200IsDescribedByStatusContentTypeAndItsFirstBytesWithoutPersonalData() {
-        f.sf.answerNext(Kind.QUERY, 1, aResponse().withStatus(200).withHeader("Content-Type", "text/html;charset=UTF-8")
-                .withBody("<!DOCTYPE html>\n<html>\n  <body>\n    Down for maintenance. Questions: ops.team@acme.example"
-                        + " or +1 (415) 555-0199.\n  </body>\n</html>"));
+        f.sf.answerNext(Kind.QUERY, 1, aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/html;charset=UTF-8")
+                .withBody("<!DOCTYPE html>\n<html>\n  <body>\n    Down for maintenance. Questions:"
+                        + " ops.team@acme.example or +1 (415) 555-0199.\n  </body>\n</html>"));
 
         CrmSyncException e = readFails();
 
@@ -192,9 +196,11 @@ class SalesforceHttpFailureTest {
         f.sf.answerNext(Kind.CREATE, 1, aResponse().withStatus(429).withHeader("Retry-After", "3600")
                 .withHeader("Content-Type", "application/json").withBody("{}"));
 
-        CrmSyncException e = catchThrowableOfType(CrmSyncException.class, () -> f.connector().write(
-                new DirectContext(f), List.of(org.crmsync.spi.RemoteWrite.create("a", java.util.Map.of("LastName", "Doe",
-                        "Email", "a@example.org"), OptInStatus.OPTED_IN))));
+        RemoteWrite create = RemoteWrite.create("a", Map.of("LastName", "Doe", "Email", "a@example.org"),
+                OptInStatus.OPTED_IN);
+
+        CrmSyncException e = catchThrowableOfType(CrmSyncException.class,
+                () -> f.connector().write(new DirectContext(f), List.of(create)));
 
         assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
         assertThat(e.httpStatus()).hasValue(429);

@@ -71,7 +71,8 @@ class SalesforceLogPrivacyTest {
             assertThat(log.contains(value) || log.contains(encoded) || log.contains(encoded.replace("+", "%20")))
                     .as("the log holds %s", value).isFalse();
         }
-        assertThat(log.contains("example.org") || log.contains("example.net")).as("the log holds an email domain").isFalse();
+        assertThat(log.contains("example.org") || log.contains("example.net")).as("the log holds an email domain")
+                .isFalse();
         // The capture works: the lookup's request lines, their headers and the retry were logged.
         assertThat(log).contains("DEBUG org.crmsync.http.RedactingLoggingInterceptor - GET http://127.0.0.1:")
                 .contains("/services/data/v67.0/query?q=<").contains("TRACE org.crmsync.http")

@@ -75,7 +75,8 @@ import org.crmsync.salesforce.SimulatedSoql.SoqlException;
  *
  * <p>Tests can also make it misbehave: echo the secrets it received in its error bodies ({@link
  * #echoSecretsInErrors}), refuse a login or a download with {@code REQUEST_LIMIT_EXCEEDED} ({@link
- * #limitExceededNext}), or redirect the export ({@link #redirectExport}).
+ * #limitExceededNext}), redirect the export ({@link #redirectExport}), or answer the next requests of a
+ * kind with anything at all ({@link #answerNext}: an HTML page, JSON cut off, a 429, a fault).
  *
  * <p>Thread-safe. Close it to stop the server.
  */

@@ -231,7 +231,8 @@ public final class ConnectionFailure {
                 return deadlineMessage((DeadlineExceededException) failure);
             case UNEXPECTED_BODY:
                 return what + ": " + where() + " " + failure.getMessage() + "."
-                        + (ifApplied == null ? "" : " " + capitalized(crm) + " may have applied the request; " + ifApplied + ".")
+                        + (ifApplied == null ? ""
+                                : " " + capitalized(crm) + " may have applied the request; " + ifApplied + ".")
                         + (((UnexpectedBodyException) failure).notJson()
                                 ? " Check " + check + "; something other than " + crm + "'s API (a proxy, a login or"
                                         + " maintenance page) may be answering."
@@ -246,7 +247,8 @@ public final class ConnectionFailure {
 
     private String afterSent() {
         if (ifApplied != null) {
-            return " " + capitalized(crm) + " may have applied the request before the connection failed; " + ifApplied + ".";
+            return " " + capitalized(crm) + " may have applied the request before the connection failed; " + ifApplied
+                    + ".";
         }
         return " Check the network and " + crm + "'s status; the call is safe to send again, and the next run"
                 + " does.";

@@ -236,10 +236,12 @@ public final class HttpErrors {
                         + " to wait that long, or run the sync later.";
             }
             String retryAfter = response.header("Retry-After");
-            String asked = retryAfter == null || retryAfter.isBlank() ? "" : " (Retry-After: " + retryAfter.strip() + ")";
+            String asked = retryAfter == null || retryAfter.isBlank() ? ""
+                    : " (Retry-After: " + retryAfter.strip() + ")";
             if (note.isPresent() && note.get().attempts() > 1) {
                 return "The CRM asked to slow down" + asked + " and still refused after " + note.get().attempts()
-                        + " attempts (" + HttpSettings.MAX_ATTEMPTS + "); run the sync later or lower the request rate.";
+                        + " attempts (" + HttpSettings.MAX_ATTEMPTS + "); run the sync later or lower the request"
+                        + " rate.";
             }
             return "The CRM asked to slow down" + asked + "; retry later or lower the request rate.";
         }

@@ -55,7 +55,8 @@ final class JsonBodyCheck implements Interceptor {
         }
         String answered = "answered HTTP " + response.code() + " with " + (type == null ? "no Content-Type" : type);
         if (type != null && !isJson(type)) {
-            throw new UnexpectedBodyException(response.code(), true, answered + " instead of JSON; it begins: " + quoted(bytes, type, request));
+            throw new UnexpectedBodyException(response.code(), true, answered + " instead of JSON; it begins: "
+                    + quoted(bytes, type, request));
         }
         try (JsonParser parser = JSON.createParser(bytes)) {
             while (parser.nextToken() != null) {
@@ -67,8 +68,8 @@ final class JsonBodyCheck implements Interceptor {
             String why = e instanceof JsonEOFException
                     ? "it ends before the JSON is complete, after " + bytes.length + " bytes (cut off?)"
                     : "it is not well-formed JSON";
-            throw new UnexpectedBodyException(response.code(), false, answered + ", but the body breaks" + where + ": " + why
-                    + "; it begins: " + quoted(bytes, type, request));
+            throw new UnexpectedBodyException(response.code(), false, answered + ", but the body breaks" + where + ": "
+                    + why + "; it begins: " + quoted(bytes, type, request));
         }
         return response.newBuilder().body(ResponseBody.create(bytes, type)).build();
     }

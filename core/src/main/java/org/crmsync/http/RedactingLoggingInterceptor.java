@@ -77,7 +77,8 @@ final class RedactingLoggingInterceptor implements Interceptor {
         for (int i = 0; i < headers.size(); i++) {
             String name = headers.name(i);
             String value = headers.value(i);
-            safe.addUnsafeNonAscii(name, URL_HEADERS.contains(name.toLowerCase(Locale.ROOT)) ? urlForLog(value) : value);
+            boolean url = URL_HEADERS.contains(name.toLowerCase(Locale.ROOT));
+            safe.addUnsafeNonAscii(name, url ? urlForLog(value) : value);
         }
         return Redaction.redactHeaders(safe.build(), secretNames);
     }

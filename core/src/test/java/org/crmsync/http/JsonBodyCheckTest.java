@@ -66,6 +66,9 @@ class JsonBodyCheckTest {
                 + " column ").contains("it ends before the JSON is complete, after 65 bytes")
                 .contains("it begins: '{\"contacts\":[ {\"id\":\"1\",\"email\":\"<email>\"},")
                 .doesNotContain("ana@example.org");
+        assertThat(ConnectionFailure.of(e, json("/contacts")).what("ActiveCampaign contacts").hostSetting("api.url")
+                .toException().getMessage()).contains("The answer may have been cut off on the way")
+                .doesNotContain("maintenance page");
     }
 
     @Test

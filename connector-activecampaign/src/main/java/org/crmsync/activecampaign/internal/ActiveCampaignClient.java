@@ -352,9 +352,10 @@ public final class ActiveCampaignClient {
         try {
             return call.execute();
         } catch (JsonProcessingException e) {
-            // Valid JSON of another shape: HttpClients checked that the answer is JSON.
+            // Valid JSON of another shape: HttpClients checked that the answer is JSON. Without Jackson's
+            // exception as cause: its message can quote a value of the answer (personal data).
             throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, what + " to " + HttpErrors.where(call.request())
-                    + ": " + HttpErrors.unreadableJson(e) + ", not what ActiveCampaign documents.", e);
+                    + ": " + HttpErrors.unreadableJson(e) + ", not what ActiveCampaign documents.");
         } catch (IOException e) {
             throw connectionFailure(e, call.request(), what);
         } catch (RuntimeException e) {

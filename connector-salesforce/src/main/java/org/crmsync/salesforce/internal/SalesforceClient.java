@@ -192,9 +192,10 @@ public final class SalesforceClient implements AutoCloseable {
         if (sameHost(url, instance) || sameHost(url, org)) {
             return Optional.empty();
         }
-        return Optional.of(SalesforceConfig.EXPORT_URL + " points at " + Redaction.hostAndPort(url) + ", which is not the"
-                + " org's host (" + Redaction.hostAndPort(instance) + ", the instance the login returned"
-                + (sameHost(instance, org) ? "" : ", or " + SalesforceConfig.API_HOST + " " + Redaction.hostAndPort(org))
+        return Optional.of(SalesforceConfig.EXPORT_URL + " points at " + Redaction.hostAndPort(url) + ", which is not"
+                + " the org's host (" + Redaction.hostAndPort(instance) + ", the instance the login returned"
+                + (sameHost(instance, org) ? ""
+                        : ", or " + SalesforceConfig.API_HOST + " " + Redaction.hostAndPort(org))
                 + "). The download carries the session, so it is only sent to the org; use the report's export"
                 + " link on the org's own host.");
     }
@@ -307,8 +308,9 @@ public final class SalesforceClient implements AutoCloseable {
             return call.execute();
         } catch (JsonProcessingException e) {
             // Valid JSON of another shape: HttpClients checked that the answer is JSON.
+            // Without Jackson's exception as cause: its message can quote a value of the answer (personal data).
             throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, what + " to "
-                    + HttpErrors.where(call.request()) + ": " + HttpErrors.unreadableJson(e) + ".", e);
+                    + HttpErrors.where(call.request()) + ": " + HttpErrors.unreadableJson(e) + ".");
         } catch (IOException e) {
             okhttp3.Request request = call.request();
             ConnectionFailure failure = ConnectionFailure.of(e, request).what(what).crm("Salesforce")

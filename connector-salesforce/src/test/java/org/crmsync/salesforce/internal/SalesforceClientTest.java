@@ -39,10 +39,9 @@ class SalesforceClientTest {
 
                 assertThat(e.code()).isEqualTo(ErrorCode.CONNECTION_FAILED);
                 assertThat(e.getMessage()).startsWith("Salesforce describe of Contact to GET " + sf.baseUrl()
-                                + "/services/data/v67.0/sobjects/Contact/describe failed: gave up after 3 attempts in 30 s,"
-                                + " as one more would pass the call deadline of 60 s (http.call.deadline); the last attempt"
-                                + " was answered HTTP 503.")
-                        .contains("raise http.call.deadline");
+                        + "/services/data/v67.0/sobjects/Contact/describe failed: gave up after 3 attempts in 30 s, as"
+                        + " one more would pass the call deadline of 60 s (http.call.deadline); the last attempt was"
+                        + " answered HTTP 503.").contains("raise http.call.deadline");
                 assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(20));
                 assertThat(sf.requests(Kind.DESCRIBE)).isEqualTo(3);
             }
