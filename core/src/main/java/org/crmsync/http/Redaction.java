@@ -42,7 +42,10 @@ public final class Redaction {
     // name=value pairs in a query string, a form body or a URL that HttpUrl cannot parse.
     private static final Pattern PAIR = Pattern.compile("(^|[?&;#\\s\"',({\\[])([\\w.\\-\\[\\]]+)=([^&;#\\s\"']*)");
     // "name": "value" in a JSON body.
-    private static final Pattern JSON_STRING_FIELD = Pattern.compile("\"([^\"\\\\]{1,100})\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    // The value part is unrolled and possessive: "(?:[^\"\\]|\\.)*" recurses once per character in
+    // java.util.regex and overflows the stack on a long value.
+    private static final Pattern JSON_STRING_FIELD = Pattern.compile(
+            "\"([^\"\\\\]{1,100})\"\\s*:\\s*\"([^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+)\"");
 
     private Redaction() {
     }

@@ -164,4 +164,13 @@ class RedactionTest {
         assertThat(logged).isEqualTo("Location: https://acme.my.salesforce.com/x?email=<15 chars>\n"
                 + "Content-Location: /relative?...\nContent-Type: text/html");
     }
+
+    @Test
+    void aSecretFieldWithAVeryLongValueIsRedactedWithoutOverflowingTheStack() {
+        String text = "{\"access_token\":\"" + "x".repeat(200_000) + "\",\"name\":\"ok\"}";
+
+        String redacted = Redaction.redactSecretFields(text, SecretNames.DEFAULT);
+
+        assertThat(redacted).doesNotContain("xxxx").contains("\"name\":\"ok\"");
+    }
 }

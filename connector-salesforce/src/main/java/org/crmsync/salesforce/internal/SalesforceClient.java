@@ -430,7 +430,9 @@ public final class SalesforceClient implements AutoCloseable {
     // and the reason.
     private static final Pattern ERROR_AT = Pattern.compile("ERROR at Row:\\d+:Column:\\d+");
     private static final Pattern STATEMENT_WORD = Pattern.compile("(?i)\\b(SELECT|WHERE)\\b");
-    private static final Pattern LITERAL = Pattern.compile("'((?:[^'\\\\]|\\\\.)*)'");
+    // Unrolled ("normal* (special normal*)*", possessive): an alternation inside a repeated group
+    // recurses once per character in java.util.regex and overflows the stack on a long literal.
+    private static final Pattern LITERAL = Pattern.compile("'([^'\\\\]*+(?:\\\\.[^'\\\\]*+)*+)'");
 
     /**
      * The part of a query error's message that can be quoted: from Salesforce's {@code ERROR at

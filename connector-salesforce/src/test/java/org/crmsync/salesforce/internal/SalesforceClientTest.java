@@ -74,4 +74,12 @@ class SalesforceClientTest {
                 "Id, Email FROM Contact");
         assertThat(SalesforceClient.queryErrorMessage(null, soql)).isEmpty();
     }
+
+    @Test
+    void aQueryErrorIsCheckedAgainstAVeryLongLiteralWithoutOverflowingTheStack() {
+        String soql = "SELECT Id FROM Contact WHERE Email IN ('" + "a".repeat(200_000) + "@example.org')";
+
+        assertThat(SalesforceClient.queryErrorMessage("ERROR at Row:1:Column:9 unexpected token", soql))
+                .isEqualTo("ERROR at Row:1:Column:9 unexpected token");
+    }
 }
