@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
+import org.crmsync.http.HttpSettings;
 import org.crmsync.spi.ConfigKey;
 import org.crmsync.spi.ConfigProblem;
 import org.crmsync.spi.ConnectorConfig;
@@ -47,7 +49,8 @@ public final class ActiveCampaignConfig {
     /** ActiveCampaign's API base path; the Developer settings show the account URL it hangs off. */
     static final String API_PATH = "/api/3";
 
-    static final List<ConfigKey> KEYS = List.of(
+    // ActiveCampaign's own keys, then the HTTP settings every connector takes (HttpSettings).
+    static final List<ConfigKey> KEYS = Stream.concat(Stream.of(
             ConfigKey.required(API_URL, ConfigKey.Type.URL, "The account's API URL, copied whole from Settings >"
                     + " Developer, e.g. https://acme.api-us1.com/api/3 (the host differs between accounts; the"
                     + " connector never builds it from an account name). A URL without a path gets /api/3"),
@@ -70,7 +73,8 @@ public final class ActiveCampaignConfig {
             ConfigKey.optional(IMPORT_POLL_INTERVAL, ConfigKey.Type.DURATION, "2s", "How long to wait between"
                     + " import/info checks of a queued bulk import"),
             ConfigKey.optional(IMPORT_TIMEOUT, ConfigKey.Type.DURATION, "10m", "How long to wait for a bulk import"
-                    + " to complete before the batch is left for the next run"));
+                    + " to complete before the batch is left for the next run")),
+            HttpSettings.configKeys().stream()).toList();
 
     private final String apiUrl;
     private final String apiToken;
@@ -80,6 +84,7 @@ public final class ActiveCampaignConfig {
     private final int bulkThreshold;
     private final Duration importPollInterval;
     private final Duration importTimeout;
+    private final HttpSettings httpSettings;
 
     private ActiveCampaignConfig(ConnectorConfig c) {
         this.apiUrl = normalizeUrl(c.require(API_URL)).orElseThrow();
@@ -90,6 +95,7 @@ public final class ActiveCampaignConfig {
         this.bulkThreshold = Integer.parseInt(c.require(BULK_THRESHOLD));
         this.importPollInterval = c.getDuration(IMPORT_POLL_INTERVAL).orElseThrow();
         this.importTimeout = c.getDuration(IMPORT_TIMEOUT).orElseThrow();
+        this.httpSettings = HttpSettings.from(c);
     }
 
     /** The declared keys, with types, defaults and which are secret. */
@@ -100,7 +106,8 @@ public final class ActiveCampaignConfig {
     /**
      * Every problem with {@code values}: unknown and missing keys and bad types, then ActiveCampaign's
      * own rules (an http(s) API URL whose path is {@code /api/3}, a token without spaces, a rate of at
-     * least 1 per second, a bulk threshold of at least 1, positive durations).
+     * least 1 per second, a bulk threshold of at least 1, positive durations), and the ranges of the HTTP
+     * settings.
      */
     public static List<ConfigProblem> validate(Map<String, String> values) {
         requireNonNull(values, "values");
@@ -131,6 +138,7 @@ public final class ActiveCampaignConfig {
                 }
             });
         }
+        problems.addAll(HttpSettings.validate(values));
         return problems;
     }
 
@@ -195,11 +203,16 @@ public final class ActiveCampaignConfig {
         return importTimeout;
     }
 
+    /** Timeouts, attempts, the call deadline and the {@code Retry-After} cap ({@code http.*} keys). */
+    public HttpSettings httpSettings() {
+        return httpSettings;
+    }
+
     @Override
     public String toString() {
         return "ActiveCampaignConfig{apiUrl=" + apiUrl + ", apiToken=****, localIdField=" + localIdField + ", list="
                 + list + ", rateLimit=" + rateLimit + ", bulkThreshold=" + bulkThreshold + ", importPollInterval="
-                + importPollInterval + ", importTimeout=" + importTimeout + "}";
+                + importPollInterval + ", importTimeout=" + importTimeout + ", " + httpSettings + "}";
     }
 
     /**

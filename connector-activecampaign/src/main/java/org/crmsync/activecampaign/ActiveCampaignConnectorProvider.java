@@ -70,11 +70,12 @@ public final class ActiveCampaignConnectorProvider implements ConnectorProvider 
                 // evenly, so no window of one second ever holds more than the rate. The limiter is this
                 // instance's alone (no global state): one instance per account, or rate.limit divided.
                 .rateLimit(c.rateLimit(), 1)
+                .settings(c.httpSettings())
                 .meter(meter::get)
                 .secretNames(List.of("Api-Token"))
                 .allowPlainHttp(context.allowPlainHttp())
                 .build();
-        ActiveCampaignClient client = ActiveCampaignClient.create(c.apiUrl(), c.apiToken(), http);
+        ActiveCampaignClient client = ActiveCampaignClient.create(c.apiUrl(), c.apiToken(), http, c.httpSettings());
         return new ActiveCampaignConnector(c, client, http, meter, context.clock(), context.sleeper());
     }
 }

@@ -45,6 +45,27 @@ class ActiveCampaignConfigTest {
     }
 
     @Test
+    void declaresTheHttpSettingsEveryConnectorTakesWithTheirDefaults() {
+        assertThat(new ActiveCampaignConnectorProvider().configKeys()).extracting(ConfigKey::name).contains(
+                "http.connect.timeout", "http.read.timeout", "http.max.attempts", "http.call.deadline",
+                "http.max.retry.after");
+        ActiveCampaignConfig c = ActiveCampaignConfig.from(valid());
+        assertThat(c.httpSettings().readTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.httpSettings().callDeadline()).isEqualTo(Duration.ofMinutes(2));
+
+        Map<String, String> values = valid();
+        values.put("http.read.timeout", "45s");
+        values.put("http.max.attempts", "6");
+        assertThat(ActiveCampaignConfig.from(values).httpSettings().readTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(ActiveCampaignConfig.from(values).httpSettings().maxAttempts()).isEqualTo(6);
+
+        values.put("http.connect.timeout", "0s");
+        values.put("http.max.attempts", "0");
+        assertThat(ActiveCampaignConfig.validate(values)).extracting(ConfigProblem::key)
+                .containsExactlyInAnyOrder("http.connect.timeout", "http.max.attempts");
+    }
+
+    @Test
     void takesTheApiUrlWholeAddingApi3OnlyToABareAccountUrl() {
         Map<String, String> c = valid();
         c.put("api.url", "https://acme.api-us1.com/api/3/");

@@ -89,6 +89,7 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     private int resubscribed;
     private int failNextCount;
     private int failNextStatus;
+    private final Deque<ResponseDefinition> answerNext = new ArrayDeque<>();
     private String token = TOKEN;
     private Duration importDelay = Duration.ofSeconds(1);
     private Predicate<String> importFails = e -> false;
@@ -294,6 +295,18 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The next {@code times} requests (counted, then answered before anything else) get {@code answer}:
+     * what a proxy, a gateway or a half-broken server sends, such as an HTML page with 200, JSON cut off
+     * midway, a 429 with a long {@code Retry-After}, or a fault.
+     */
+    public synchronized ActiveCampaignSimulator answerNext(int times, ResponseDefinitionBuilder answer) {
+        for (int i = 0; i < times; i++) {
+            answerNext.add(answer.build());
+        }
+        return this;
+    }
+
     /** From now on only this token is accepted (the configured one gets 403). */
     public synchronized ActiveCampaignSimulator acceptOnlyToken(String value) {
         this.token = value;
@@ -424,6 +437,9 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
         counts.merge(key, 1, Integer::sum);
         log.add(method + " " + path + (q < 0 ? "" : "?" + URLDecoder.decode(url.substring(q + 1), StandardCharsets.UTF_8)));
         applyDueImports();
+        if (!answerNext.isEmpty()) {
+            return answerNext.poll();
+        }
         if (failNextCount > 0) {
             failNextCount--;
             return json(failNextStatus, error("Service Unavailable"));

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.crmsync.http.HttpSettings;
 import org.crmsync.spi.ConfigKey;
 import org.crmsync.spi.ConfigProblem;
 import org.crmsync.spi.ConnectorConfig;
@@ -59,7 +61,8 @@ public final class SalesforceConfig {
     private static final Pattern VERSION = Pattern.compile("v?([0-9]{2,3}\\.[0-9])");
     private static final Pattern API_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
-    static final List<ConfigKey> KEYS = List.of(
+    // Salesforce's own keys, then the HTTP settings every connector takes (HttpSettings).
+    static final List<ConfigKey> KEYS = Stream.concat(Stream.of(
             ConfigKey.optional(AUTH_FLOW, ConfigKey.Type.STRING, "password", "How to log in: 'password' (OAuth"
                     + " username-password flow, the seed's login, password and security token) or"
                     + " 'client_credentials' (OAuth client credentials flow with the app's run-as user; Salesforce"
@@ -97,7 +100,8 @@ public final class SalesforceConfig {
             ConfigKey.optional(SOURCE_FIELD, ConfigKey.Type.STRING, DEFAULT_SOURCE_FIELD, "Contact field that"
                     + " receives the sync policy's source code on contacts the sync creates; 'none' for no field"),
             ConfigKey.optional(QUERY_BATCH_SIZE, ConfigKey.Type.INT, "2000", "Records per query page asked of"
-                    + " Salesforce (Sforce-Query-Options batchSize: 200 to 2000; Salesforce may return fewer)"));
+                    + " Salesforce (Sforce-Query-Options batchSize: 200 to 2000; Salesforce may return fewer)")),
+            HttpSettings.configKeys().stream()).toList();
 
     /** How the connector logs in. */
     public enum AuthFlow {
@@ -129,6 +133,7 @@ public final class SalesforceConfig {
     private final String optInField;
     private final Optional<String> sourceField;
     private final int queryBatchSize;
+    private final HttpSettings httpSettings;
 
     private SalesforceConfig(ConnectorConfig c) {
         this.authFlow = parseFlow(c.require(AUTH_FLOW)).orElseThrow();
@@ -148,6 +153,7 @@ public final class SalesforceConfig {
         String source = c.require(SOURCE_FIELD);
         this.sourceField = source.equalsIgnoreCase(NO_SOURCE_FIELD) ? Optional.empty() : Optional.of(source);
         this.queryBatchSize = Integer.parseInt(c.require(QUERY_BATCH_SIZE));
+        this.httpSettings = HttpSettings.from(c);
     }
 
     /** The declared keys, with types, defaults and which are secret. */
@@ -158,7 +164,8 @@ public final class SalesforceConfig {
     /**
      * Every problem with {@code values}: unknown and missing keys and bad types, then Salesforce's own
      * rules (the credentials each login flow needs, an export URL ending in {@code =CSV}, an export URL
-     * when the inbound source is the export, the API version and field-name forms, the batch size range).
+     * when the inbound source is the export, the API version and field-name forms, the batch size range),
+     * and the ranges of the HTTP settings.
      */
     public static List<ConfigProblem> validate(Map<String, String> values) {
         requireNonNull(values, "values");
@@ -200,6 +207,7 @@ public final class SalesforceConfig {
         value(values, QUERY_BATCH_SIZE).filter(v -> v.matches("[0-9]{1,9}")).map(Integer::parseInt)
                 .filter(n -> n < 200 || n > 2000).ifPresent(n -> problems.add(new ConfigProblem(QUERY_BATCH_SIZE,
                         n + " is outside 200..2000, the range Salesforce accepts for Sforce-Query-Options batchSize")));
+        problems.addAll(HttpSettings.validate(values));
         return problems;
     }
 
@@ -295,6 +303,11 @@ public final class SalesforceConfig {
         return queryBatchSize;
     }
 
+    /** Timeouts, attempts, the call deadline and the {@code Retry-After} cap ({@code http.*} keys). */
+    public HttpSettings httpSettings() {
+        return httpSettings;
+    }
+
     /** The secret values, to mask wherever text from Salesforce or an exception could carry them. */
     public List<String> secretValues() {
         List<String> secrets = new ArrayList<>();
@@ -312,7 +325,7 @@ public final class SalesforceConfig {
                 + ", clientSecret=" + mask(clientSecret) + ", apiHost=" + apiHost + ", loginHost=" + loginHost
                 + ", apiVersion=" + apiVersion + ", exportUrl=" + exportUrl.orElse("") + ", inboundSource="
                 + inboundSource + ", optInField=" + optInField + ", sourceField=" + sourceField.orElse(NO_SOURCE_FIELD)
-                + ", queryBatchSize=" + queryBatchSize + "}";
+                + ", queryBatchSize=" + queryBatchSize + ", " + httpSettings + "}";
     }
 
     private static String mask(Optional<String> secret) {

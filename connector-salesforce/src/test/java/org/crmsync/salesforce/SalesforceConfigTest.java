@@ -39,7 +39,8 @@ class SalesforceConfigTest {
         assertThat(p.displayName()).isEqualTo("Salesforce");
         assertThat(p.configKeys()).extracting(ConfigKey::name).contains("login", "password", "security.token",
                 "client.id", "client.secret", "auth.flow", "api.host", "login.host", "api.version", "export.url",
-                "inbound.source", "optin.field", "source.field", "query.batch.size");
+                "inbound.source", "optin.field", "source.field", "query.batch.size", "http.connect.timeout",
+                "http.read.timeout", "http.max.attempts", "http.call.deadline", "http.max.retry.after");
         assertThat(p.configKeys()).filteredOn(ConfigKey::secret).extracting(ConfigKey::name)
                 .containsExactlyInAnyOrder("password", "security.token", "client.secret");
     }
@@ -55,6 +56,38 @@ class SalesforceConfigTest {
         assertThat(c.loginHost()).isEqualTo("acme.my.salesforce.com");
         assertThat(c.inboundSource()).isEqualTo(SalesforceConfig.InboundSource.API);
         assertThat(c.queryBatchSize()).isEqualTo(2000);
+    }
+
+    @Test
+    void theHttpSettingsDefaultToSaneLimitsAndCanBeSet() {
+        SalesforceConfig defaults = SalesforceConfig.from(valid());
+        Map<String, String> values = valid();
+        values.put("http.connect.timeout", "5s");
+        values.put("http.read.timeout", "90s");
+        values.put("http.max.attempts", "2");
+        values.put("http.call.deadline", "10m");
+        values.put("http.max.retry.after", "5m");
+        SalesforceConfig set = SalesforceConfig.from(values);
+
+        assertThat(defaults.httpSettings().readTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(defaults.httpSettings().maxAttempts()).isEqualTo(4);
+        assertThat(defaults.httpSettings().callDeadline()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(set.httpSettings().connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(set.httpSettings().readTimeout()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(set.httpSettings().maxAttempts()).isEqualTo(2);
+        assertThat(set.httpSettings().callDeadline()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(set.httpSettings().maxRetryAfter()).isEqualTo(java.time.Duration.ofMinutes(5));
+    }
+
+    @Test
+    void badHttpSettingsAreReportedWithTheOtherProblems() {
+        Map<String, String> values = valid();
+        values.put("http.read.timeout", "0s");
+        values.put("http.max.attempts", "0");
+        values.put("http.call.deadline", "soon");
+
+        assertThat(SalesforceConfig.validate(values)).extracting(ConfigProblem::key)
+                .containsExactlyInAnyOrder("http.read.timeout", "http.max.attempts", "http.call.deadline");
     }
 
     @Test

@@ -25,8 +25,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -75,7 +77,8 @@ import org.crmsync.salesforce.SimulatedSoql.SoqlException;
  *
  * <p>Tests can also make it misbehave: echo the secrets it received in its error bodies ({@link
  * #echoSecretsInErrors}), refuse a login or a download with {@code REQUEST_LIMIT_EXCEEDED} ({@link
- * #limitExceededNext}), or redirect the export ({@link #redirectExport}).
+ * #limitExceededNext}), redirect the export ({@link #redirectExport}), or answer the next requests of a
+ * kind with anything at all ({@link #answerNext}: an HTML page, JSON cut off, a 429, a fault).
  *
  * <p>Thread-safe. Close it to stop the server.
  */
@@ -160,6 +163,7 @@ public final class SalesforceSimulator implements AutoCloseable {
     private String exportRedirect;
     private int failNextCalls;
     private final Map<Kind, Integer> failNext = new EnumMap<>(Kind.class);
+    private final Map<Kind, Deque<ResponseDefinition>> answerNext = new EnumMap<>(Kind.class);
 
     private SalesforceSimulator(Clock clock) {
         this.clock = clock;
@@ -396,6 +400,18 @@ public final class SalesforceSimulator implements AutoCloseable {
     }
 
     /**
+     * The next {@code calls} requests of this kind (counted, then answered before anything else) get
+     * {@code answer} instead of the org's: what a gateway, a proxy or a half-broken server sends, such
+     * as an HTML page with 200, JSON cut off midway, a 429 with {@code Retry-After}, or a fault.
+     */
+    public synchronized void answerNext(Kind kind, int calls, ResponseDefinitionBuilder answer) {
+        Deque<ResponseDefinition> queue = answerNext.computeIfAbsent(kind, k -> new ArrayDeque<>());
+        for (int i = 0; i < calls; i++) {
+            queue.add(answer.build());
+        }
+    }
+
+    /**
      * Makes a picklist field restricted to {@code activeValues} (the other values it had stay, inactive),
      * as an admin checking "Restrict picklist to the values defined in the value set" would.
      */
@@ -519,6 +535,10 @@ public final class SalesforceSimulator implements AutoCloseable {
 
     private synchronized ResponseDefinition token(Request request) {
         count(Kind.LOGIN);
+        ResponseDefinition scripted = answeredNext(Kind.LOGIN);
+        if (scripted != null) {
+            return scripted;
+        }
         Map<String, String> form = parseQuery(request.getBodyAsString());
         if (takeLimitExceeded(Kind.LOGIN)) {
             return limitExceeded(null);
@@ -562,6 +582,10 @@ public final class SalesforceSimulator implements AutoCloseable {
             Map<String, String> params) {
         Kind kind = kindOf(method, resource);
         count(kind);
+        ResponseDefinition scripted = answeredNext(kind);
+        if (scripted != null) {
+            return scripted;
+        }
         String auth = Optional.ofNullable(request.getHeader("Authorization")).orElse("");
         String echo = echoSecrets ? " (request authorization: " + auth + ")" : "";
         if (!auth.startsWith("Bearer ") || !sessions.contains(auth.substring("Bearer ".length()))) {
@@ -599,6 +623,12 @@ public final class SalesforceSimulator implements AutoCloseable {
         } catch (SoqlException e) {
             return respond(400, "application/json", error(e.errorCode, e.getMessage() + echo), limitInfo()).build();
         }
+    }
+
+    /** The answer {@link #answerNext} set for this kind, or null. */
+    private ResponseDefinition answeredNext(Kind kind) {
+        Deque<ResponseDefinition> queue = answerNext.get(kind);
+        return queue == null ? null : queue.poll();
     }
 
     private boolean takeLimitExceeded(Kind kind) {
@@ -949,6 +979,10 @@ public final class SalesforceSimulator implements AutoCloseable {
 
     private synchronized ResponseDefinition export(Request request) {
         count(Kind.EXPORT);
+        ResponseDefinition scripted = answeredNext(Kind.EXPORT);
+        if (scripted != null) {
+            return scripted;
+        }
         if (takeLimitExceeded(Kind.EXPORT)) {
             return limitExceeded(null);
         }

@@ -15,8 +15,15 @@ import org.crmsync.spi.Sleeper;
 
 /**
  * The one way to build the {@link OkHttpClient} a connector uses. The client refuses plain HTTP
- * (unless allowed, for local simulators), retries per a {@link RetryPolicy}, optionally rate-limits,
- * takes one call from the run's {@link ApiCallMeter} before every attempt, and logs redacted lines.
+ * (unless allowed, for local simulators), retries per a {@link RetryPolicy} within a deadline per call,
+ * optionally rate-limits, takes one call from the run's {@link ApiCallMeter} before every attempt,
+ * checks that a successful answer to a request that asks for JSON ({@code Accept: application/json})
+ * is JSON, and logs lines without secrets or personal data. Its timeouts, attempts and deadline come
+ * from the connector's {@link HttpSettings}.
+ *
+ * <p>Failures come out of {@code execute()} as {@code IOException}s, also a call whose deadline passed
+ * and a body that is not the JSON asked for; {@link ConnectionFailure} turns any of them into the
+ * connector's exception and message.
  *
  * <p>Use {@code call.execute()}: a {@code CrmSyncException} raised by the HTTPS guard or the meter
  * propagates from it unchanged (with {@code enqueue} OkHttp hands the callback an {@code
@@ -55,14 +62,16 @@ public final class HttpClients {
         private int burst;
         private Supplier<ApiCallMeter> meter;
         private final List<String> secretNames = new ArrayList<>();
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration readTimeout = Duration.ofSeconds(60);
+        private Duration connectTimeout = HttpSettings.DEFAULT_CONNECT_TIMEOUT;
+        private Duration readTimeout = HttpSettings.DEFAULT_READ_TIMEOUT;
+        private Duration callDeadline = HttpSettings.DEFAULT_CALL_DEADLINE;
+        private HttpSettings settings;
         private boolean allowPlainHttp;
 
         private Builder() {
         }
 
-        /** The clock for {@code Retry-After} dates, the rate limiter and log timings; default UTC system clock. */
+        /** The clock for call deadlines, {@code Retry-After} dates, the rate limiter and log timings; default UTC. */
         public Builder clock(Clock clock) {
             this.clock = requireNonNull(clock, "clock");
             return this;
@@ -74,8 +83,25 @@ public final class HttpClients {
             return this;
         }
 
+        /**
+         * How to back off between attempts; default {@link RetryPolicy#defaults()}. With {@link
+         * #settings}, the settings' attempts and {@code Retry-After} cap replace the policy's.
+         */
         public Builder retryPolicy(RetryPolicy retryPolicy) {
             this.retryPolicy = requireNonNull(retryPolicy, "retryPolicy");
+            return this;
+        }
+
+        /**
+         * The connector's timeouts, attempts, call deadline and {@code Retry-After} cap, as its
+         * configuration gives them ({@link HttpSettings#from}). Sets the timeouts and the deadline at once;
+         * the attempts and the cap are applied to the retry policy in {@link #build()}.
+         */
+        public Builder settings(HttpSettings settings) {
+            this.settings = requireNonNull(settings, "settings");
+            this.connectTimeout = settings.connectTimeout();
+            this.readTimeout = settings.readTimeout();
+            this.callDeadline = settings.callDeadline();
             return this;
         }
 
@@ -115,9 +141,15 @@ public final class HttpClients {
             return this;
         }
 
-        /** Read timeout, also used as write timeout; default 60 s. */
+        /** Read timeout, also used as write timeout; default 30 s. */
         public Builder readTimeout(Duration readTimeout) {
             this.readTimeout = requireNonNull(readTimeout, "readTimeout");
+            return this;
+        }
+
+        /** The most one call may take, all attempts and the waits between them; default 2 minutes. */
+        public Builder callDeadline(Duration callDeadline) {
+            this.callDeadline = requireNonNull(callDeadline, "callDeadline");
             return this;
         }
 
@@ -139,6 +171,9 @@ public final class HttpClients {
             if (readTimeout.isNegative() || readTimeout.isZero()) {
                 problems.add("readTimeout must be positive, was " + readTimeout);
             }
+            if (callDeadline.isNegative() || callDeadline.isZero()) {
+                problems.add("callDeadline must be positive, was " + callDeadline);
+            }
             RateLimiter limiter = rateLimiter;
             if (rateLimited) {
                 try {
@@ -151,6 +186,8 @@ public final class HttpClients {
                 throw new IllegalArgumentException("Invalid HTTP client settings: " + String.join("; ", problems));
             }
             SecretNames names = SecretNames.withExtra(secretNames);
+            RetryPolicy policy = settings == null ? retryPolicy : retryPolicy.toBuilder()
+                    .maxAttempts(settings.maxAttempts()).maxRetryAfter(settings.maxRetryAfter()).build();
 
             OkHttpClient.Builder b = new OkHttpClient.Builder()
                     .connectTimeout(connectTimeout)
@@ -161,7 +198,9 @@ public final class HttpClients {
             if (!allowPlainHttp) {
                 b.addInterceptor(new PlainHttpGuard());
             }
-            b.addInterceptor(new RetryInterceptor(retryPolicy, sleeper, clock, names));
+            // Outside the retries: a body that is not the JSON asked for is an answer, not a failure to retry.
+            b.addInterceptor(new JsonBodyCheck());
+            b.addInterceptor(new RetryInterceptor(policy, callDeadline, sleeper, clock));
             if (limiter != null) {
                 b.addInterceptor(new RateLimitInterceptor(limiter));
             }

@@ -14,8 +14,8 @@ final class PlainHttpGuard implements Interceptor {
         Request request = chain.request();
         if (!request.isHttps()) {
             throw new CrmSyncException(ErrorCode.INVALID_CONFIGURATION,
-                    "Refused plain HTTP request to " + request.url().host() + ": HTTPS is required; plain HTTP "
-                            + "only when allowPlainHttp is set, e.g. for tests against a local simulator");
+                    "Refused plain HTTP request to " + Redaction.hostAndPort(request.url()) + ": HTTPS is required;"
+                            + " plain HTTP only when allowPlainHttp is set, e.g. for tests against a local simulator");
         }
         return chain.proceed(request);
     }

@@ -14,7 +14,8 @@ import java.util.random.RandomGenerator;
  * Jitter"), and a cap on how long a server's {@code Retry-After} may make us wait. Immutable.
  *
  * <p>Defaults: 4 attempts, 500 ms initial backoff, doubling, capped at 30 s, full jitter, and
- * {@code Retry-After} honoured up to 120 s (longer means give up and return the response).
+ * {@code Retry-After} honoured up to 60 s (longer means give up and return the response); the attempts
+ * and the cap are {@link HttpSettings}' defaults, which a connector's configuration may change.
  */
 public final class RetryPolicy {
     private static final RandomGenerator THREAD_LOCAL_RANDOM = () -> ThreadLocalRandom.current().nextLong();
@@ -122,13 +123,13 @@ public final class RetryPolicy {
 
     /** Builds a {@link RetryPolicy}; values are checked in {@link #build()}. */
     public static final class Builder {
-        private int maxAttempts = 4;
+        private int maxAttempts = HttpSettings.DEFAULT_MAX_ATTEMPTS;
         private Duration initialBackoff = Duration.ofMillis(500);
         private Duration maxBackoff = Duration.ofSeconds(30);
         private double multiplier = 2.0;
         private boolean jitter = true;
         private RandomGenerator random = THREAD_LOCAL_RANDOM;
-        private Duration maxRetryAfter = Duration.ofSeconds(120);
+        private Duration maxRetryAfter = HttpSettings.DEFAULT_MAX_RETRY_AFTER;
 
         private Builder() {
         }

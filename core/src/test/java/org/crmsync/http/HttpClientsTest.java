@@ -4,7 +4,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,10 +77,31 @@ class HttpClientsTest {
         OkHttpClient custom = builder().connectTimeout(Duration.ofSeconds(3)).readTimeout(Duration.ofSeconds(20)).build();
 
         assertThat(defaults.connectTimeoutMillis()).isEqualTo(10_000);
-        assertThat(defaults.readTimeoutMillis()).isEqualTo(60_000);
+        assertThat(defaults.readTimeoutMillis()).isEqualTo(30_000);
         assertThat(custom.connectTimeoutMillis()).isEqualTo(3_000);
         assertThat(custom.readTimeoutMillis()).isEqualTo(20_000);
         assertThat(defaults.retryOnConnectionFailure()).isFalse();
+    }
+
+    @Test
+    void theConnectorsSettingsGiveTheTimeoutsTheAttemptsAndTheRetryAfterCap() throws IOException {
+        HttpSettings settings = HttpSettings.builder().connectTimeout(Duration.ofSeconds(3))
+                .readTimeout(Duration.ofSeconds(7)).maxAttempts(2).maxRetryAfter(Duration.ofSeconds(5)).build();
+        OkHttpClient client = builder().retryPolicy(RetryPolicy.builder().maxAttempts(9).jitter(false).build())
+                .settings(settings).allowPlainHttp(true).build();
+        crm.stubFor(get("/busy").willReturn(aResponse().withStatus(503)));
+        crm.stubFor(get("/slow-down").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "6")));
+
+        assertThat(client.connectTimeoutMillis()).isEqualTo(3_000);
+        assertThat(client.readTimeoutMillis()).isEqualTo(7_000);
+        assertThat(client.writeTimeoutMillis()).isEqualTo(7_000);
+        try (Response busy = client.newCall(getRequest("/busy")).execute();
+                Response slowDown = client.newCall(getRequest("/slow-down")).execute()) {
+            assertThat(busy.code()).isEqualTo(503);
+            assertThat(slowDown.code()).isEqualTo(429);
+        }
+        crm.verify(2, getRequestedFor(urlEqualTo("/busy")));
+        crm.verify(1, getRequestedFor(urlEqualTo("/slow-down")));
     }
 
     @Test
@@ -135,7 +158,7 @@ class HttpClientsTest {
     }
 
     @Test
-    void onlyAPostTaggedIdempotentMayBeRetried() {
+    void onlyAPostTaggedIdempotentIsSafeToRepeatAfterAServerErrorOrAConnectionFailure() {
         RequestBody body = RequestBody.create("{}", MediaType.get("application/json"));
         Request tagged = HttpClients.idempotent(new Request.Builder().url("https://crm.example.com/upsert"))
                 .post(body)
@@ -143,7 +166,7 @@ class HttpClientsTest {
         Request plain = new Request.Builder().url("https://crm.example.com/create").post(body).build();
 
         assertThat(tagged.tag(Idempotent.class)).isSameAs(Idempotent.INSTANCE);
-        assertThat(RetryInterceptor.mayRetry(tagged)).isTrue();
-        assertThat(RetryInterceptor.mayRetry(plain)).isFalse();
+        assertThat(RetryInterceptor.safeToRepeat(tagged)).isTrue();
+        assertThat(RetryInterceptor.safeToRepeat(plain)).isFalse();
     }
 }

@@ -123,4 +123,72 @@ class HttpErrorsTest {
             assertThat(e.getMessage()).contains("INSUFFICIENT_ACCESS").doesNotContain("00D!secret");
         }
     }
+
+    @Test
+    void keepsANonDefaultPortInTheUrlAndLeavesOutTheQuery() {
+        Request request = new Request.Builder().url("http://127.0.0.1:50123/00ONOPE?export=1&xf=csv").build();
+        Response response = new Response.Builder().request(request).protocol(Protocol.HTTP_1_1).code(404)
+                .message("Not Found").body(ResponseBody.create("", null)).build();
+
+        CrmSyncException e = HttpErrors.toException(response, "Salesforce report export download");
+
+        assertThat(e.getMessage()).contains("from GET http://127.0.0.1:50123/00ONOPE.").doesNotContain("export=1");
+        assertThat(HttpErrors.where(request)).isEqualTo("GET http://127.0.0.1:50123/00ONOPE");
+    }
+
+    @Test
+    void quotesTheContentTypeAndMasksEmailsAndPhoneNumbersInTheBody() {
+        Request request = new Request.Builder().url("https://crm.example.com/api/contacts").build();
+        Response response = new Response.Builder().request(request).protocol(Protocol.HTTP_1_1).code(422)
+                .message("Unprocessable").body(ResponseBody.create("{\"errors\":[{\"title\":\"Email ana@example.org"
+                        + " is taken by +1 (415) 555-2671\"}]}", MediaType.get("application/json"))).build();
+
+        CrmSyncException e = HttpErrors.toException(response, "Create contact");
+
+        assertThat(e.getMessage()).contains("Response (application/json; charset=utf-8): {\"errors\":[{\"title\":\"Email <email> is"
+                + " taken by <phone>\"}]}").doesNotContain("ana@example.org").doesNotContain("555-2671");
+    }
+
+    @Test
+    void aConnectorMayGiveItsOwnAdviceForAStatus() {
+        CrmSyncException e = HttpErrors.of(response(404, "[]"), "Report export").advice(404, "Check export.url.")
+                .toException();
+
+        assertThat(e.getMessage()).contains("Check export.url.").doesNotContain("API version");
+    }
+
+    @Test
+    void a429WhoseRetryAfterWasBeyondTheCapSaysTheWaitTheCapAndTheSettingThatRaisesIt() throws IOException {
+        crm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/contacts").willReturn(aResponse()
+                .withStatus(429).withHeader("Retry-After", "3600").withBody("{}")));
+        OkHttpClient client = HttpClients.builder().meter(RecordingMeter::unlimited).allowPlainHttp(true)
+                .settings(HttpSettings.builder().maxRetryAfter(java.time.Duration.ofSeconds(90)).build()).build();
+
+        try (Response response = client.newCall(new Request.Builder().url(crm.baseUrl() + "/contacts")
+                .post(okhttp3.RequestBody.create("{}", MediaType.get("application/json"))).build()).execute()) {
+            CrmSyncException e = HttpErrors.toException(response, "Create contact");
+
+            assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+            assertThat(e.httpStatus()).hasValue(429);
+            assertThat(e.getMessage()).contains("The CRM asked to wait 3600 s (Retry-After: 3600) before the next call,"
+                    + " longer than the 90 s this connector waits at most (http.max.retry.after); raise"
+                    + " http.max.retry.after to wait that long, or run the sync later.");
+        }
+    }
+
+    @Test
+    void jsonOfAnUnexpectedShapeIsNamedByFieldPathAndPositionWithoutTheParsersWording() {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        record Page(List<Row> records) {
+        }
+        com.fasterxml.jackson.core.JsonProcessingException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                com.fasterxml.jackson.core.JsonProcessingException.class,
+                () -> mapper.readValue("{\"records\":[{\"Id\":\"1\"},\n{\"Id\":{\"x\":1}}]}", Page.class));
+
+        assertThat(HttpErrors.unreadableJson(e)).isEqualTo("the JSON answer does not have the shape this connector"
+                + " reads (at records[1].Id), line 2, column 7");
+    }
+
+    record Row(String Id) {
+    }
 }

@@ -95,16 +95,17 @@ class RedactionTest {
     }
 
     @Test
-    void logLineHasMethodRedactedUrlStatusAndElapsedTimeButNoHeaders() {
+    void logLineHasMethodUrlWithQueryParameterNamesOnlyStatusAndElapsedTimeButNoHeaders() {
         Request request = new Request.Builder()
                 .url("https://api.hubapi.com/crm/v3/objects/contacts?hapikey=sekret&limit=100")
                 .header("Authorization", "Bearer pat-na1-123")
                 .build();
 
-        String line = RedactingLoggingInterceptor.line(request, 200, 42, SecretNames.withExtra(List.of("hapikey")));
+        String line = RedactingLoggingInterceptor.line(request, 200, 42);
 
         assertThat(line)
-                .isEqualTo("GET https://api.hubapi.com/crm/v3/objects/contacts?hapikey=***&limit=100 -> 200 (42 ms)")
+                .isEqualTo("GET https://api.hubapi.com/crm/v3/objects/contacts?hapikey=<6 chars>&limit=<3 chars> -> 200"
+                        + " (42 ms)")
                 .doesNotContain("pat-na1-123", "sekret");
     }
 
@@ -119,5 +120,57 @@ class RedactionTest {
         assertThat(Redaction.secretValuesOf(request, SecretNames.DEFAULT))
                 .contains("Bearer b1", "b1", "q1")
                 .doesNotContain("application/json", "2");
+    }
+
+    @Test
+    void aUrlForTheLogsKeepsHostPortAndPathAndOfTheQueryOnlyTheNames() {
+        HttpUrl lookup = HttpUrl.get("http://user:pw@127.0.0.1:50123/services/data/v67.0/query?q=SELECT+Id+FROM+Contact"
+                + "+WHERE+Email+IN+('ana@example.org')+OR+MobilePhone+IN+('%2B14155552671')&flag&empty=#frag");
+
+        String logged = Redaction.forLog(lookup);
+
+        assertThat(logged).isEqualTo("http://127.0.0.1:50123/services/data/v67.0/query?q=<92 chars>&flag&empty=<0 chars>");
+        assertThat(Redaction.forLog(HttpUrl.get("https://acme.my.salesforce.com:443/x?a=1")))
+                .isEqualTo("https://acme.my.salesforce.com/x?a=<1 char>");
+    }
+
+    @Test
+    void emailsAndPhoneNumbersInTheirUsualSpellingsAreMaskedButDatesIdsAndCountsAreNot() {
+        String text = "ana.reyes@example.org, o'brien+sms@mail.example.co.uk, ana%40example.org, +14155552671,"
+                + " (415) 555-2671, 415.555.2671, 1-415-555-2671, +1 415 555 2671, %2B14155552671,"
+                + " 2026-03-02T06:00:00Z, 003SIM000000001AAA, totalSize 15000, api-usage=18/15000, 03/02/2026";
+
+        assertThat(Redaction.maskPersonalData(text)).isEqualTo("<email>, <email>, <email>, <phone>, <phone>, <phone>,"
+                + " <phone>, <phone>, <phone>, 2026-03-02T06:00:00Z, 003SIM000000001AAA, totalSize 15000,"
+                + " api-usage=18/15000, 03/02/2026");
+    }
+
+    @Test
+    void sanitizingMasksSecretsAndPersonalDataCollapsesWhiteSpaceAndCaps() {
+        String body = "<html>\n  <body>\n token=tok-1 for ana@example.org\n\t secret s3cr3t " + "x".repeat(100);
+
+        String sanitized = Redaction.sanitize(body, List.of("s3cr3t"), 60);
+
+        assertThat(sanitized).isEqualTo("<html> <body> token=*** for <email> secret *** xxxxxxxxxxxxx...");
+    }
+
+    @Test
+    void urlsInLoggedHeadersLoseTheirQueryValues() {
+        Headers headers = Headers.of("Location", "https://acme.my.salesforce.com/x?email=ana@example.org",
+                "Content-Location", "/relative?phone=4155552671", "Content-Type", "text/html");
+
+        String logged = RedactingLoggingInterceptor.headers(headers, SecretNames.DEFAULT);
+
+        assertThat(logged).isEqualTo("Location: https://acme.my.salesforce.com/x?email=<15 chars>\n"
+                + "Content-Location: /relative?...\nContent-Type: text/html");
+    }
+
+    @Test
+    void aSecretFieldWithAVeryLongValueIsRedactedWithoutOverflowingTheStack() {
+        String text = "{\"access_token\":\"" + "x".repeat(200_000) + "\",\"name\":\"ok\"}";
+
+        String redacted = Redaction.redactSecretFields(text, SecretNames.DEFAULT);
+
+        assertThat(redacted).doesNotContain("xxxx").contains("\"name\":\"ok\"");
     }
 }

@@ -13,12 +13,15 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -46,10 +49,15 @@ class RetryInterceptorTest {
     private final OkHttpClient client = client(EXACT_BACKOFF);
 
     private OkHttpClient client(RetryPolicy policy) {
+        return client(policy, HttpSettings.DEFAULT_CALL_DEADLINE);
+    }
+
+    private OkHttpClient client(RetryPolicy policy, Duration deadline) {
         return HttpClients.builder()
                 .clock(clock)
                 .sleeper(sleeper)
                 .retryPolicy(policy)
+                .callDeadline(deadline)
                 .meter(RecordingMeter::unlimited)
                 .allowPlainHttp(true)
                 .build();
@@ -192,7 +200,7 @@ class RetryInterceptorTest {
     }
 
     @Test
-    void neverResendsAPostThatIsNotTaggedIdempotent() throws IOException {
+    void neverResendsAPostThatIsNotTaggedIdempotentAfterAServerError() throws IOException {
         crm.stubFor(post("/contacts").willReturn(aResponse().withStatus(503)));
 
         Request create = request("/contacts").post(RequestBody.create("{\"LastName\":\"Doe\"}", JSON)).build();
@@ -210,6 +218,117 @@ class RetryInterceptorTest {
         Request create = request("/contacts").post(RequestBody.create("{}", JSON)).build();
         assertThatThrownBy(() -> client.newCall(create).execute()).isInstanceOf(IOException.class);
         crm.verify(1, postRequestedFor(urlEqualTo("/contacts")));
+    }
+
+    @Test
+    void retriesA429ToAPostThatIsNotTaggedIdempotentSinceTheCrmRefusedItBeforeProcessingIt() throws IOException {
+        crm.stubFor(post("/contacts").inScenario("limit").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3")).willSetStateTo("open"));
+        crm.stubFor(post("/contacts").inScenario("limit").whenScenarioStateIs("open").willReturn(ok("{\"id\":\"1\"}")));
+
+        Request create = request("/contacts").post(RequestBody.create("{\"LastName\":\"Doe\"}", JSON)).build();
+        try (Response response = client.newCall(create).execute()) {
+            assertThat(response.code()).isEqualTo(200);
+        }
+        crm.verify(2, postRequestedFor(urlEqualTo("/contacts")));
+        assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aResponseReturnedAfterRetriesOrARefusedRetryAfterCarriesANoteForTheErrorMessage() throws IOException {
+        crm.stubFor(get("/busy").willReturn(aResponse().withStatus(503)));
+        crm.stubFor(get("/later").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3600")));
+
+        try (Response busy = client.newCall(request("/busy").build()).execute();
+                Response later = client.newCall(request("/later").build()).execute()) {
+            assertThat(busy.request().tag(RetryNote.class)).isEqualTo(new RetryNote(4, 4, java.util.Optional.empty(),
+                    EXACT_BACKOFF.maxRetryAfter()));
+            assertThat(later.request().tag(RetryNote.class).refusedRetryAfter()).hasValue(Duration.ofHours(1));
+        }
+    }
+
+    @Test
+    void givesUpWhenTheNextWaitWouldPassTheCallDeadline() {
+        crm.stubFor(get("/contacts").willReturn(aResponse().withStatus(503)));
+        RetryPolicy slow = RetryPolicy.builder().maxAttempts(10).initialBackoff(Duration.ofSeconds(10))
+                .maxBackoff(Duration.ofSeconds(40)).jitter(false).build();
+
+        IOException e = catchThrowableOfType(IOException.class,
+                () -> client(slow, Duration.ofMinutes(1)).newCall(request("/contacts").build()).execute());
+
+        // 10 s and 20 s are waited; 40 s more, at 30 s in, would leave no time for the next attempt.
+        assertThat(e).isInstanceOf(DeadlineExceededException.class);
+        DeadlineExceededException deadline = (DeadlineExceededException) e;
+        assertThat(deadline.attempts()).isEqualTo(3);
+        assertThat(deadline.lastStatus()).hasValue(503);
+        assertThat(deadline.elapsed()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(20));
+        crm.verify(3, getRequestedFor(urlEqualTo("/contacts")));
+        assertThat(e.getMessage()).contains("GET http://localhost:").contains("3 attempts").contains("60 s")
+                .contains("http.call.deadline");
+    }
+
+    @Test
+    void aRetryAfterThatWouldPassTheCallDeadlineIsNotWaited() {
+        crm.stubFor(get("/contacts").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "50")));
+        RetryPolicy patient = EXACT_BACKOFF.toBuilder().maxRetryAfter(Duration.ofMinutes(5)).build();
+
+        IOException e = catchThrowableOfType(IOException.class,
+                () -> client(patient, Duration.ofSeconds(30)).newCall(request("/contacts").build()).execute());
+
+        assertThat(e).isInstanceOf(DeadlineExceededException.class);
+        assertThat(((DeadlineExceededException) e).retryAfter()).hasValue(Duration.ofSeconds(50));
+        assertThat(sleeper.sleeps()).isEmpty();
+        crm.verify(1, getRequestedFor(urlEqualTo("/contacts")));
+    }
+
+    @Test
+    void aConnectionFailureIsNotRetriedPastTheCallDeadline() {
+        crm.stubFor(get("/contacts").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        RetryPolicy slow = RetryPolicy.builder().maxAttempts(10).initialBackoff(Duration.ofSeconds(20))
+                .maxBackoff(Duration.ofSeconds(20)).jitter(false).build();
+
+        IOException e = catchThrowableOfType(IOException.class,
+                () -> client(slow, Duration.ofSeconds(30)).newCall(request("/contacts").build()).execute());
+
+        assertThat(e).isInstanceOf(DeadlineExceededException.class).hasCauseInstanceOf(IOException.class);
+        assertThat(((DeadlineExceededException) e).attempts()).isEqualTo(2);
+        assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void eachAttemptsTimeoutsAreCutToWhatIsLeftOfTheCallDeadline() throws IOException {
+        crm.stubFor(get("/contacts").inScenario("flaky").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+        crm.stubFor(get("/contacts").inScenario("flaky").whenScenarioStateIs("up").willReturn(ok()));
+        List<Integer> readTimeouts = new ArrayList<>();
+        List<Integer> connectTimeouts = new ArrayList<>();
+        RetryPolicy twoSeconds = EXACT_BACKOFF.toBuilder().initialBackoff(Duration.ofSeconds(2))
+                .maxBackoff(Duration.ofSeconds(2)).build();
+        OkHttpClient observed = client(twoSeconds, Duration.ofSeconds(20)).newBuilder().addInterceptor(chain -> {
+            readTimeouts.add(chain.readTimeoutMillis());
+            connectTimeouts.add(chain.connectTimeoutMillis());
+            return chain.proceed(chain.request());
+        }).build();
+
+        try (Response response = observed.newCall(request("/contacts").build()).execute()) {
+            assertThat(response.code()).isEqualTo(200);
+        }
+        // The read timeout (30 s) is cut to the 20 s left, then to the 18 s left after the 2 s wait; the
+        // connect timeout (10 s) is less than either.
+        assertThat(readTimeouts).containsExactly(20_000, 18_000);
+        assertThat(connectTimeouts).containsExactly(10_000, 10_000);
+    }
+
+    @Test
+    void aFailedTlsHandshakeIsNotRetried() {
+        // A plain-HTTP server answering a TLS handshake: it fails the same way every time.
+        Request https = new Request.Builder().url(crm.baseUrl().replace("http://", "https://") + "/contacts").build();
+
+        IOException e = catchThrowableOfType(IOException.class, () -> client.newCall(https).execute());
+
+        assertThat(ConnectionFailure.classify(e)).isEqualTo(ConnectionFailure.Kind.TLS_HANDSHAKE);
+        assertThat(sleeper.sleeps()).isEmpty();
     }
 
     @Test

@@ -33,7 +33,7 @@ class RetryPolicyTest {
         assertThat(p.maxBackoff()).isEqualTo(Duration.ofSeconds(30));
         assertThat(p.multiplier()).isEqualTo(2.0);
         assertThat(p.jitter()).isTrue();
-        assertThat(p.maxRetryAfter()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(p.maxRetryAfter()).isEqualTo(Duration.ofSeconds(60));
         assertThat(RetryPolicy.none().maxAttempts()).isEqualTo(1);
     }
 

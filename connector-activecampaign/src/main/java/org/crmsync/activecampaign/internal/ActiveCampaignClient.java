@@ -2,6 +2,7 @@ package org.crmsync.activecampaign.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,8 +29,10 @@ import okhttp3.Request;
 import okhttp3.ResponseBody;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
+import org.crmsync.http.ConnectionFailure;
 import org.crmsync.http.HttpClients;
 import org.crmsync.http.HttpErrors;
+import org.crmsync.http.HttpSettings;
 import retrofit2.Call;
 import retrofit2.Invocation;
 import retrofit2.Response;
@@ -54,23 +57,33 @@ public final class ActiveCampaignClient {
 
     private final ActiveCampaignApi api;
     private final List<String> secrets;
+    private final HttpSettings settings;
 
-    private ActiveCampaignClient(ActiveCampaignApi api, List<String> secrets) {
+    private ActiveCampaignClient(ActiveCampaignApi api, List<String> secrets, HttpSettings settings) {
         this.api = api;
         this.secrets = secrets;
+        this.settings = settings;
+    }
+
+    /** As {@link #create(String, String, OkHttpClient, HttpSettings)}, for a client with the default settings. */
+    public static ActiveCampaignClient create(String apiUrl, String token, OkHttpClient http) {
+        return create(apiUrl, token, http, HttpSettings.defaults());
     }
 
     /**
      * @param apiUrl the account's API URL ending in {@code /api/3}
      * @param token the API key, sent as {@code Api-Token}
-     * @param http a client from {@code HttpClients} (retries, rate limit, meter)
+     * @param http a client from {@code HttpClients} (retries, rate limit, meter, deadline)
+     * @param settings the settings {@code http} was built with, named in messages about timeouts
      */
-    public static ActiveCampaignClient create(String apiUrl, String token, OkHttpClient http) {
+    public static ActiveCampaignClient create(String apiUrl, String token, OkHttpClient http, HttpSettings settings) {
         requireNonNull(apiUrl, "apiUrl");
         requireNonNull(token, "token");
         requireNonNull(http, "http");
+        requireNonNull(settings, "settings");
         OkHttpClient.Builder b = http.newBuilder();
-        // First in the chain, so the retry interceptor already sees the tag and every attempt the header.
+        // First in the chain, so the retry interceptor already sees the tag, the JSON check the Accept header
+        // and every attempt the token.
         b.interceptors().add(0, chain -> {
             Request request = chain.request();
             Request.Builder next = request.newBuilder().header("Api-Token", token)
@@ -86,7 +99,7 @@ public final class ActiveCampaignClient {
                 .client(b.build())
                 .addConverterFactory(JacksonConverterFactory.create(JSON))
                 .build();
-        return new ActiveCampaignClient(retrofit.create(ActiveCampaignApi.class), List.of(token));
+        return new ActiveCampaignClient(retrofit.create(ActiveCampaignApi.class), List.of(token), settings);
     }
 
     /** Proves the token works: {@code GET users/me}. */
@@ -335,22 +348,44 @@ public final class ActiveCampaignClient {
         return body;
     }
 
-    private static <T> Response<T> call(Call<T> call, String what) {
+    private <T> Response<T> call(Call<T> call, String what) {
         try {
             return call.execute();
+        } catch (JsonProcessingException e) {
+            // Valid JSON of another shape: HttpClients checked that the answer is JSON. Without Jackson's
+            // exception as cause: its message can quote a value of the answer (personal data).
+            throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, what + " to " + HttpErrors.where(call.request())
+                    + ": " + HttpErrors.unreadableJson(e) + ", not what ActiveCampaign documents.");
         } catch (IOException e) {
-            throw new CrmSyncException(ErrorCode.CONNECTION_FAILED, what + " failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ". Check the network and api.url.", e);
+            throw connectionFailure(e, call.request(), what);
         } catch (RuntimeException e) {
-            if (e instanceof CrmSyncException) {
-                throw e;
-            }
-            if (e.getCause() instanceof IOException) {
-                throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, what + " answered with a body that is not"
-                        + " the JSON ActiveCampaign documents: " + e.getMessage(), e);
+            // A converter or body that wraps what went wrong on the wire (UncheckedIOException).
+            if (!(e instanceof CrmSyncException) && e.getCause() instanceof IOException io) {
+                throw connectionFailure(io, call.request(), what);
             }
             throw e;
         }
+    }
+
+    private CrmSyncException connectionFailure(IOException e, Request request, String what) {
+        ConnectionFailure failure = ConnectionFailure.of(e, request).what(what).crm("ActiveCampaign")
+                .hostSetting("api.url").settings(settings).secrets(secrets);
+        if (!safeToRepeat(request)) {
+            failure.nonIdempotentWrite("look for it in ActiveCampaign before sending it again");
+        }
+        return failure.toException();
+    }
+
+    /**
+     * Whether sending the request twice does no harm: reads, {@code PUT}s, and the POSTs ActiveCampaign
+     * deduplicates ({@link SafeToRepeat}). Every POST it sends today is one of those.
+     */
+    private static boolean safeToRepeat(Request request) {
+        if (!"POST".equals(request.method()) && !"PATCH".equals(request.method())) {
+            return true;
+        }
+        Invocation invocation = request.tag(Invocation.class);
+        return invocation != null && invocation.method().isAnnotationPresent(SafeToRepeat.class);
     }
 
     private CrmSyncException error(Response<?> response, String what) {
@@ -365,7 +400,9 @@ public final class ActiveCampaignClient {
         }
         ResponseBody body = response.errorBody();
         okhttp3.Response withBody = body == null ? raw : raw.newBuilder().body(body).build();
-        return HttpErrors.toException(withBody, what, "X-Request-Id", secrets);
+        return HttpErrors.of(withBody, what).requestIdHeader("X-Request-Id").secrets(secrets).advice(404,
+                "Check api.url (the account's API URL from Settings > Developer, ending in /api/3) and the id asked"
+                        + " for.").toException();
     }
 
     private static String describeErrors(ResponseBody body, int status) {

@@ -24,6 +24,7 @@ import okhttp3.Request;
 import okhttp3.ResponseBody;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
+import org.crmsync.http.ConnectionFailure;
 import org.crmsync.http.HttpClients;
 import org.crmsync.http.HttpErrors;
 import org.crmsync.http.Redaction;
@@ -103,19 +104,22 @@ public final class SalesforceClient implements AutoCloseable {
         this(config, context, meter, RetryPolicy.defaults());
     }
 
+    /**
+     * @param retryPolicy how to back off between attempts; the attempts, the {@code Retry-After} cap, the
+     *     timeouts and the call deadline are the configuration's {@link SalesforceConfig#httpSettings()}
+     */
     public SalesforceClient(SalesforceConfig config, ConnectorContext context, Supplier<ApiCallMeter> meter,
             RetryPolicy retryPolicy) {
         this.config = requireNonNull(config, "config");
         this.meter = requireNonNull(meter, "meter");
         this.plainHttp = context.allowPlainHttp();
         OkHttpClient base = HttpClients.builder().clock(context.clock()).sleeper(context.sleeper())
-                .retryPolicy(requireNonNull(retryPolicy, "retryPolicy")).meter(meter)
+                .retryPolicy(requireNonNull(retryPolicy, "retryPolicy")).settings(config.httpSettings()).meter(meter)
                 .allowPlainHttp(context.allowPlainHttp()).build();
         OkHttpClient.Builder b = base.newBuilder();
-        // Outermost, ahead of the retry interceptor that reads the tag: an update by Id and a token
-        // request may be sent twice; a create (POST composite/sobjects) may not, since Salesforce does
-        // not deduplicate it.
-        b.interceptors().add(0, SalesforceClient::tagIdempotent);
+        // Outermost, ahead of the retry interceptor that reads the tag and the JSON check that reads
+        // Accept.
+        b.interceptors().add(0, SalesforceClient::prepare);
         b.addInterceptor(this::observeLimit);
         this.http = b.build();
         this.mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -188,9 +192,10 @@ public final class SalesforceClient implements AutoCloseable {
         if (sameHost(url, instance) || sameHost(url, org)) {
             return Optional.empty();
         }
-        return Optional.of(SalesforceConfig.EXPORT_URL + " points at " + hostAndPort(url) + ", which is not the"
-                + " org's host (" + hostAndPort(instance) + ", the instance the login returned"
-                + (sameHost(instance, org) ? "" : ", or " + SalesforceConfig.API_HOST + " " + hostAndPort(org))
+        return Optional.of(SalesforceConfig.EXPORT_URL + " points at " + Redaction.hostAndPort(url) + ", which is not"
+                + " the org's host (" + Redaction.hostAndPort(instance) + ", the instance the login returned"
+                + (sameHost(instance, org) ? ""
+                        : ", or " + SalesforceConfig.API_HOST + " " + Redaction.hostAndPort(org))
                 + "). The download carries the session, so it is only sent to the org; use the report's export"
                 + " link on the org's own host.");
     }
@@ -231,7 +236,7 @@ public final class SalesforceClient implements AutoCloseable {
                     continue;
                 }
                 HttpUrl parsed = HttpUrl.parse(url);
-                String at = parsed == null ? "" : " at " + hostAndPort(parsed) + parsed.encodedPath();
+                String at = parsed == null ? "" : " at " + Redaction.hostAndPort(parsed) + parsed.encodedPath();
                 throw new CrmSyncException(ErrorCode.INVALID_CONFIGURATION, "The Salesforce report export" + at
                         + (redirect ? " answered HTTP " + r.code() + " (a redirect), also after a new login;"
                                 + " redirects are not followed, so the session is never sent elsewhere."
@@ -249,7 +254,10 @@ public final class SalesforceClient implements AutoCloseable {
             if (limit.isPresent()) {
                 throw limit.get();
             }
-            throw httpError(withBody(r, body), what);
+            throw HttpErrors.of(withBody(r, body), what).secrets(secrets()).advice(404, "Check "
+                    + SalesforceConfig.EXPORT_URL + ": that the report exists, that its id (00O..., in the link) is"
+                    + " right, and that the integration user can see it (the report's folder is shared with them);"
+                    + " copy the export link again from the report.").toException();
         }
     }
 
@@ -299,15 +307,39 @@ public final class SalesforceClient implements AutoCloseable {
         try {
             return call.execute();
         } catch (JsonProcessingException e) {
-            throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, what + ": Salesforce answered with JSON this"
-                    + " connector cannot read (" + e.getOriginalMessage() + ")", e);
+            // Valid JSON of another shape: HttpClients checked that the answer is JSON.
+            // Without Jackson's exception as cause: its message can quote a value of the answer (personal data).
+            throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, what + " to "
+                    + HttpErrors.where(call.request()) + ": " + HttpErrors.unreadableJson(e) + ".");
         } catch (IOException e) {
-            String method = call.request().method();
-            throw new CrmSyncException(ErrorCode.CONNECTION_FAILED, what + " failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " (" + Redaction.redactSecrets(e.getMessage(), secrets()) + ")")
-                    + ("POST".equals(method) ? ". Salesforce may have applied the request before the connection"
-                            + " failed; the next run looks the records up before creating any." : ""), e);
+            okhttp3.Request request = call.request();
+            ConnectionFailure failure = ConnectionFailure.of(e, request).what(what).crm("Salesforce")
+                    .hostSetting(hostSetting(request)).settings(config.httpSettings()).secrets(secrets());
+            if (isCreate(request)) {
+                // Salesforce does not deduplicate a create; the lookup before every create is what finds
+                // contacts that landed though the answer was lost.
+                failure.nonIdempotentWrite("the next run looks the records up before creating any, so none is"
+                        + " created twice");
+            }
+            throw failure.toException();
         }
+    }
+
+    /** A create: {@code POST composite/sobjects}. The token request is a POST too, but it applies nothing. */
+    private static boolean isCreate(okhttp3.Request request) {
+        return "POST".equals(request.method()) && !request.url().encodedPath().endsWith(TOKEN_PATH);
+    }
+
+    /** The setting that names the host a request went to, for a message about reaching it. */
+    private String hostSetting(okhttp3.Request request) {
+        if (request.url().encodedPath().endsWith(TOKEN_PATH)) {
+            return config.loginHost().equals(config.apiHost()) ? SalesforceConfig.API_HOST
+                    : SalesforceConfig.LOGIN_HOST;
+        }
+        if (!request.url().encodedPath().startsWith("/services/")) {
+            return SalesforceConfig.EXPORT_URL;
+        }
+        return SalesforceConfig.API_HOST + " (data calls go to the instance the login returns)";
     }
 
     /**
@@ -324,6 +356,11 @@ public final class SalesforceClient implements AutoCloseable {
         if (limit.isPresent()) {
             return limit.get();
         }
+        if (status == 429) {
+            // Not a Salesforce REST answer (its API limits answer 403 REQUEST_LIMIT_EXCEEDED) but a gateway's or
+            // a concurrency limit's: HttpErrors says what it asked for and what the retries did.
+            return httpError(withBody(r, body), "Salesforce " + what);
+        }
         Optional<ApiError> first = apiErrors(body).stream().findFirst();
         String where = request.method() + " " + request.url().encodedPath();
         ErrorCode code = HttpErrors.codeFor(status);
@@ -337,7 +374,8 @@ public final class SalesforceClient implements AutoCloseable {
         if (first.isPresent()) {
             ApiError e = first.get();
             m.append(' ').append(e.errorCode());
-            String said = soql == null ? (e.message() == null ? "" : e.message()) : queryErrorMessage(e.message(), soql);
+            String said = soql == null ? (e.message() == null ? "" : Redaction.maskPersonalData(e.message()))
+                    : queryErrorMessage(e.message(), soql);
             if (!said.isEmpty()) {
                 m.append(": ").append(said);
             }
@@ -345,7 +383,10 @@ public final class SalesforceClient implements AutoCloseable {
                 m.append(" (fields ").append(String.join(", ", e.fields())).append(')');
             }
         } else if (!body.isBlank()) {
-            String quoted = soql == null ? body.replaceAll("\\s+", " ").strip() : queryErrorMessage(body, soql);
+            // Not Salesforce's error array: a gateway's or proxy's page, say what it is.
+            String type = r.raw().header("Content-Type");
+            String quoted = soql == null ? Redaction.sanitize(body, secrets(), 300) : queryErrorMessage(body, soql);
+            m.append(type == null ? "" : " (" + type + ")");
             if (!quoted.isEmpty()) {
                 m.append(": ").append(quoted.length() > 300 ? quoted.substring(0, 300) + "..." : quoted);
             }
@@ -389,7 +430,9 @@ public final class SalesforceClient implements AutoCloseable {
     // and the reason.
     private static final Pattern ERROR_AT = Pattern.compile("ERROR at Row:\\d+:Column:\\d+");
     private static final Pattern STATEMENT_WORD = Pattern.compile("(?i)\\b(SELECT|WHERE)\\b");
-    private static final Pattern LITERAL = Pattern.compile("'((?:[^'\\\\]|\\\\.)*)'");
+    // Unrolled ("normal* (special normal*)*", possessive): an alternation inside a repeated group
+    // recurses once per character in java.util.regex and overflows the stack on a long literal.
+    private static final Pattern LITERAL = Pattern.compile("'([^'\\\\]*+(?:\\\\.[^'\\\\]*+)*+)'");
 
     /**
      * The part of a query error's message that can be quoted: from Salesforce's {@code ERROR at
@@ -454,7 +497,10 @@ public final class SalesforceClient implements AutoCloseable {
 
     /** The raw response with its error body restored, for {@link HttpErrors}, which peeks at it. */
     private static okhttp3.Response withBody(Response<?> r, String body) {
-        return r.raw().newBuilder().body(ResponseBody.create(body, MediaType.parse("text/plain"))).build();
+        String type = r.raw().header("Content-Type");
+        MediaType mediaType = type == null ? null : MediaType.parse(type);
+        return r.raw().newBuilder().body(ResponseBody.create(body, mediaType != null ? mediaType
+                : MediaType.parse("text/plain"))).build();
     }
 
     private static boolean isHtml(ResponseBody body) {
@@ -510,7 +556,9 @@ public final class SalesforceClient implements AutoCloseable {
         HttpUrl dataBase = instance.newBuilder().encodedPath("/services/data/v" + config.apiVersion() + "/").build();
         SalesforceApi api = dataApis.baseUrl(dataBase).build().create(SalesforceApi.class);
         SalesforceApi exportApi = exportApis.baseUrl(dataBase).build().create(SalesforceApi.class);
-        LOG.debug("logged in to Salesforce as {} at {}", who, instance.host());
+        // Not the user name: it is often an email address.
+        LOG.debug("logged in to Salesforce ({} flow) at {}", password ? "password" : "client credentials",
+                Redaction.hostAndPort(instance));
         return new Session(token.accessToken(), instance, dataBase, api, exportApi);
     }
 
@@ -561,9 +609,7 @@ public final class SalesforceClient implements AutoCloseable {
 
     /** {@link HttpErrors}' exception (status, advice, the quoted body) with our secrets masked too. */
     private CrmSyncException httpError(okhttp3.Response response, String what) {
-        CrmSyncException e = HttpErrors.toException(response, what);
-        return CrmSyncException.http(e.code(), Redaction.redactSecrets(e.getMessage(), secrets()), response.code(),
-                null);
+        return HttpErrors.of(response, what).secrets(secrets()).toException();
     }
 
     private List<String> secrets() {
@@ -591,17 +637,26 @@ public final class SalesforceClient implements AutoCloseable {
         return a.host().equalsIgnoreCase(b.host()) && a.port() == b.port();
     }
 
-    private static String hostAndPort(HttpUrl url) {
-        return url.host() + (url.port() == HttpUrl.defaultPort(url.scheme()) ? "" : ":" + url.port());
-    }
-
     // ----- interceptors -----
 
-    private static okhttp3.Response tagIdempotent(Interceptor.Chain chain) throws IOException {
+    /**
+     * An update by Id and a token request may be sent twice; a create (POST composite/sobjects) may not,
+     * since Salesforce does not deduplicate it. The REST API and the token endpoint answer JSON, and
+     * say so in {@code Accept}, so HttpClients checks that what comes back is JSON; the export download
+     * (CSV, or the login page it answers an unaccepted session with) asks for none.
+     */
+    private static okhttp3.Response prepare(Interceptor.Chain chain) throws IOException {
         Request request = chain.request();
         boolean safeToRepeat = "PATCH".equals(request.method())
                 || ("POST".equals(request.method()) && request.url().encodedPath().endsWith(TOKEN_PATH));
-        return chain.proceed(safeToRepeat ? HttpClients.idempotent(request.newBuilder()).build() : request);
+        Request.Builder b = request.newBuilder();
+        if (safeToRepeat) {
+            HttpClients.idempotent(b);
+        }
+        if (request.url().encodedPath().startsWith("/services/") && request.header("Accept") == null) {
+            b.header("Accept", "application/json");
+        }
+        return chain.proceed(b.build());
     }
 
     private okhttp3.Response observeLimit(Interceptor.Chain chain) throws IOException {
