@@ -15,13 +15,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.HttpUrl;
 import okhttp3.ResponseBody;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.SyncDirection;
 import org.crmsync.http.RetryPolicy;
+import org.crmsync.http.RunMeters;
 import org.crmsync.mapping.FieldMapping;
 import org.crmsync.mapping.FieldRule;
 import org.crmsync.mapping.WriteMode;
@@ -37,6 +37,7 @@ import org.crmsync.spi.ApiCallMeter;
 import org.crmsync.spi.Capability;
 import org.crmsync.spi.ChangeStream;
 import org.crmsync.spi.Connector;
+import org.crmsync.spi.ConnectorSession;
 import org.crmsync.spi.ConnectorContext;
 import org.crmsync.spi.LookupRequest;
 import org.crmsync.spi.PreflightProblem;
@@ -74,12 +75,8 @@ public final class SalesforceConnector implements Connector {
     static final String SEED_DEFAULT_FIRST_NAME = "Contact";
 
     private final SalesforceConfig config;
-    // The meter of the run being served. An application may run this connection's inbound and outbound
-    // jobs at once on one connector, each on its own thread, so the meter is kept per thread (OkHttp's
-    // execute() runs the metering interceptor on the caller's thread); the last one set serves a thread
-    // that never set one.
-    private final ThreadLocal<ApiCallMeter> threadMeter = new ThreadLocal<>();
-    private final AtomicReference<ApiCallMeter> lastMeter = new AtomicReference<>(ApiCallMeter.unlimited());
+    // One HTTP client and one login serve every run; each call is charged to the meter of its run's session.
+    private final RunMeters runMeters = new RunMeters();
     private final SalesforceClient client;
     private final ObjectMapper mapper;
     private volatile Map<String, DescribeResult.Field> contactFields;
@@ -90,7 +87,7 @@ public final class SalesforceConnector implements Connector {
 
     SalesforceConnector(SalesforceConfig config, ConnectorContext context, RetryPolicy retryPolicy) {
         this.config = requireNonNull(config, "config");
-        this.client = new SalesforceClient(config, context, this::meter, retryPolicy);
+        this.client = new SalesforceClient(config, context, runMeters::current, retryPolicy);
         this.mapper = client.mapper();
     }
 
@@ -109,13 +106,21 @@ public final class SalesforceConnector implements Connector {
         return SalesforceConnectorProvider.ID;
     }
 
+    /** The org's host and the API user (or the app, for client credentials). */
+    @Override
+    public String accountKey() {
+        return config.apiHost() + "/" + config.login().orElse("app:" + config.clientId());
+    }
+
+    /** Contacts can be read by Id, so inbound retries read the current record. */
     @Override
     public Set<Capability> capabilities() {
-        Set<Capability> capabilities = EnumSet.of(Capability.READ_API, Capability.BATCH_LOOKUP, Capability.BATCH_WRITE);
-        if (config.exportUrl().isPresent()) {
-            capabilities.add(Capability.READ_EXPORT_FILE);
-        }
-        return capabilities;
+        return EnumSet.of(Capability.READ_BY_ID);
+    }
+
+    @Override
+    public ConnectorSession open(SyncContext context) {
+        return new SalesforceSession(this, requireNonNull(context, "context"), runMeters);
     }
 
     @Override
@@ -125,9 +130,7 @@ public final class SalesforceConnector implements Connector {
 
     // ----- preflight -----
 
-    @Override
-    public List<PreflightProblem> preflight(SyncContext context) {
-        use(context);
+    List<PreflightProblem> preflight(SyncContext context) {
         try {
             client.ensureSession();
         } catch (CrmSyncException e) {
@@ -288,9 +291,7 @@ public final class SalesforceConnector implements Connector {
         return DEFAULT_INBOUND_LOOKBACK;
     }
 
-    @Override
-    public ChangeStream readChanges(SyncContext context, SyncCursor since) {
-        use(context);
+    ChangeStream readChanges(SyncContext context, SyncCursor since) {
         requireNonNull(since, "since");
         if (config.inboundSource() == SalesforceConfig.InboundSource.EXPORT) {
             return readExport(context);
@@ -345,9 +346,7 @@ public final class SalesforceConnector implements Connector {
      * spellings ({@link PhoneVariants}). Each candidate is given to every request it may match; the
      * engine decides.
      */
-    @Override
-    public Map<String, List<RemoteRecord>> lookup(SyncContext context, List<LookupRequest> requests) {
-        use(context);
+    Map<String, List<RemoteRecord>> lookup(SyncContext context, List<LookupRequest> requests) {
         FieldMapping mapping = context.mapping();
         Map<String, DescribeResult.Field> described = contactFields();
         List<Map<String, List<String>>> terms = new ArrayList<>();
@@ -456,8 +455,7 @@ public final class SalesforceConnector implements Connector {
      * Salesforce refuses a Contact without LastName (REQUIRED_FIELD_MISSING), on create and when an
      * update would clear it; such a record is reported, never sent to fail.
      */
-    @Override
-    public Optional<String> missingRequiredField(RemoteWrite write) {
+    Optional<String> missingRequiredField(RemoteWrite write) {
         String last = write.fields().get(ContactRecords.LAST_NAME);
         if (write.operation() == RemoteWrite.Operation.CREATE && (last == null || last.isBlank())) {
             return Optional.of("Salesforce requires LastName on a new Contact, and the profile has no last name;"
@@ -469,9 +467,7 @@ public final class SalesforceConnector implements Connector {
         return Optional.empty();
     }
 
-    @Override
-    public List<WriteResult> write(SyncContext context, List<RemoteWrite> batch) {
-        use(context);
+    List<WriteResult> write(SyncContext context, List<RemoteWrite> batch) {
         if (context.dryRun()) {
             throw new IllegalStateException("write called in a dry run; nothing may be sent");
         }
@@ -494,19 +490,67 @@ public final class SalesforceConnector implements Connector {
             (create ? creates : updates).add(w);
             (create ? createJson : updateJson).add(json);
         }
+        // One Collections call per 200 creates, then per 200 updates. When the quota stops a later call,
+        // what the earlier ones applied keeps its results, and the rest is reported as never sent.
+        List<List<RemoteWrite>> chunks = new ArrayList<>();
+        List<java.util.function.Supplier<List<SaveResult>>> calls = new ArrayList<>();
         for (int from = 0; from < creates.size(); from += MAX_COLLECTION_SIZE) {
             int to = Math.min(creates.size(), from + MAX_COLLECTION_SIZE);
-            List<RemoteWrite> chunk = creates.subList(from, to);
             CollectionRequest request = new CollectionRequest(false, List.copyOf(createJson.subList(from, to)));
-            results.addAll(results(chunk, sendCollection(chunk, () -> client.create(request))));
+            chunks.add(creates.subList(from, to));
+            calls.add(() -> client.create(request));
         }
         for (int from = 0; from < updates.size(); from += MAX_COLLECTION_SIZE) {
             int to = Math.min(updates.size(), from + MAX_COLLECTION_SIZE);
-            List<RemoteWrite> chunk = updates.subList(from, to);
             CollectionRequest request = new CollectionRequest(false, List.copyOf(updateJson.subList(from, to)));
-            results.addAll(results(chunk, sendCollection(chunk, () -> client.update(request))));
+            chunks.add(updates.subList(from, to));
+            calls.add(() -> client.update(request));
+        }
+        for (int i = 0; i < chunks.size(); i++) {
+            List<RemoteWrite> chunk = chunks.get(i);
+            try {
+                results.addAll(results(chunk, sendCollection(chunk, calls.get(i))));
+            } catch (CrmSyncException e) {
+                if (i == 0 || e.code() != ErrorCode.QUOTA_EXHAUSTED) {
+                    throw e;
+                }
+                for (List<RemoteWrite> unsent : chunks.subList(i, chunks.size())) {
+                    unsent.forEach(w -> results.add(WriteResult.notSent(w.key(), e.getMessage())));
+                }
+                break;
+            }
         }
         return results;
+    }
+
+    /** The current contacts with these Ids, by Id: one SOQL query per URI's worth of Ids. */
+    Map<String, RemoteRecord> read(SyncContext context, List<String> ids) {
+        List<String> fields = selectedFields(context.mapping());
+        List<Map<String, List<String>>> terms = new ArrayList<>();
+        for (String id : ids) {
+            SalesforceIds.to18(id).ifPresent(full -> terms.add(Map.of(ContactRecords.ID, List.of(full))));
+        }
+        Map<String, RemoteRecord> found = new LinkedHashMap<>();
+        if (terms.isEmpty()) {
+            return found;
+        }
+        Map<String, String> asked = new LinkedHashMap<>();
+        ids.forEach(id -> SalesforceIds.to18(id).ifPresent(full -> asked.put(full, id)));
+        for (String soql : ContactQueries.lookups(fields, terms, client::queryUriLength,
+                SalesforceClient.MAX_QUERY_URI_CHARS)) {
+            QueryResult page = client.query(soql, config.queryBatchSize());
+            while (true) {
+                for (ObjectNode r : page.records()) {
+                    String id = ContactRecords.text(r, ContactRecords.ID);
+                    found.put(asked.getOrDefault(id, id), ContactRecords.candidate(r, fields));
+                }
+                if (page.done() || page.nextRecordsUrl() == null) {
+                    break;
+                }
+                page = client.queryMore(page.nextRecordsUrl(), config.queryBatchSize());
+            }
+        }
+        return found;
     }
 
     /**
@@ -572,8 +616,8 @@ public final class SalesforceConnector implements Connector {
      * One Collections record: {@code attributes.type}, the Id for an update, the mapped fields typed as
      * describe says (checkboxes as JSON booleans, numbers as numbers), an empty value as JSON null (how
      * REST clears a field). A text value longer than its field's describe length fails the record
-     * ({@link #checkLength}). A create also gets the seed's defaults: first name "Contact" when the
-     * profile and the policy have none, and the policy's source code in the source field.
+     * ({@link #checkLength}). A create also gets the policy's source code in the source field (the
+     * seed's default first name "Contact" is the provider's policy preset, applied by the engine).
      */
     private ObjectNode json(RemoteWrite w, Map<String, DescribeResult.Field> fields, SyncContext context) {
         ObjectNode record = mapper.createObjectNode();
@@ -581,12 +625,6 @@ public final class SalesforceConnector implements Connector {
         w.remoteId().ifPresent(id -> record.put("id", id));
         Map<String, String> values = new LinkedHashMap<>(w.fields());
         if (w.operation() == RemoteWrite.Operation.CREATE) {
-            boolean mapsFirstName = context.mapping().rule(StandardField.FIRST_NAME).flatMap(FieldRule::apiName)
-                    .filter(ContactRecords.FIRST_NAME::equals).isPresent();
-            if (mapsFirstName && values.getOrDefault(ContactRecords.FIRST_NAME, "").isBlank()
-                    && context.policy().defaultFirstName().isEmpty()) {
-                values.put(ContactRecords.FIRST_NAME, SEED_DEFAULT_FIRST_NAME);
-            }
             config.sourceField().filter(f -> values.getOrDefault(f, "").isBlank())
                     .ifPresent(f -> values.put(f, context.policy().sourceCode()));
         }
@@ -668,18 +706,6 @@ public final class SalesforceConnector implements Connector {
     }
 
     // ----- plumbing -----
-
-    /** The run's meter counts every request this call makes (and pages read later by its stream). */
-    private void use(SyncContext context) {
-        requireNonNull(context, "context");
-        threadMeter.set(context.calls());
-        lastMeter.set(context.calls());
-    }
-
-    private ApiCallMeter meter() {
-        ApiCallMeter m = threadMeter.get();
-        return m != null ? m : lastMeter.get();
-    }
 
     @Override
     public void close() {

@@ -3,6 +3,7 @@ package org.crmsync.salesforce;
 import java.util.List;
 import java.util.Map;
 import org.crmsync.mapping.FieldMapping;
+import org.crmsync.policy.SyncPolicy;
 import org.crmsync.spi.ConfigKey;
 import org.crmsync.spi.ConfigProblem;
 import org.crmsync.spi.ConnectorConfig;
@@ -37,6 +38,22 @@ public final class SalesforceConnectorProvider implements ConnectorProvider {
     @Override
     public FieldMapping defaultMapping() {
         return SalesforceMapping.defaults();
+    }
+
+    /** The default mapping with the configured opt-in field ({@code optin.field}). */
+    @Override
+    public FieldMapping defaultMapping(Map<String, String> config) {
+        return SalesforceMapping.defaults(SalesforceConfig.from(config).optInField());
+    }
+
+    /**
+     * The Salesforce seed's defaults: "If you leave these fields blank, the first name will be Contact"
+     * (and no default last name: Salesforce requires one, so a new opt-in without a last name is
+     * reported, not sent).
+     */
+    @Override
+    public SyncPolicy.Builder policyPreset() {
+        return SyncPolicy.builder().defaultFirstName(SalesforceConnector.SEED_DEFAULT_FIRST_NAME);
     }
 
     @Override

@@ -9,10 +9,15 @@ import org.crmsync.spi.SyncContext;
 /** A {@link SyncContext} for calling the connector directly, without the engine; it counts every call. */
 final class DirectContext implements SyncContext {
     private final SalesforceFixture f;
-    private final ApiCallMeter meter = ApiCallMeter.unlimited();
+    private final ApiCallMeter meter;
 
     DirectContext(SalesforceFixture f) {
+        this(f, ApiCallMeter.unlimited());
+    }
+
+    DirectContext(SalesforceFixture f, ApiCallMeter meter) {
         this.f = f;
+        this.meter = meter;
     }
 
     @Override

@@ -47,8 +47,9 @@ class SalesforceAuthTest {
         assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(f.sf.requests(Kind.LOGIN)).isEqualTo(2);
         assertThat(f.profiles()).hasSize(2);
-        // describe refused (401), login, describe again, the query: every request counted.
-        assertThat(report.apiCallsUsed()).isEqualTo(4);
+        // The first run's preflight is still trusted; the query refused (401), login, the query again:
+        // every request counted.
+        assertThat(report.apiCallsUsed()).isEqualTo(3);
     }
 
     @Test
@@ -58,7 +59,7 @@ class SalesforceAuthTest {
         f.sf.echoSecretsInErrors(true);
 
         CrmSyncException e = catchThrowableOfType(CrmSyncException.class,
-                () -> f.connector().readChanges(context(), SyncCursor.start()).hasNext());
+                () -> f.changes(context(), SyncCursor.start()).hasNext());
 
         assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
         assertThat(e.retryable()).isFalse();
@@ -96,7 +97,7 @@ class SalesforceAuthTest {
         f.sf.echoSecretsInErrors(true);
 
         CrmSyncException e = catchThrowableOfType(CrmSyncException.class,
-                () -> f.connector().readChanges(context(), SyncCursor.start()).hasNext());
+                () -> f.changes(context(), SyncCursor.start()).hasNext());
 
         assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
         assertThat(e.getMessage()).contains("invalid_client").contains("client.secret")
@@ -137,7 +138,7 @@ class SalesforceAuthTest {
         f.mapping = f.mapping.toBuilder().rule(org.crmsync.mapping.FieldRule.builder("address_city")
                 .apiName("Mailing_Town__c").csvHeading("Mailing City").build()).build();
         CrmSyncException e = catchThrowableOfType(CrmSyncException.class,
-                () -> f.connector().readChanges(context(), SyncCursor.start()).hasNext());
+                () -> f.changes(context(), SyncCursor.start()).hasNext());
         assertThat(e.getMessage()).contains("INVALID_FIELD").doesNotContain("00DSIM000000001!");
     }
 

@@ -36,7 +36,7 @@ final class SalesforceFixture implements AutoCloseable {
     final SyncEngine engine = new SyncEngine(clock);
     final Map<String, String> config = new LinkedHashMap<>(sf.connectorConfig());
     FieldMapping mapping = SalesforceMapping.defaults();
-    SyncPolicy policy = SyncPolicy.builder().mode(SyncMode.LIBERAL).defaultOptInPath("web-path-1")
+    SyncPolicy policy = new SalesforceConnectorProvider().policyPreset().mode(SyncMode.LIBERAL).defaultOptInPath("web-path-1")
             .sourceCode("Mobile Commons").build();
     private SalesforceConnector connector;
 
@@ -47,6 +47,11 @@ final class SalesforceFixture implements AutoCloseable {
                     context());
         }
         return connector;
+    }
+
+    /** The change stream of a session of {@link #connector()} (Salesforce's feed is always ready). */
+    org.crmsync.spi.ChangeStream changes(org.crmsync.spi.SyncContext context, org.crmsync.spi.SyncCursor since) {
+        return ((org.crmsync.spi.ChangeFeed.Ready) connector().open(context).readChanges(since)).changes();
     }
 
     ConnectorContext context() {

@@ -79,7 +79,8 @@ class SalesforceHttpFailureTest {
 
         try (connector) {
             CrmSyncException e = catchThrowableOfType(CrmSyncException.class,
-                    () -> connector.readChanges(new DirectContext(f), SyncCursor.start()).hasNext());
+                    () -> ((org.crmsync.spi.ChangeFeed.Ready) connector.open(new DirectContext(f))
+                            .readChanges(SyncCursor.start())).changes().hasNext());
 
             assertThat(e.code()).isEqualTo(ErrorCode.CONNECTION_FAILED);
             assertThat(e.getMessage()).contains("Salesforce login").contains(f.sf.host())
@@ -200,7 +201,7 @@ class SalesforceHttpFailureTest {
                 OptInStatus.OPTED_IN);
 
         CrmSyncException e = catchThrowableOfType(CrmSyncException.class,
-                () -> f.connector().write(new DirectContext(f), List.of(create)));
+                () -> f.connector().open(new DirectContext(f)).write(List.of(create)));
 
         assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
         assertThat(e.httpStatus()).hasValue(429);
@@ -211,7 +212,7 @@ class SalesforceHttpFailureTest {
 
     private CrmSyncException readFails() {
         return catchThrowableOfType(CrmSyncException.class,
-                () -> f.connector().readChanges(new DirectContext(f), SyncCursor.start()).hasNext());
+                () -> f.changes(new DirectContext(f), SyncCursor.start()).hasNext());
     }
 
     private List<Profile> signUps(int n) {

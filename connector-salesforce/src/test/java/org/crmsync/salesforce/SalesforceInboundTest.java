@@ -408,11 +408,11 @@ class SalesforceInboundTest {
         f.set(SalesforceConfig.EXPORT_URL, f.sf.exportUrl());
         f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana@example.org", "+14155552671", true));
         DirectContext context = new DirectContext(f);
-        assertThat(f.connector().preflight(context)).isEmpty();
+        assertThat(f.connector().open(context).preflight()).isEmpty();
         f.sf.expireSessions();
 
         List<String> ids = new java.util.ArrayList<>();
-        try (ChangeStream rows = f.connector().readChanges(context, SyncCursor.start())) {
+        try (ChangeStream rows = f.changes(context, SyncCursor.start())) {
             rows.forEachRemaining(r -> ids.add(r.remoteId()));
         }
 
@@ -437,7 +437,7 @@ class SalesforceInboundTest {
 
         // Past preflight, the download itself refuses too.
         CrmSyncException e = catchThrowableOfType(CrmSyncException.class,
-                () -> f.connector().readChanges(new DirectContext(f), SyncCursor.start()));
+                () -> f.changes(new DirectContext(f), SyncCursor.start()));
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION);
         assertThat(e.getMessage()).contains("export.url").doesNotContain("00DSIM");
         assertThat(f.sf.requests(Kind.EXPORT)).isZero();

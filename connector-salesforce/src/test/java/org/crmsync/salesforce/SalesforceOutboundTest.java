@@ -21,6 +21,7 @@ import org.crmsync.report.RecordResult;
 import org.crmsync.report.RunStatus;
 import org.crmsync.report.SyncReport;
 import org.crmsync.salesforce.SalesforceSimulator.Kind;
+import org.crmsync.spi.ConnectorSession;
 import org.crmsync.spi.LookupRequest;
 import org.crmsync.spi.RemoteWrite;
 import org.crmsync.spi.WriteResult;
@@ -140,8 +141,8 @@ class SalesforceOutboundTest {
                 .apiName("Mailing_Town__c").csvHeading("Mailing City").build()).build();
         Profile p = f.signUp("Ana", "Reyes", "ana.private@example.org", "+14155552671", OptInStatus.OPTED_IN);
 
-        CrmSyncException e = catchThrowableOfType(CrmSyncException.class, () -> f.connector().lookup(
-                new DirectContext(f), List.of(new LookupRequest(p.localId().orElseThrow(), p,
+        CrmSyncException e = catchThrowableOfType(CrmSyncException.class, () -> f.connector().open(
+                new DirectContext(f)).lookup(List.of(new LookupRequest(p.localId().orElseThrow(), p,
                         List.of(MatchKey.EMAIL, MatchKey.PHONE)))));
 
         assertThat(f.sf.queries()).singleElement().asString().contains("ana.private@example.org");
@@ -159,11 +160,10 @@ class SalesforceOutboundTest {
             c.put("HasOptedOutOfEmail", before);
             ids.add(f.sf.addContact(c));
         }
-        SalesforceConnector connector = f.connector();
-        DirectContext context = new DirectContext(f);
-        connector.preflight(context);
+        ConnectorSession session = f.connector().open(new DirectContext(f));
+        session.preflight();
 
-        List<WriteResult> results = connector.write(context, List.of(
+        List<WriteResult> results = session.write(List.of(
                 RemoteWrite.update("a", ids.get(0), Map.of("HasOptedOutOfEmail", "1"), OptInStatus.UNKNOWN),
                 RemoteWrite.update("b", ids.get(1), Map.of("HasOptedOutOfEmail", "YES"), OptInStatus.UNKNOWN),
                 RemoteWrite.update("c", ids.get(2), Map.of("HasOptedOutOfEmail", "No"), OptInStatus.UNKNOWN),
@@ -306,11 +306,10 @@ class SalesforceOutboundTest {
 
     @Test
     void writeReadsEachRecordsStatusCodeIncludingRequiredFieldMissing() {
-        SalesforceConnector connector = f.connector();
-        DirectContext context = new DirectContext(f);
-        connector.preflight(context);
+        ConnectorSession session = f.connector().open(new DirectContext(f));
+        session.preflight();
 
-        List<WriteResult> results = connector.write(context, List.of(
+        List<WriteResult> results = session.write(List.of(
                 RemoteWrite.create("a", Map.of("LastName", "Reyes", "Email", "a@example.org"), OptInStatus.OPTED_IN),
                 RemoteWrite.create("b", Map.of("Email", "b@example.org"), OptInStatus.OPTED_IN),
                 RemoteWrite.update("c", "003000000009999AAA", Map.of("MailingCity", "Austin"), OptInStatus.UNKNOWN)));

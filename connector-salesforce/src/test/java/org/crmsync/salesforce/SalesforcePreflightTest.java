@@ -23,7 +23,7 @@ class SalesforcePreflightTest {
     }
 
     private List<PreflightProblem> preflight() {
-        return f.connector().preflight(new DirectContext(f));
+        return f.connector().open(new DirectContext(f)).preflight();
     }
 
     @Test

@@ -2,8 +2,12 @@ package org.crmsync.http;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.crmsync.spi.ApiCallMeter;
+import org.crmsync.spi.ChangeStream;
+import org.crmsync.spi.RemoteRecord;
+import org.crmsync.spi.SyncCursor;
 
 /**
  * Which run an HTTP call belongs to, for a connector whose one HTTP client serves the sessions of
@@ -54,5 +58,32 @@ public final class RunMeters {
                     + " quota would count it");
         }
         return meter;
+    }
+
+    /** A stream whose page reads (in {@code hasNext}, {@code next}, {@code close}) are charged to {@code meter}. */
+    public ChangeStream charging(ApiCallMeter meter, ChangeStream stream) {
+        requireNonNull(meter, "meter");
+        requireNonNull(stream, "stream");
+        return new ChangeStream() {
+            @Override
+            public boolean hasNext() {
+                return charging(meter, stream::hasNext);
+            }
+
+            @Override
+            public RemoteRecord next() {
+                return charging(meter, stream::next);
+            }
+
+            @Override
+            public Optional<SyncCursor> endCursor() {
+                return charging(meter, stream::endCursor);
+            }
+
+            @Override
+            public void close() {
+                charging(meter, (Runnable) stream::close);
+            }
+        };
     }
 }
