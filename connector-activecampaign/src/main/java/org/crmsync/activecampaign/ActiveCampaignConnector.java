@@ -13,20 +13,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.activecampaign.internal.AcContact;
 import org.crmsync.activecampaign.internal.ActiveCampaignClient;
 import org.crmsync.activecampaign.internal.ContactPage;
+import org.crmsync.http.RunMeters;
 import org.crmsync.mapping.FieldRule;
 import org.crmsync.mapping.RecordSource;
 import org.crmsync.policy.MatchKey;
-import org.crmsync.spi.ApiCallMeter;
 import org.crmsync.spi.Capability;
-import org.crmsync.spi.ChangeStream;
+import org.crmsync.spi.ChangeFeed;
 import org.crmsync.spi.Connector;
+import org.crmsync.spi.ConnectorSession;
 import org.crmsync.spi.LookupRequest;
 import org.crmsync.spi.PreflightProblem;
 import org.crmsync.spi.RemoteRecord;
@@ -63,18 +63,20 @@ final class ActiveCampaignConnector implements Connector {
     private final ActiveCampaignConfig config;
     private final ActiveCampaignClient client;
     private final OkHttpClient http;
-    private final AtomicReference<ApiCallMeter> meter;
+    private final RunMeters meters;
     private final Clock clock;
     private final Sleeper sleeper;
-    private Schema schema;
-    private RunCache cache;
 
+    /**
+     * @param meters how the one HTTP client (and its rate limiter, shared by every run of this account)
+     *     charges each call to its run
+     */
     ActiveCampaignConnector(ActiveCampaignConfig config, ActiveCampaignClient client, OkHttpClient http,
-            AtomicReference<ApiCallMeter> meter, Clock clock, Sleeper sleeper) {
+            RunMeters meters, Clock clock, Sleeper sleeper) {
         this.config = requireNonNull(config, "config");
         this.client = requireNonNull(client, "client");
         this.http = requireNonNull(http, "http");
-        this.meter = requireNonNull(meter, "meter");
+        this.meters = requireNonNull(meters, "meters");
         this.clock = requireNonNull(clock, "clock");
         this.sleeper = requireNonNull(sleeper, "sleeper");
     }
@@ -109,11 +111,110 @@ final class ActiveCampaignConnector implements Connector {
         return ActiveCampaignConnectorProvider.ID;
     }
 
+    /** The account's API URL. */
+    @Override
+    public String accountKey() {
+        return config.apiUrl();
+    }
+
+    /** Contacts are read by id ({@code ids[]}), so inbound retries read the current contact. */
     @Override
     public Set<Capability> capabilities() {
-        // contact/sync and the bulk importer upsert by email, so a create sent twice is one contact.
-        return Set.of(Capability.READ_API, Capability.BATCH_LOOKUP, Capability.BATCH_WRITE,
-                Capability.IDEMPOTENT_CREATE);
+        return Set.of(Capability.READ_BY_ID);
+    }
+
+    @Override
+    public ConnectorSession open(SyncContext context) {
+        return new Session(requireNonNull(context, "context"));
+    }
+
+    /**
+     * One run: the schema it resolved and what it learnt of the account (the cache) are its own; the
+     * HTTP client, its rate limiter and the connection pool are the account's, shared by every run.
+     */
+    private final class Session implements ConnectorSession {
+        private final SyncContext context;
+        private final RunCache cache;
+        private Schema schema;
+
+        Session(SyncContext context) {
+            this.context = context;
+            this.cache = new RunCache(context);
+        }
+
+        @Override
+        public List<PreflightProblem> preflight() {
+            return meters.charging(context.calls(), () -> {
+                try {
+                    client.checkToken();
+                } catch (CrmSyncException e) {
+                    if (e.code() == ErrorCode.AUTHENTICATION_FAILED || e.code() == ErrorCode.PERMISSION_DENIED) {
+                        return List.of(new PreflightProblem("credentials", e.getMessage()));
+                    }
+                    throw e;
+                }
+                schema = Schema.resolve(context.mapping(), config, client.fields(), client.lists());
+                return schema.problems();
+            });
+        }
+
+        @Override
+        public ChangeFeed readChanges(SyncCursor since) {
+            return ChangeFeed.ready(meters.charging(context.calls(), meters.charging(context.calls(), () -> {
+                Schema s = schema();
+                return new ContactChanges(client, c -> fieldsOf(c, s), since, context.clock().instant(),
+                        context.policy().inboundLookbackOr(defaultInboundLookback()));
+            })));
+        }
+
+        @Override
+        public Map<String, List<RemoteRecord>> lookup(List<LookupRequest> requests) {
+            return meters.charging(context.calls(), () -> ActiveCampaignConnector.this.lookup(schema(), cache,
+                    requests));
+        }
+
+        @Override
+        public Optional<String> missingRequiredField(RemoteWrite write) {
+            return ActiveCampaignConnector.missingRequiredField(write);
+        }
+
+        @Override
+        public List<WriteResult> write(List<RemoteWrite> batch) {
+            return meters.charging(context.calls(), () -> new ContactWriter(client, config, schema(), cache, clock,
+                    sleeper, ActiveCampaignConnector.this).write(batch));
+        }
+
+        @Override
+        public Map<String, RemoteRecord> read(List<String> remoteIds) {
+            return meters.charging(context.calls(), () -> {
+                Schema s = schema();
+                RunCache fresh = new RunCache(context);
+                fetchByIds(remoteIds, fresh);
+                Map<String, RemoteRecord> found = new LinkedHashMap<>();
+                for (String id : remoteIds) {
+                    AcContact c = fresh.contacts.get(id);
+                    if (c != null) {
+                        found.put(id, RemoteRecord.of(c.id(), fieldsOf(c, s), RecordSource.API, SyncCursor.start(),
+                                "ActiveCampaign contact " + c.id()));
+                    }
+                }
+                return found;
+            });
+        }
+
+        /** The schema preflight resolved, or resolved now when this run's preflight was not needed. */
+        private Schema schema() {
+            if (schema == null) {
+                schema = Schema.resolve(context.mapping(), config, client.fields(), client.lists());
+                List<PreflightProblem> problems = schema.problems();
+                if (!problems.isEmpty()) {
+                    throw new CrmSyncException(ErrorCode.INVALID_MAPPING, "ActiveCampaign is not ready for this"
+                            + " mapping: " + problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1)
+                                    + " more)" : ""));
+                }
+            }
+            return schema;
+        }
     }
 
     @Override
@@ -121,47 +222,7 @@ final class ActiveCampaignConnector implements Connector {
         return BATCH_SIZE;
     }
 
-    @Override
-    public List<PreflightProblem> preflight(SyncContext context) {
-        begin(context);
-        try {
-            client.checkToken();
-        } catch (CrmSyncException e) {
-            if (e.code() == ErrorCode.AUTHENTICATION_FAILED || e.code() == ErrorCode.PERMISSION_DENIED) {
-                return List.of(new PreflightProblem("credentials", e.getMessage()));
-            }
-            throw e;
-        }
-        schema = Schema.resolve(context.mapping(), config, client.fields(), client.lists());
-        return schema.problems();
-    }
-
-    /**
-     * Zero: the read already overlaps the previous one. Each scan's cursor is its start time less {@link
-     * ContactChanges#CLOCK_SKEW_MARGIN} (so a contact changed while a scan ran, or stamped a little before
-     * it became visible, is read by the next scan), and {@code filters[updated_after]} takes a date, so
-     * every scan asks ActiveCampaign for the contacts updated since the day before that and drops the older
-     * ones itself. ActiveCampaign documents no delay between a contact's {@code udate} and its showing in
-     * {@code GET contacts} to set a longer default from; a policy's look-back widens the window.
-     */
-    @Override
-    public Duration defaultInboundLookback() {
-        return Duration.ZERO;
-    }
-
-    @Override
-    public ChangeStream readChanges(SyncContext context, SyncCursor since) {
-        begin(context);
-        Schema s = schema(context);
-        return new ContactChanges(client, c -> fieldsOf(c, s), since, context.clock().instant(),
-                context.policy().inboundLookbackOr(defaultInboundLookback()));
-    }
-
-    @Override
-    public Map<String, List<RemoteRecord>> lookup(SyncContext context, List<LookupRequest> requests) {
-        begin(context);
-        Schema s = schema(context);
-        RunCache run = runCache(context);
+    private Map<String, List<RemoteRecord>> lookup(Schema s, RunCache run, List<LookupRequest> requests) {
         // Only this batch's contacts and emails are kept: the writer checks its creates against them.
         run.contacts.clear();
         run.emailsLookedUp.clear();
@@ -202,21 +263,13 @@ final class ActiveCampaignConnector implements Connector {
         return found;
     }
 
-    @Override
-    public Optional<String> missingRequiredField(RemoteWrite write) {
+    static Optional<String> missingRequiredField(RemoteWrite write) {
         if (write.operation() == RemoteWrite.Operation.CREATE
                 && write.fields().getOrDefault("email", "").isBlank()) {
             return Optional.of("ActiveCampaign needs an email address for a new contact (email is mapped from "
                     + "profile_email)");
         }
         return Optional.empty();
-    }
-
-    @Override
-    public List<WriteResult> write(SyncContext context, List<RemoteWrite> batch) {
-        begin(context);
-        Schema s = schema(context);
-        return new ContactWriter(client, config, s, runCache(context), clock, sleeper, this).write(batch);
     }
 
     @Override
@@ -294,30 +347,6 @@ final class ActiveCampaignConnector implements Connector {
     }
 
     // ----- internals -----
-
-    private void begin(SyncContext context) {
-        meter.set(requireNonNull(context, "context").calls());
-    }
-
-    private Schema schema(SyncContext context) {
-        if (schema == null || schema.mapping() != context.mapping()) {
-            List<PreflightProblem> problems;
-            schema = Schema.resolve(context.mapping(), config, client.fields(), client.lists());
-            problems = schema.problems();
-            if (!problems.isEmpty()) {
-                throw new CrmSyncException(ErrorCode.INVALID_MAPPING, "ActiveCampaign is not ready for this mapping: "
-                        + problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
-            }
-        }
-        return schema;
-    }
-
-    private RunCache runCache(SyncContext context) {
-        if (cache == null || cache.context != context) {
-            cache = new RunCache(context);
-        }
-        return cache;
-    }
 
     /**
      * The profiles not linked yet: by email and by the local-ID field. One pass over all contacts costs

@@ -4,12 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
 import org.crmsync.activecampaign.internal.ActiveCampaignClient;
 import org.crmsync.http.HttpClients;
+import org.crmsync.http.RunMeters;
 import org.crmsync.mapping.FieldMapping;
-import org.crmsync.spi.ApiCallMeter;
 import org.crmsync.spi.ConfigKey;
 import org.crmsync.spi.ConfigProblem;
 import org.crmsync.spi.Connector;
@@ -61,7 +60,7 @@ public final class ActiveCampaignConnectorProvider implements ConnectorProvider 
     public Connector create(Map<String, String> config, ConnectorContext context) {
         requireNonNull(context, "context");
         ActiveCampaignConfig c = ActiveCampaignConfig.from(requireNonNull(config, "config"));
-        AtomicReference<ApiCallMeter> meter = new AtomicReference<>(ApiCallMeter.unlimited());
+        RunMeters meters = new RunMeters();
         OkHttpClient http = HttpClients.builder()
                 .clock(context.clock())
                 .sleeper(context.sleeper())
@@ -71,11 +70,11 @@ public final class ActiveCampaignConnectorProvider implements ConnectorProvider 
                 // instance's alone (no global state): one instance per account, or rate.limit divided.
                 .rateLimit(c.rateLimit(), 1)
                 .settings(c.httpSettings())
-                .meter(meter::get)
+                .meter(meters::current)
                 .secretNames(List.of("Api-Token"))
                 .allowPlainHttp(context.allowPlainHttp())
                 .build();
         ActiveCampaignClient client = ActiveCampaignClient.create(c.apiUrl(), c.apiToken(), http, c.httpSettings());
-        return new ActiveCampaignConnector(c, client, http, meter, context.clock(), context.sleeper());
+        return new ActiveCampaignConnector(c, client, http, meters, context.clock(), context.sleeper());
     }
 }

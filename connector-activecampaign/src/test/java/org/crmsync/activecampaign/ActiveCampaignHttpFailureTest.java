@@ -100,7 +100,8 @@ class ActiveCampaignHttpFailureTest {
     }
 
     private CrmSyncException readFails() {
-        return catchThrowableOfType(CrmSyncException.class, () -> f.connector()
-                .readChanges(new DirectContext(f.mapping, f.policy, f.clock), SyncCursor.start()).hasNext());
+        return catchThrowableOfType(CrmSyncException.class, () -> ((org.crmsync.spi.ChangeFeed.Ready) f.connector()
+                .open(new DirectContext(f.mapping, f.policy, f.clock)).readChanges(SyncCursor.start())).changes()
+                .hasNext());
     }
 }

@@ -97,12 +97,11 @@ class ActiveCampaignPreflightTest {
     @Test
     void aTokenRefusedDuringARunFailsItAsAnAuthenticationProblem() {
         f.student(1);
-        var connector = f.connector();
-        var ctx = new DirectContext(f.mapping, f.policy, Clock.systemUTC());
-        assertThat(connector.preflight(ctx)).isEmpty();
+        var session = f.connector().open(new DirectContext(f.mapping, f.policy, Clock.systemUTC()));
+        assertThat(session.preflight()).isEmpty();
         f.ac.acceptOnlyToken("revoked");
 
-        assertThatThrownBy(() -> connector.lookup(ctx, List.of(new org.crmsync.spi.LookupRequest("S00001",
+        assertThatThrownBy(() -> session.lookup(List.of(new org.crmsync.spi.LookupRequest("S00001",
                 f.profile("S00001"), f.policy.outboundMatchOrder()))))
                 .isInstanceOfSatisfying(CrmSyncException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
