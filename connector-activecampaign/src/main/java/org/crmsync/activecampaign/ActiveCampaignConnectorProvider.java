@@ -9,6 +9,10 @@ import org.crmsync.activecampaign.internal.ActiveCampaignClient;
 import org.crmsync.http.HttpClients;
 import org.crmsync.http.RunMeters;
 import org.crmsync.mapping.FieldMapping;
+import org.crmsync.policy.Authority;
+import org.crmsync.policy.MatchKey;
+import org.crmsync.policy.SyncMode;
+import org.crmsync.policy.SyncPolicy;
 import org.crmsync.spi.ConfigKey;
 import org.crmsync.spi.ConfigProblem;
 import org.crmsync.spi.Connector;
@@ -49,6 +53,25 @@ public final class ActiveCampaignConnectorProvider implements ConnectorProvider 
     @Override
     public FieldMapping defaultMapping() {
         return ActiveCampaignMapping.defaults();
+    }
+
+    /** The default mapping with the configured local-ID field ({@code local.id.field}). */
+    @Override
+    public FieldMapping defaultMapping(Map<String, String> config) {
+        return ActiveCampaignMapping.defaults(ActiveCampaignConfig.from(config).localIdField());
+    }
+
+    /**
+     * The system-of-record seed: the application is the system of record, matched by the local ID in
+     * the CRM, then by first name, last name and email; a student without a mobile number is still
+     * exported (the seed syncs every student, not only SMS subscribers).
+     */
+    @Override
+    public SyncPolicy.Builder policyPreset() {
+        return SyncPolicy.builder().mode(SyncMode.LIBERAL).authority(Authority.LOCAL_SYSTEM_OF_RECORD)
+                .requireMobileNumber(false)
+                .inboundMatchOrder(MatchKey.CONSTITUENT_ID, MatchKey.LOCAL_ID, MatchKey.NAME_AND_EMAIL)
+                .outboundMatchOrder(MatchKey.LOCAL_ID, MatchKey.NAME_AND_EMAIL);
     }
 
     @Override

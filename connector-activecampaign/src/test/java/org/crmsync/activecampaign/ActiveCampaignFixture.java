@@ -9,9 +9,6 @@ import org.crmsync.engine.SyncJob;
 import org.crmsync.mapping.FieldMapping;
 import org.crmsync.model.OptInStatus;
 import org.crmsync.model.Profile;
-import org.crmsync.policy.Authority;
-import org.crmsync.policy.MatchKey;
-import org.crmsync.policy.SyncMode;
 import org.crmsync.policy.SyncPolicy;
 import org.crmsync.report.SyncReport;
 import org.crmsync.spi.Connector;
@@ -42,10 +39,7 @@ final class ActiveCampaignFixture implements AutoCloseable {
     private Connector connector;
 
     static SyncPolicy systemOfRecord() {
-        return SyncPolicy.builder().mode(SyncMode.LIBERAL).authority(Authority.LOCAL_SYSTEM_OF_RECORD)
-                .requireMobileNumber(false)
-                .inboundMatchOrder(MatchKey.CONSTITUENT_ID, MatchKey.LOCAL_ID, MatchKey.NAME_AND_EMAIL)
-                .outboundMatchOrder(MatchKey.LOCAL_ID, MatchKey.NAME_AND_EMAIL).build();
+        return new ActiveCampaignConnectorProvider().policyPreset().build();
     }
 
     Connector connector() {

@@ -185,7 +185,7 @@ public final class ConnectorConfig {
                 return Optional.empty();
             case HOST:
                 return value.matches("([a-z][a-z0-9+.-]*://)?[A-Za-z0-9.-]+(:[0-9]{1,5})?/?")
-                        ? Optional.empty() : Optional.of(shown + " is not a host name such as example.my.salesforce.com");
+                        ? Optional.empty() : Optional.of(shown + " is not a host name such as crm.example.org");
             case DURATION:
                 try {
                     parseDuration(value);

@@ -67,7 +67,7 @@ class ConnectorConfigTest {
                 "api.passwrd", "api.host", "api.user", "api.password", "page.size", "sandbox", "export.url",
                 "lookback");
         assertThat(problemTexts(problems)).contains(
-                "api.host: 'not a host!' is not a host name such as example.my.salesforce.com",
+                "api.host: 'not a host!' is not a host name such as crm.example.org",
                 "api.user: is required: the API user",
                 "api.password: is required: the API user's password",
                 "page.size: 'ten' is not a whole number",
