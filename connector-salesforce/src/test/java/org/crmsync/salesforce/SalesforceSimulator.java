@@ -142,6 +142,7 @@ public final class SalesforceSimulator implements AutoCloseable {
     private final Map<String, FieldDef> fields = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> contacts = new LinkedHashMap<>();
     private final Set<String> sessions = ConcurrentHashMap.newKeySet();
+    private final List<String> issuedTokens = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Iterator<Map<String, Object>>> cursors = new LinkedHashMap<>();
     private final Map<String, List<String>> cursorFields = new LinkedHashMap<>();
     private final Map<String, Integer> cursorPageSizes = new LinkedHashMap<>();
@@ -363,6 +364,25 @@ public final class SalesforceSimulator implements AutoCloseable {
         this.dropConnectionAfterNextWrite = true;
     }
 
+    /** Every scripted answer, failure and dropped connection still pending is called off. */
+    public synchronized void clearFaults() {
+        failNextCalls = 0;
+        failNext.clear();
+        answerNext.clear();
+        limitExceededNext.clear();
+        dropConnectionAfterNextWrite = false;
+    }
+
+    /** Scripted answers (from {@link #answerNext}) no request has received yet. */
+    public synchronized int scriptedAnswersPending() {
+        return answerNext.values().stream().mapToInt(java.util.Deque::size).sum();
+    }
+
+    /** The session tokens the token endpoint has issued: secrets a connector must never show. */
+    public synchronized List<String> issuedTokens() {
+        return List.copyOf(issuedTokens);
+    }
+
     /** The next {@code calls} data API calls answer 503 (server busy). */
     public synchronized void failNextCalls(int calls) {
         this.failNextCalls = calls;
@@ -561,6 +581,7 @@ public final class SalesforceSimulator implements AutoCloseable {
         }
         String accessToken = "00DSIM000000001!" + UUID.randomUUID().toString().replace("-", "");
         sessions.add(accessToken);
+        issuedTokens.add(accessToken);
         ObjectNode body = json.createObjectNode();
         body.put("access_token", accessToken);
         body.put("instance_url", baseUrl());
