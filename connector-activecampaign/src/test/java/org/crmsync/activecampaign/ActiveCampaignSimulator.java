@@ -31,6 +31,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,6 +91,9 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     private int failNextCount;
     private int failNextStatus;
     private final Deque<ResponseDefinition> answerNext = new ArrayDeque<>();
+    private final Map<String, Deque<ResponseDefinition>> answerNextOfKind = new HashMap<>();
+    private final Set<String> downKinds = new HashSet<>();
+    private final Set<String> dropAfter = new HashSet<>();
     private String token = TOKEN;
     private Duration importDelay = Duration.ofSeconds(1);
     private Predicate<String> importFails = e -> false;
@@ -307,6 +311,47 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The next {@code times} requests of one kind ({@code METHOD /path}, ids as {@code {id}}, as
+     * {@link #requests(String)} counts them) get {@code answer}; the request is not applied.
+     */
+    public synchronized ActiveCampaignSimulator answerNext(String kind, int times, ResponseDefinitionBuilder answer) {
+        Deque<ResponseDefinition> queue = answerNextOfKind.computeIfAbsent(kind, k -> new ArrayDeque<>());
+        for (int i = 0; i < times; i++) {
+            queue.add(answer.build());
+        }
+        return this;
+    }
+
+    /** Every request of this kind answers 503 until {@link #clearFaults()}. */
+    public synchronized ActiveCampaignSimulator down(String kind) {
+        downKinds.add(kind);
+        return this;
+    }
+
+    /**
+     * The next request of this kind is applied (a contact synced, an import queued), and then the
+     * connection is reset before the answer goes out: the client cannot know whether it landed.
+     */
+    public synchronized ActiveCampaignSimulator applyThenDropNext(String kind) {
+        dropAfter.add(kind);
+        return this;
+    }
+
+    /** Scripted answers and dropped connections no request has met yet. */
+    public synchronized int faultsPending() {
+        return answerNext.size() + answerNextOfKind.values().stream().mapToInt(Deque::size).sum() + dropAfter.size();
+    }
+
+    /** Every scripted answer, failure, outage and dropped connection still pending is called off. */
+    public synchronized void clearFaults() {
+        answerNext.clear();
+        answerNextOfKind.clear();
+        downKinds.clear();
+        dropAfter.clear();
+        failNextCount = 0;
+    }
+
     /** From now on only this token is accepted (the configured one gets 403). */
     public synchronized ActiveCampaignSimulator acceptOnlyToken(String value) {
         this.token = value;
@@ -440,6 +485,23 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
         if (!answerNext.isEmpty()) {
             return answerNext.poll();
         }
+        Deque<ResponseDefinition> ofKind = answerNextOfKind.get(key);
+        if (ofKind != null && !ofKind.isEmpty()) {
+            return ofKind.poll();
+        }
+        if (downKinds.contains(key)) {
+            return json(503, error("Service Unavailable"));
+        }
+        if (dropAfter.remove(key)) {
+            handleApi(request, key, method, path, query); // applied; the answer never arrives
+            return ResponseDefinitionBuilder.responseDefinition()
+                    .withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER).build();
+        }
+        return handleApi(request, key, method, path, query);
+    }
+
+    private ResponseDefinition handleApi(Request request, String key, String method, String path,
+            Map<String, List<String>> query) throws IOException {
         if (failNextCount > 0) {
             failNextCount--;
             return json(failNextStatus, error("Service Unavailable"));
