@@ -7,10 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.crmsync.mapping.FieldMapping;
-import org.crmsync.policy.Authority;
-import org.crmsync.policy.SyncMode;
-import org.crmsync.policy.SyncPolicy;
 import org.crmsync.spi.Connector;
 import org.crmsync.spi.ConnectorContext;
 import org.crmsync.spi.ConnectorRegistry;
@@ -39,7 +35,6 @@ class ActiveCampaignContractTest extends ConnectorContract {
         private final ActiveCampaignSimulator ac;
         private final String listId;
         private final Map<String, String> config;
-        private final ActiveCampaignConnectorProvider provider = new ActiveCampaignConnectorProvider();
 
         ActiveCampaignContractCrm(ActiveCampaignSimulator ac) {
             this.ac = ac;
@@ -47,6 +42,12 @@ class ActiveCampaignContractTest extends ConnectorContract {
             ac.addSonisFields();
             this.config = new LinkedHashMap<>(ac.config("Subscribers"));
             config.put("http.read.timeout", "300ms");
+            // The crash harness runs on real time: imports complete soon and are polled soon.
+            ac.importDelay(java.time.Duration.ofMillis(200));
+            config.put(ActiveCampaignConfig.IMPORT_POLL_INTERVAL, "200ms");
+            // ... and at 50 requests/s on both sides (the limit itself has its own tests), as the demo does.
+            ac.rateLimit(50);
+            config.put("rate.limit", "50");
         }
 
         @Override
@@ -65,13 +66,8 @@ class ActiveCampaignContractTest extends ConnectorContract {
         }
 
         @Override
-        public FieldMapping mapping() {
-            return provider.defaultMapping(config);
-        }
-
-        @Override
-        public SyncPolicy.Builder policy() {
-            return SyncPolicy.builder().mode(SyncMode.LIBERAL).authority(Authority.TWO_WAY).defaultOptInPath("web");
+        public boolean policyFromPreset() {
+            return false; // the preset is the system-of-record sync
         }
 
         @Override

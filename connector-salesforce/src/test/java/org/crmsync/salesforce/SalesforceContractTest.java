@@ -7,9 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.crmsync.mapping.FieldMapping;
-import org.crmsync.policy.SyncMode;
-import org.crmsync.policy.SyncPolicy;
 import org.crmsync.salesforce.SalesforceSimulator.Kind;
 import org.crmsync.spi.Connector;
 import org.crmsync.spi.ConnectorContext;
@@ -31,7 +28,6 @@ class SalesforceContractTest extends ConnectorContract {
     static final class SalesforceContractCrm implements ContractCrm {
         private final SalesforceSimulator sf;
         private final Map<String, String> config;
-        private final SalesforceConnectorProvider provider = new SalesforceConnectorProvider();
 
         SalesforceContractCrm(SalesforceSimulator sf) {
             this.sf = sf;
@@ -53,16 +49,6 @@ class SalesforceContractTest extends ConnectorContract {
         @Override
         public Connector connector(ConnectorContext context) {
             return ConnectorRegistry.load().create(providerId(), config, context);
-        }
-
-        @Override
-        public FieldMapping mapping() {
-            return provider.defaultMapping(config);
-        }
-
-        @Override
-        public SyncPolicy.Builder policy() {
-            return provider.policyPreset().mode(SyncMode.LIBERAL).defaultOptInPath("web");
         }
 
         private static Map<String, Object> fields(Person p) {

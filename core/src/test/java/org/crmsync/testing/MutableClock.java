@@ -6,12 +6,27 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand; never the wall clock. */
+/**
+ * A clock tests move by hand; never the wall clock, except a {@link #ticking()} one, which runs with
+ * it (for a simulator serving a child JVM that lives on real time).
+ */
 public final class MutableClock extends Clock {
     private Instant now;
+    private final Clock ticking;
+    private Duration offset = Duration.ZERO;
 
     public MutableClock(Instant start) {
         this.now = start;
+        this.ticking = null;
+    }
+
+    private MutableClock(Clock ticking) {
+        this.ticking = ticking;
+    }
+
+    /** A clock that runs with the system clock, moved on by {@link #advance}. */
+    public static MutableClock ticking() {
+        return new MutableClock(Clock.systemUTC());
     }
 
     public static MutableClock at(String isoInstant) {
@@ -19,16 +34,24 @@ public final class MutableClock extends Clock {
     }
 
     public synchronized void advance(Duration d) {
-        now = now.plus(d);
+        if (ticking != null) {
+            offset = offset.plus(d);
+        } else {
+            now = now.plus(d);
+        }
     }
 
     public synchronized void set(Instant instant) {
-        now = instant;
+        if (ticking != null) {
+            offset = Duration.between(ticking.instant(), instant);
+        } else {
+            now = instant;
+        }
     }
 
     @Override
     public synchronized Instant instant() {
-        return now;
+        return ticking != null ? ticking.instant().plus(offset) : now;
     }
 
     @Override

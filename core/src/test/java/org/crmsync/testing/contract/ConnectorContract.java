@@ -450,6 +450,21 @@ public abstract class ConnectorContract {
         assertLinked();
     }
 
+    // ----- the crash harness -----
+
+    /**
+     * The sync killed with SIGKILL at a random point (the N-th request the CRM receives, N from a seeded
+     * generator) and run again ends in the state of a clean run. {@code -Dcrmsync.crash.trials} sets the
+     * trial count (5 by default; the benchmark profile runs more), {@code -Dcrmsync.crash.seed} replays one.
+     */
+    @Test
+    void aSyncKilledAtAnyPointAndRunAgainEndsAsACleanRunEnds(@org.junit.jupiter.api.io.TempDir java.nio.file.Path work)
+            throws Exception {
+        int trials = Integer.getInteger("crmsync.crash.trials", 5);
+        long seed = Long.getLong("crmsync.crash.seed", System.nanoTime());
+        new CrashHarness(() -> startCrm(MutableClock.ticking())).run(trials, seed, work);
+    }
+
     // ----- helpers -----
 
     /** Runs {@code scenario} against a CRM, connector and stores of its own, and returns what it says. */

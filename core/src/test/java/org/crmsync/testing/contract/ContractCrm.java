@@ -4,9 +4,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.crmsync.mapping.FieldMapping;
+import org.crmsync.policy.Authority;
+import org.crmsync.policy.SyncMode;
 import org.crmsync.policy.SyncPolicy;
 import org.crmsync.spi.Connector;
 import org.crmsync.spi.ConnectorContext;
+import org.crmsync.spi.ConnectorProvider;
+import org.crmsync.spi.ConnectorRegistry;
 
 /**
  * A connector's simulator as the {@link ConnectorContract} suite drives it: people added and changed
@@ -28,10 +32,28 @@ public interface ContractCrm extends AutoCloseable {
     Connector connector(ConnectorContext context);
 
     /** The mapping the contract's jobs use: the provider's default for {@link #config()}. */
-    FieldMapping mapping();
+    default FieldMapping mapping() {
+        return ConnectorRegistry.load().provider(providerId()).defaultMapping(config());
+    }
 
-    /** The policy the contract's jobs start from: the provider's preset, liberal, with a default path. */
-    SyncPolicy.Builder policy();
+    /**
+     * Whether the contract's policy starts from the provider's preset ({@link #policy()}); false for a
+     * CRM whose preset is not a two-way sync (a system-of-record preset).
+     */
+    default boolean policyFromPreset() {
+        return true;
+    }
+
+    /** The policy the contract's jobs start from: a liberal two-way sync with a default opt-in path. */
+    default SyncPolicy.Builder policy() {
+        return contractPolicy(ConnectorRegistry.load().provider(providerId()), policyFromPreset());
+    }
+
+    /** The contract's policy for a provider, also in a child JVM (the crash harness). */
+    static SyncPolicy.Builder contractPolicy(ConnectorProvider provider, boolean fromPreset) {
+        return (fromPreset ? provider.policyPreset() : SyncPolicy.builder()).mode(SyncMode.LIBERAL)
+                .authority(Authority.TWO_WAY).defaultOptInPath("web");
+    }
 
     /** Adds a person as a CRM user would; returns the record's id. */
     String add(Person person);
