@@ -138,7 +138,6 @@ public final class ActiveCampaignConfig {
                 }
             });
         }
-        problems.addAll(HttpSettings.validate(values));
         return problems;
     }
 

@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.crmsync.http.HttpSettings;
+import org.crmsync.spi.ConfigConstraint;
 import org.crmsync.spi.ConfigKey;
 import org.crmsync.spi.ConfigProblem;
 import org.crmsync.spi.ConnectorConfig;
@@ -60,23 +61,28 @@ public final class SalesforceConfig {
     private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://");
     private static final Pattern VERSION = Pattern.compile("v?([0-9]{2,3}\\.[0-9])");
     private static final Pattern API_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+    private static final Pattern SOURCE_FIELD_VALUE = Pattern.compile("(?i:none)|[A-Za-z][A-Za-z0-9_]*");
 
     // Salesforce's own keys, then the HTTP settings every connector takes (HttpSettings).
     static final List<ConfigKey> KEYS = Stream.concat(Stream.of(
             ConfigKey.optional(AUTH_FLOW, ConfigKey.Type.STRING, "password", "How to log in: 'password' (OAuth"
                     + " username-password flow, the seed's login, password and security token) or"
                     + " 'client_credentials' (OAuth client credentials flow with the app's run-as user; Salesforce"
-                    + " recommends it, and blocks the password flow in many orgs)"),
+                    + " recommends it, and blocks the password flow in many orgs)")
+                    .constrained(ConfigConstraint.oneOf("password", "client_credentials")),
             ConfigKey.optional(LOGIN, ConfigKey.Type.STRING, null, "Salesforce user name of the integration user"
-                    + " (password flow); create a user just for this sync"),
-            ConfigKey.secret(PASSWORD, false, "That user's password (password flow)"),
+                    + " (password flow); create a user just for this sync")
+                    .constrained(ConfigConstraint.requiredWhen(AUTH_FLOW, "password", "password")),
+            ConfigKey.secret(PASSWORD, false, "That user's password (password flow)")
+                    .constrained(ConfigConstraint.requiredWhen(AUTH_FLOW, "password", "password")),
             ConfigKey.secret(SECURITY_TOKEN, false, "That user's API security token, appended to the password at"
                     + " login as Salesforce requires (Settings > Reset My Security Token); blank when the org"
                     + " trusts the sync's IP range"),
             ConfigKey.required(CLIENT_ID, ConfigKey.Type.STRING, "Consumer key of the connected app or external"
                     + " client app (Setup > App Manager) with OAuth scope 'api'"),
             ConfigKey.secret(CLIENT_SECRET, false, "Consumer secret of that app; required for client_credentials,"
-                    + " and for the password flow unless the app does not require a secret"),
+                    + " and for the password flow unless the app does not require a secret")
+                    .constrained(ConfigConstraint.requiredWhen(AUTH_FLOW, "password", "client_credentials")),
             ConfigKey.required(API_HOST, ConfigKey.Type.HOST, "Host name of the org, usually its My Domain, e.g."
                     + " acme.my.salesforce.com; leave off http:// or https:// (a scheme given is removed, with a"
                     + " warning). The default login.host, and a host export.url may be on (besides the instance"
@@ -86,21 +92,32 @@ public final class SalesforceConfig {
                     + " defaults to api.host. login.salesforce.com (production) or test.salesforce.com (sandbox)"
                     + " also work for the password flow; the client credentials flow needs the My Domain host"),
             ConfigKey.optional(API_VERSION, ConfigKey.Type.STRING, DEFAULT_API_VERSION, "REST API version, e.g."
-                    + " 67.0"),
+                    + " 67.0").constrained(ConfigConstraint.matching(VERSION, "an API version such as "
+                            + DEFAULT_API_VERSION)),
             ConfigKey.optional(EXPORT_URL, ConfigKey.Type.URL, null, "Full URL of the custom report export, ending"
                     + " in =CSV (e.g. https://acme.my.salesforce.com/00O5e000008abcd?export=1&enc=UTF-8&xf=csv),"
                     + " on the org's host (api.host, or the instance host the login returns); the report needs a"
-                    + " Contact ID column"),
+                    + " Contact ID column")
+                    // The seed: "Full URL for the Salesforce custom export, which should end in =CSV". Salesforce's
+                    // own links end in xf=csv, so the comparison ignores case.
+                    .constrained(ConfigConstraint.endsWith("=CSV", "copy the report's export link, which ends in"
+                            + " xf=csv (a report exported as CSV)"),
+                            ConfigConstraint.requiredWhen(INBOUND_SOURCE, null, "export")),
             ConfigKey.optional(INBOUND_SOURCE, ConfigKey.Type.STRING, null, "Where inbound syncs read changes:"
                     + " 'export' (the custom export URL) or 'api' (a SOQL query on SystemModstamp); default export"
-                    + " when export.url is set, else api"),
+                    + " when export.url is set, else api").constrained(ConfigConstraint.oneOf("api", "export")),
             ConfigKey.optional(OPT_IN_FIELD, ConfigKey.Type.STRING, DEFAULT_OPT_IN_FIELD, "API name of the custom"
                     + " boolean (checkbox) mobile opt-in field on Contact, case-sensitive; custom fields end in __c"
-                    + " (the seed prints Mobile_Subscriber_c)"),
+                    + " (the seed prints Mobile_Subscriber_c)")
+                    .constrained(ConfigConstraint.matching(API_NAME, "a field API name such as " + DEFAULT_OPT_IN_FIELD)),
             ConfigKey.optional(SOURCE_FIELD, ConfigKey.Type.STRING, DEFAULT_SOURCE_FIELD, "Contact field that"
-                    + " receives the sync policy's source code on contacts the sync creates; 'none' for no field"),
+                    + " receives the sync policy's source code on contacts the sync creates; 'none' for no field")
+                    .constrained(ConfigConstraint.matching(SOURCE_FIELD_VALUE, "a field API name such as LeadSource,"
+                            + " or none")),
             ConfigKey.optional(QUERY_BATCH_SIZE, ConfigKey.Type.INT, "2000", "Records per query page asked of"
-                    + " Salesforce (Sforce-Query-Options batchSize: 200 to 2000; Salesforce may return fewer)")),
+                    + " Salesforce (Sforce-Query-Options batchSize: 200 to 2000; Salesforce may return fewer)")
+                    .constrained(ConfigConstraint.range(200, 2000, "the range Salesforce accepts for"
+                            + " Sforce-Query-Options batchSize"))),
             HttpSettings.configKeys().stream()).toList();
 
     /** How the connector logs in. */
@@ -168,47 +185,7 @@ public final class SalesforceConfig {
      * and the ranges of the HTTP settings.
      */
     public static List<ConfigProblem> validate(Map<String, String> values) {
-        requireNonNull(values, "values");
-        List<ConfigProblem> problems = new ArrayList<>(ConnectorConfig.validate(KEYS, values));
-        Optional<AuthFlow> flow = parseFlow(value(values, AUTH_FLOW).orElse("password"));
-        if (flow.isEmpty()) {
-            problems.add(new ConfigProblem(AUTH_FLOW, "'" + value(values, AUTH_FLOW).orElse("")
-                    + "' is not a login flow; use password or client_credentials"));
-        } else if (flow.get() == AuthFlow.PASSWORD) {
-            if (value(values, LOGIN).isEmpty()) {
-                problems.add(new ConfigProblem(LOGIN, "is required for the password flow: the Salesforce user name"));
-            }
-            if (value(values, PASSWORD).isEmpty()) {
-                problems.add(new ConfigProblem(PASSWORD, "is required for the password flow"));
-            }
-        } else if (value(values, CLIENT_SECRET).isEmpty()) {
-            problems.add(new ConfigProblem(CLIENT_SECRET, "is required for the client_credentials flow"));
-        }
-        value(values, API_VERSION).filter(v -> !VERSION.matcher(v).matches()).ifPresent(v -> problems.add(
-                new ConfigProblem(API_VERSION, "'" + v + "' is not an API version such as " + DEFAULT_API_VERSION)));
-        // The seed: "Full URL for the Salesforce custom export, which should end in =CSV". Salesforce's
-        // own links end in xf=csv, so the comparison ignores case.
-        value(values, EXPORT_URL).filter(u -> !u.toLowerCase(Locale.ROOT).endsWith("=csv")).ifPresent(u ->
-                problems.add(new ConfigProblem(EXPORT_URL, "'" + u + "' does not end in =CSV; copy the report's"
-                        + " export link, which ends in xf=csv (a report exported as CSV)")));
-        Optional<String> source = value(values, INBOUND_SOURCE);
-        if (source.isPresent() && parseSource(source.get()).isEmpty()) {
-            problems.add(new ConfigProblem(INBOUND_SOURCE, "'" + source.get() + "' is not api or export"));
-        } else if (source.flatMap(SalesforceConfig::parseSource).equals(Optional.of(InboundSource.EXPORT))
-                && value(values, EXPORT_URL).isEmpty()) {
-            problems.add(new ConfigProblem(EXPORT_URL, "is required when inbound.source is export"));
-        }
-        value(values, OPT_IN_FIELD).filter(f -> !API_NAME.matcher(f).matches()).ifPresent(f -> problems.add(
-                new ConfigProblem(OPT_IN_FIELD, "'" + f + "' is not a field API name such as "
-                        + DEFAULT_OPT_IN_FIELD)));
-        value(values, SOURCE_FIELD).filter(f -> !f.equalsIgnoreCase(NO_SOURCE_FIELD) && !API_NAME.matcher(f).matches())
-                .ifPresent(f -> problems.add(new ConfigProblem(SOURCE_FIELD, "'" + f
-                        + "' is not a field API name such as LeadSource, or none")));
-        value(values, QUERY_BATCH_SIZE).filter(v -> v.matches("[0-9]{1,9}")).map(Integer::parseInt)
-                .filter(n -> n < 200 || n > 2000).ifPresent(n -> problems.add(new ConfigProblem(QUERY_BATCH_SIZE,
-                        n + " is outside 200..2000, the range Salesforce accepts for Sforce-Query-Options batchSize")));
-        problems.addAll(HttpSettings.validate(values));
-        return problems;
+        return ConnectorConfig.validate(KEYS, requireNonNull(values, "values"));
     }
 
     /**
@@ -217,23 +194,12 @@ public final class SalesforceConfig {
      * @throws org.crmsync.CrmSyncException with code {@code INVALID_CONFIGURATION} listing every problem
      */
     public static SalesforceConfig from(ConnectorConfig config) {
-        requireNonNull(config, "config");
-        Map<String, String> values = new java.util.LinkedHashMap<>();
-        KEYS.forEach(k -> config.get(k.name()).ifPresent(v -> values.put(k.name(), v)));
-        List<ConfigProblem> problems = validate(values);
-        if (!problems.isEmpty()) {
-            throw ConnectorConfig.invalid(SalesforceConnectorProvider.ID, problems);
-        }
-        return new SalesforceConfig(config);
+        return new SalesforceConfig(requireNonNull(config, "config")); // ConnectorConfig.of checked every declared rule
     }
 
     /** Validates {@code values} (every problem at once) and builds the typed configuration. */
     public static SalesforceConfig from(Map<String, String> values) {
-        List<ConfigProblem> problems = validate(values);
-        if (!problems.isEmpty()) {
-            throw ConnectorConfig.invalid(SalesforceConnectorProvider.ID, problems);
-        }
-        return from(ConnectorConfig.of(SalesforceConnectorProvider.ID, KEYS, values));
+        return new SalesforceConfig(ConnectorConfig.of(SalesforceConnectorProvider.ID, KEYS, values));
     }
 
     public AuthFlow authFlow() {

@@ -66,10 +66,6 @@ public final class SalesforceConnectorProvider implements ConnectorProvider {
      */
     @Override
     public SalesforceConnector create(Map<String, String> config, ConnectorContext context) {
-        List<ConfigProblem> problems = validate(config);
-        if (!problems.isEmpty()) {
-            throw ConnectorConfig.invalid(ID, problems);
-        }
-        return new SalesforceConnector(SalesforceConfig.from(ConnectorConfig.of(ID, configKeys(), config)), context);
+        return new SalesforceConnector(SalesforceConfig.from(config), context); // validated once, in from
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.crmsync.spi.ConfigConstraint;
 import org.crmsync.spi.ConfigKey;
 import org.crmsync.spi.ConfigProblem;
 import org.crmsync.spi.ConnectorConfig;
@@ -57,18 +58,21 @@ public final class HttpSettings {
      */
     public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
 
+    private static final ConfigConstraint POSITIVE = ConfigConstraint.durationRange(Duration.ofMillis(1),
+            Duration.ofDays(1));
     private static final List<ConfigKey> KEYS = List.of(
             ConfigKey.optional(CONNECT_TIMEOUT, ConfigKey.Type.DURATION, "10s", "How long to wait for a connection"
-                    + " to the CRM (TCP and TLS), e.g. 10s"),
+                    + " to the CRM (TCP and TLS), e.g. 10s").constrained(POSITIVE),
             ConfigKey.optional(READ_TIMEOUT, ConfigKey.Type.DURATION, "30s", "How long the CRM may stay silent"
-                    + " while it sends its answer (or while the request is sent) before the attempt fails, e.g. 30s"),
+                    + " while it sends its answer (or while the request is sent) before the attempt fails, e.g. 30s")
+                    .constrained(POSITIVE),
             ConfigKey.optional(MAX_ATTEMPTS, ConfigKey.Type.INT, Integer.toString(DEFAULT_MAX_ATTEMPTS), "Attempts"
                     + " per call, the first included (1: no retry). Retries follow a connection error, a 429 or a"
                     + " 5xx, with exponential backoff; a create the CRM does not deduplicate is retried after a 429"
-                    + " only"),
+                    + " only").constrained(ConfigConstraint.range(1, 10_000, "1 means no retry")),
             ConfigKey.optional(CALL_DEADLINE, ConfigKey.Type.DURATION, "2m", "The most one call may take with all"
                     + " its attempts and the waits between them; when it passes, the call fails and the run"
-                    + " reports it, e.g. 2m"),
+                    + " reports it, e.g. 2m").constrained(POSITIVE),
             ConfigKey.optional(MAX_RETRY_AFTER, ConfigKey.Type.DURATION, "60s", "The longest Retry-After the CRM"
                     + " may ask for and be waited out; beyond it the call fails as rate limited, e.g. 60s"));
     private static final Set<String> NAMES = KEYS.stream().map(ConfigKey::name).collect(Collectors.toSet());
@@ -91,39 +95,6 @@ public final class HttpSettings {
     /** The keys every connector declares besides its own, with their defaults. */
     public static List<ConfigKey> configKeys() {
         return KEYS;
-    }
-
-    /**
-     * The problems of these keys' values in {@code values} beyond their types (which {@link
-     * ConnectorConfig#validate} checks with the connector's other keys): timeouts and the deadline must
-     * be positive, attempts 1 or more. Other keys and values of the wrong type are left alone.
-     */
-    public static List<ConfigProblem> validate(Map<String, String> values) {
-        requireNonNull(values, "values");
-        Map<String, String> ours = new LinkedHashMap<>();
-        values.forEach((k, v) -> {
-            if (NAMES.contains(k) && v != null && !v.isBlank()) {
-                ours.put(k, v);
-            }
-        });
-        Set<String> badType = ConnectorConfig.validate(KEYS, ours).stream().map(ConfigProblem::key)
-                .collect(Collectors.toSet());
-        badType.forEach(ours::remove);
-        ConnectorConfig config = ConnectorConfig.of("http", KEYS, ours);
-        List<ConfigProblem> problems = new ArrayList<>();
-        for (String key : List.of(CONNECT_TIMEOUT, READ_TIMEOUT, CALL_DEADLINE)) {
-            if (ours.containsKey(key)) {
-                Duration d = config.getDuration(key).orElseThrow();
-                if (d.isZero() || d.isNegative()) {
-                    problems.add(new ConfigProblem(key, "must be positive, was " + ours.get(key).trim()));
-                }
-            }
-        }
-        if (ours.containsKey(MAX_ATTEMPTS) && config.getLong(MAX_ATTEMPTS).orElseThrow() < 1) {
-            problems.add(new ConfigProblem(MAX_ATTEMPTS, "must be 1 or more (1 means no retry), was "
-                    + ours.get(MAX_ATTEMPTS).trim()));
-        }
-        return problems;
     }
 
     /**

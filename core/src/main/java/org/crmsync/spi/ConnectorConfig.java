@@ -47,13 +47,19 @@ public final class ConnectorConfig {
         }
         for (ConfigKey key : declared) {
             String value = values.get(key.name());
-            if (value == null || value.isBlank()) {
-                if (key.required() && key.defaultValue().isEmpty()) {
-                    problems.add(new ConfigProblem(key.name(), "is required: " + key.doc()));
-                }
+            Optional<String> set = Optional.ofNullable(value).map(String::trim).filter(v -> !v.isEmpty());
+            if (set.isEmpty() && key.required() && key.defaultValue().isEmpty()) {
+                problems.add(new ConfigProblem(key.name(), "is required: " + key.doc()));
                 continue;
             }
-            typeProblem(key, value.trim()).ifPresent(m -> problems.add(new ConfigProblem(key.name(), m)));
+            Optional<String> typeProblem = set.flatMap(v -> typeProblem(key, v));
+            typeProblem.ifPresent(m -> problems.add(new ConfigProblem(key.name(), m)));
+            if (typeProblem.isEmpty()) {
+                String shown = key.secret() ? "the value" : "'" + set.orElse("") + "'";
+                for (ConfigConstraint c : key.constraints()) {
+                    c.problem(set, shown, values).ifPresent(m -> problems.add(new ConfigProblem(key.name(), m)));
+                }
+            }
         }
         return problems;
     }
@@ -113,6 +119,15 @@ public final class ConnectorConfig {
     public List<String> getList(String key) {
         return get(key).map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
                 .orElse(List.of());
+    }
+
+    /** A secret key's value, masked wherever it is printed; empty when not set. */
+    public Optional<Secret> secret(String key) {
+        ConfigKey declared = declared(key);
+        if (!declared.secret()) {
+            throw new IllegalArgumentException("config key '" + key + "' is not declared secret");
+        }
+        return get(key).map(Secret::of);
     }
 
     /** Secret values of this configuration, for redacting them from messages. */

@@ -83,11 +83,7 @@ public final class ConnectorRegistry {
      * @throws CrmSyncException with code {@code INVALID_CONFIGURATION} listing every problem
      */
     public Connector create(String id, Map<String, String> config, ConnectorContext context) {
-        ConnectorProvider p = provider(id);
-        List<ConfigProblem> problems = p.validate(requireNonNull(config, "config"));
-        if (!problems.isEmpty()) {
-            throw ConnectorConfig.invalid(id, problems);
-        }
-        return p.create(config, requireNonNull(context, "context"));
+        // The provider validates, once: ConnectorProvider.create refuses what validate would report.
+        return provider(id).create(requireNonNull(config, "config"), requireNonNull(context, "context"));
     }
 }

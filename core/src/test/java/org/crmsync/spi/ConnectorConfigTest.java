@@ -249,6 +249,58 @@ class ConnectorConfigTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Api.Host");
     }
 
+    private static final List<ConfigKey> CONSTRAINED = List.of(
+            ConfigKey.optional("page.size", ConfigKey.Type.INT, "2000", "page size")
+                    .constrained(ConfigConstraint.range(200, 2000, "what the CRM accepts")),
+            ConfigKey.optional("source", ConfigKey.Type.STRING, "api", "where to read")
+                    .constrained(ConfigConstraint.oneOf("api", "export")),
+            ConfigKey.optional("export.url", ConfigKey.Type.URL, null, "the export link")
+                    .constrained(ConfigConstraint.endsWith("=CSV", "copy the report's CSV link"),
+                            ConfigConstraint.requiredWhen("source", "api", "export")),
+            ConfigKey.optional("field", ConfigKey.Type.STRING, null, "a field")
+                    .constrained(ConfigConstraint.matching(java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_]*"),
+                            "a field API name such as LeadSource")),
+            ConfigKey.optional("poll", ConfigKey.Type.DURATION, "2s", "poll interval")
+                    .constrained(ConfigConstraint.durationRange(Duration.ofMillis(100), Duration.ofMinutes(5))),
+            ConfigKey.secret("token", false, "the API token")
+                    .constrained(ConfigConstraint.matching(java.util.regex.Pattern.compile("[0-9a-f]{8,}"), "hex")));
+
+    @Test
+    void declaredConstraintsAreCheckedWithEveryOtherProblemAtOnceAndASecretIsNeverQuoted() {
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("page.size", "50");
+        bad.put("source", "export");
+        bad.put("field", "Bad Name!");
+        bad.put("poll", "10m");
+        bad.put("token", "not-hex-SECRET");
+
+        List<ConfigProblem> problems = ConnectorConfig.validate(CONSTRAINED, bad);
+
+        assertThat(problems).extracting(ConfigProblem::toString).containsExactly(
+                "page.size: '50' is outside 200 to 2000, what the CRM accepts",
+                "export.url: is required when source is export",
+                "field: 'Bad Name!' is not a field API name such as LeadSource",
+                "poll: '10m' is outside PT0.1S to PT5M",
+                "token: the value is not hex");
+        assertThat(ConnectorConfig.validate(CONSTRAINED, Map.of("source", "API", "export.url",
+                "https://x.example/r?export=1&xf=csv"))).isEmpty();
+        assertThat(ConnectorConfig.validate(CONSTRAINED, Map.of("export.url", "https://x.example/r")))
+                .extracting(ConfigProblem::toString)
+                .containsExactly("export.url: 'https://x.example/r' does not end in =CSV; copy the report's CSV link");
+    }
+
+    @Test
+    void aSecretValuePrintsMaskedAndIsRevealedOnlyOnPurpose() {
+        ConnectorConfig config = ConnectorConfig.of("test", CONSTRAINED, Map.of("token", "0123abcd9999"));
+
+        Secret token = config.secret("token").orElseThrow();
+
+        assertThat(token).hasToString("****");
+        assertThat("token=" + token).doesNotContain("0123abcd");
+        assertThat(token.reveal()).isEqualTo("0123abcd9999");
+        assertThatThrownBy(() -> config.secret("source")).hasMessageContaining("not declared secret");
+    }
+
     private static Map<String, String> with(String key, String value) {
         Map<String, String> m = valid();
         m.put(key, value);
