@@ -439,7 +439,9 @@ class SalesforceInboundTest {
         CrmSyncException e = catchThrowableOfType(CrmSyncException.class,
                 () -> f.changes(new DirectContext(f), SyncCursor.start()));
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION);
-        assertThat(e.getMessage()).contains("export.url").doesNotContain("00DSIM");
+        assertThat(e.getMessage()).contains("export.url");
+        assertThat(f.sf.issuedAccessTokens()).isNotEmpty().allSatisfy(token -> assertThat(e.getMessage())
+                .doesNotContain(token));
         assertThat(f.sf.requests(Kind.EXPORT)).isZero();
         assertThat(f.profiles()).isEmpty();
     }
@@ -455,7 +457,9 @@ class SalesforceInboundTest {
 
         assertThat(report.status()).isEqualTo(RunStatus.FAILED);
         assertThat(report.message()).contains("HTTP 302").contains("not followed").contains("export.url")
-                .doesNotContain("moved").doesNotContain("secret-ish").doesNotContain("00DSIM");
+                .doesNotContain("moved").doesNotContain("secret-ish");
+        assertThat(f.sf.issuedAccessTokens()).hasSize(2).allSatisfy(token -> assertThat(report.message())
+                .doesNotContain(token));
         // The redirect was taken for an expired session once: a new login, one more download, no follow.
         assertThat(f.sf.requests(Kind.EXPORT)).isEqualTo(2);
         assertThat(f.sf.requests(Kind.LOGIN)).isEqualTo(2);

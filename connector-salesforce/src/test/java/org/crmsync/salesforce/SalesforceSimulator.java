@@ -142,6 +142,7 @@ public final class SalesforceSimulator implements AutoCloseable {
     private final Map<String, FieldDef> fields = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> contacts = new LinkedHashMap<>();
     private final Set<String> sessions = ConcurrentHashMap.newKeySet();
+    private final List<String> issuedTokens = new ArrayList<>();
     private final Map<String, Iterator<Map<String, Object>>> cursors = new LinkedHashMap<>();
     private final Map<String, List<String>> cursorFields = new LinkedHashMap<>();
     private final Map<String, Integer> cursorPageSizes = new LinkedHashMap<>();
@@ -467,6 +468,14 @@ public final class SalesforceSimulator implements AutoCloseable {
         return largestWriteBody;
     }
 
+    /**
+     * Every access token a login was given, in order (also those expired since): for tests that check a
+     * session token appears nowhere, whatever its form.
+     */
+    public synchronized List<String> issuedAccessTokens() {
+        return List.copyOf(issuedTokens);
+    }
+
     /** The SOQL statements received, decoded, in order. */
     public synchronized List<String> queries() {
         return List.copyOf(queries);
@@ -561,6 +570,7 @@ public final class SalesforceSimulator implements AutoCloseable {
         }
         String accessToken = "00DSIM000000001!" + UUID.randomUUID().toString().replace("-", "");
         sessions.add(accessToken);
+        issuedTokens.add(accessToken);
         ObjectNode body = json.createObjectNode();
         body.put("access_token", accessToken);
         body.put("instance_url", baseUrl());
