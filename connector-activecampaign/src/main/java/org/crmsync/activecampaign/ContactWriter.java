@@ -415,7 +415,7 @@ final class ContactWriter {
 
     private ImportContact toImport(Plan p) {
         return new ImportContact(p.data, p.action == ListAction.SUBSCRIBE ? List.of(listId) : List.of(),
-                p.action == ListAction.UNSUBSCRIBE ? List.of(listId) : List.of());
+                p.action == ListAction.UNSUBSCRIBE ? List.of(listId) : List.of(), !config.importRunsAutomations());
     }
 
     private void importChunk(List<Plan> chunk, Map<String, WriteResult> results) {

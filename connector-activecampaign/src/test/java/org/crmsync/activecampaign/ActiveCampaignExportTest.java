@@ -265,6 +265,35 @@ class ActiveCampaignExportTest {
     }
 
     @Test
+    void aBulkExportRunsNoneOfTheAccountsAutomationsUnlessConfiguredTo() {
+        for (int n = 1; n <= 12; n++) {
+            f.student(n);
+        }
+
+        SyncReport report = f.export();
+
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(12);
+        assertThat(f.ac.requests("POST /import/bulk_import")).isEqualTo(1);
+        assertThat(f.ac.automationsRunOn()).isEmpty();
+        List<JsonNode> imported = new ArrayList<>();
+        f.ac.writeBodies().stream().filter(b -> b.has("contacts")).forEach(b -> b.get("contacts").forEach(imported::add));
+        assertThat(imported).hasSize(12)
+                .allSatisfy(c -> assertThat(c.path("exclude_automations").asBoolean()).isTrue());
+    }
+
+    @Test
+    void aBulkExportConfiguredToRunTheAccountsAutomationsLetsThemRunOnEveryContact() {
+        f.config.put(ActiveCampaignConfig.IMPORT_RUN_AUTOMATIONS, "true");
+        for (int n = 1; n <= 12; n++) {
+            f.student(n);
+        }
+
+        f.export();
+
+        assertThat(f.ac.automationsRunOn()).hasSize(12).containsExactlyInAnyOrderElementsOf(f.ac.contactIds());
+    }
+
+    @Test
     void bulkImportsStayUnder250ContactsAnd400KilobytesEach() {
         for (int n = 1; n <= 300; n++) {
             Profile p = f.student(n);

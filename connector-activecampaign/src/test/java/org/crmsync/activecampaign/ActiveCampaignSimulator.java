@@ -87,6 +87,7 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     private int rateLimit = 5;
     private int throttled;
     private int resubscribed;
+    private final List<String> automationsRunOn = new ArrayList<>();
     private int failNextCount;
     private int failNextStatus;
     private final Deque<ResponseDefinition> answerNext = new ArrayDeque<>();
@@ -363,6 +364,14 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     /** Requests refused with 429 for exceeding the rate limit. */
     public synchronized int throttled() {
         return throttled;
+    }
+
+    /**
+     * The contacts the bulk importer ran the account's automations on, in order: each one it imported
+     * without {@code exclude_automations: true}.
+     */
+    public synchronized List<String> automationsRunOn() {
+        return List.copyOf(automationsRunOn);
     }
 
     /** Times a contact went from unsubscribed (2) back to active (1). */
@@ -785,6 +794,11 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
                 }
                 c.udate = now;
                 b.success.add(Long.toString(c.id));
+                // "By default, automations will run when doing a bulk import"; exclude_automations: true
+                // (a property of each contact in the reference's example) stops them (bulk-import-contacts).
+                if (!row.path("exclude_automations").asBoolean(false)) {
+                    automationsRunOn.add(Long.toString(c.id));
+                }
             }
             b.done = true;
         }

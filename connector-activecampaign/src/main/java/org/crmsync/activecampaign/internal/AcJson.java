@@ -107,7 +107,8 @@ final class AcJson {
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     record BulkContact(String email, @JsonProperty("first_name") String firstName,
             @JsonProperty("last_name") String lastName, String phone, List<BulkField> fields,
-            List<BulkList> subscribe, List<BulkList> unsubscribe) {
+            List<BulkList> subscribe, List<BulkList> unsubscribe,
+            @JsonProperty("exclude_automations") boolean excludeAutomations) {
     }
 
     record BulkImportRequest(List<BulkContact> contacts) {

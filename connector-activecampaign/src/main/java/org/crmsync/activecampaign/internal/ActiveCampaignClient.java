@@ -306,7 +306,7 @@ public final class ActiveCampaignClient {
             d.customByFieldId().forEach((id, value) -> fields.add(new AcJson.BulkField(Long.parseLong(id), value)));
             out.add(new AcJson.BulkContact(d.email(), d.firstName(), d.lastName(), d.phone(), fields,
                     c.subscribeListIds().stream().map(AcJson.BulkList::new).toList(),
-                    c.unsubscribeListIds().stream().map(AcJson.BulkList::new).toList()));
+                    c.unsubscribeListIds().stream().map(AcJson.BulkList::new).toList(), c.excludeAutomations()));
         }
         return new AcJson.BulkImportRequest(out);
     }

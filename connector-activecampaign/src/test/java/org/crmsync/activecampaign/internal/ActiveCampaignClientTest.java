@@ -57,12 +57,13 @@ class ActiveCampaignClientTest {
     @Test
     void bulkPayloadsUseTheImportersShapeAndLeaveOutAbsentValues() {
         ImportContact c = new ImportContact(new ContactData("a@example.org", "Ada", null, null, Map.of("7", "S1")),
-                List.of("2"), List.of());
+                List.of("2"), List.of(), true);
 
         String body = ActiveCampaignClient.bulkPayload(List.of(c));
 
         assertThat(body).isEqualTo("{\"contacts\":[{\"email\":\"a@example.org\",\"first_name\":\"Ada\","
-                + "\"fields\":[{\"id\":7,\"value\":\"S1\"}],\"subscribe\":[{\"listid\":\"2\"}]}]}");
+                + "\"fields\":[{\"id\":7,\"value\":\"S1\"}],\"subscribe\":[{\"listid\":\"2\"}],"
+                + "\"exclude_automations\":true}]}");
         assertThat(ActiveCampaignClient.bulkPayloadBytes(List.of(c))).isEqualTo(body.length());
     }
 }
