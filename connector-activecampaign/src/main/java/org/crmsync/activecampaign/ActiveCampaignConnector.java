@@ -66,6 +66,7 @@ final class ActiveCampaignConnector implements Connector {
     private final RunMeters meters;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final ImporterRateLimit importerRateLimit;
 
     /**
      * @param meters how the one HTTP client (and its rate limiter, shared by every run of this account)
@@ -79,6 +80,7 @@ final class ActiveCampaignConnector implements Connector {
         this.meters = requireNonNull(meters, "meters");
         this.clock = requireNonNull(clock, "clock");
         this.sleeper = requireNonNull(sleeper, "sleeper");
+        this.importerRateLimit = new ImporterRateLimit(clock, sleeper, config.httpSettings().maxAttempts());
     }
 
     /**
@@ -279,6 +281,11 @@ final class ActiveCampaignConnector implements Connector {
     }
 
     // ----- shared with the writer -----
+
+    /** The bulk importer's own limits, kept for every run of this instance. */
+    ImporterRateLimit importerRateLimit() {
+        return importerRateLimit;
+    }
 
     /** Reads contacts by id, 100 per call, into the run's cache; ids ActiveCampaign does not know are left out. */
     void fetchByIds(List<String> ids, RunCache run) {

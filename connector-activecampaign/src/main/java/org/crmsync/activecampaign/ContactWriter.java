@@ -420,14 +420,14 @@ final class ContactWriter {
 
     private void importChunk(List<Plan> chunk, Map<String, WriteResult> results) {
         List<Plan> sent = new ArrayList<>(chunk);
-        BulkImportOutcome outcome = client.bulkImport(sent.stream().map(this::toImport).toList());
+        BulkImportOutcome outcome = bulkImport(sent);
         if (outcome.batchId().isEmpty()) {
             // Refused as a whole (nothing queued): report the contacts it names and send the others once more.
             sent = dropRejected(sent, outcome, results);
             if (sent.isEmpty()) {
                 return;
             }
-            outcome = client.bulkImport(sent.stream().map(this::toImport).toList());
+            outcome = bulkImport(sent);
             if (outcome.batchId().isEmpty()) {
                 List<Plan> left = dropRejected(sent, outcome, results);
                 for (Plan p : left) {
@@ -485,6 +485,12 @@ final class ContactWriter {
         if (run.accountSize >= 0) {
             run.accountSize += created;
         }
+    }
+
+    /** {@code POST import/bulk_import}, within the importer's own rate limits ({@link ImporterRateLimit}). */
+    private BulkImportOutcome bulkImport(List<Plan> plans) {
+        List<ImportContact> contacts = plans.stream().map(this::toImport).toList();
+        return connector.importerRateLimit().send(contacts.size(), () -> client.bulkImport(contacts));
     }
 
     private static WriteResult notImported(Plan p, boolean listedAsFailed) {

@@ -16,6 +16,9 @@ import org.crmsync.report.Reason;
 import org.crmsync.report.RecordResult;
 import org.crmsync.report.RunStatus;
 import org.crmsync.report.SyncReport;
+import org.crmsync.spi.ConnectorSession;
+import org.crmsync.spi.RemoteWrite;
+import org.crmsync.spi.WriteResult;
 import org.crmsync.store.LocalChange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -291,6 +294,57 @@ class ActiveCampaignExportTest {
         f.export();
 
         assertThat(f.ac.automationsRunOn()).hasSize(12).containsExactlyInAnyOrderElementsOf(f.ac.contactIds());
+    }
+
+    @Test
+    void singleContactImportsAreSpacedToTheImportersTwentyAMinute() {
+        f.config.put(ActiveCampaignConfig.BULK_THRESHOLD, "1");
+        ConnectorSession session = f.connector().open(new DirectContext(f.mapping, f.policy, f.clock));
+        List<WriteResult> results = new ArrayList<>();
+
+        // One write of one contact every few seconds (each waits 2 s for import/info): 25 in about a minute.
+        for (int n = 1; n <= 25; n++) {
+            results.addAll(session.write(List.of(RemoteWrite.create("S" + n, Map.of("email", "one" + n + "@example.edu",
+                    "firstName", "One", "lastName", "Contact" + n), OptInStatus.OPTED_IN))));
+        }
+
+        assertThat(results).hasSize(25).allSatisfy(r -> assertThat(r.status()).isEqualTo(WriteResult.Status.CREATED));
+        assertThat(f.ac.requests("POST /import/bulk_import")).isEqualTo(25);
+        assertThat(f.ac.importsRefusedForRate()).isZero();
+        assertThat(f.ac.contactCount()).isEqualTo(25);
+    }
+
+    @Test
+    void anImportRefusedForTheImportersRateIsSentAgainAMinuteLaterInsteadOfFailingTheBatch() {
+        for (int n = 1; n <= 12; n++) {
+            f.student(n);
+        }
+        f.ac.importsElsewhere(100); // another integration of the account used the importer's minute up
+
+        SyncReport report = f.export();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(12);
+        assertThat(f.ac.importsRefusedForRate()).isEqualTo(1);
+        assertThat(f.ac.requests("POST /import/bulk_import")).isEqualTo(2);
+        assertThat(f.sleeper.sleeps()).contains(Duration.ofMinutes(1));
+        assertThat(f.state.pending("ac-export", SyncDirection.OUTBOUND)).isEmpty();
+    }
+
+    @Test
+    void anImporterThatStillRefusesForItsRateAfterTheLastAttemptLeavesTheBatchForTheNextRun() {
+        f.config.put("http.max.attempts", "1");
+        for (int n = 1; n <= 12; n++) {
+            f.student(n);
+        }
+        f.ac.importsElsewhere(100);
+
+        SyncReport report = f.export();
+
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.message()).contains("Rate limit exceeded").contains("next run");
+        assertThat(f.state.pending("ac-export", SyncDirection.OUTBOUND)).hasSize(12);
+        assertThat(f.ac.contactCount()).isZero();
     }
 
     @Test

@@ -52,7 +52,9 @@ import java.util.regex.Pattern;
  * with {@code include}, unknown parameters silently ignored, an empty string wipes a field, one contact
  * per email, no re-subscription through the importer, {@code import/info} statuses as documented
  * ({@code false} in the first second, {@code active}, then {@code completed}, or {@code failed} /
- * {@code interrupted} with {@link #importEndsAs}), {@code Api-Token} checked (403 otherwise), and 5
+ * {@code interrupted} with {@link #importEndsAs}), {@code exclude_automations} recorded ({@link
+ * #automationsRunOn}), the importer's 20 single-contact and 100 multi-contact imports per 60 seconds
+ * answered above with 400 {@code "Rate limit exceeded."}, {@code Api-Token} checked (403 otherwise), and 5
  * requests per second answered above with 429 and {@code Retry-After: 1}.
  *
  * <p>Time comes from the clock given (a test's mutable clock), so the rate limit and the importer's
@@ -75,6 +77,9 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     private final Map<String, String> lists = new LinkedHashMap<>();
     private final Map<String, Batch> batches = new LinkedHashMap<>();
     private final Deque<Instant> window = new ArrayDeque<>();
+    private final Deque<Instant> singleContactImports = new ArrayDeque<>();
+    private final Deque<Instant> multiContactImports = new ArrayDeque<>();
+    private int importsRefusedForRate;
     private final Map<String, Integer> counts = new TreeMap<>();
     private final List<String> log = new ArrayList<>();
     private final List<JsonNode> writeBodies = new ArrayList<>();
@@ -283,6 +288,17 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Another integration of the account requests {@code imports} multi-contact bulk imports now: they
+     * count against the importer's limit of 100 a minute as ours do.
+     */
+    public synchronized ActiveCampaignSimulator importsElsewhere(int imports) {
+        for (int i = 0; i < imports; i++) {
+            multiContactImports.addLast(clock.instant());
+        }
+        return this;
+    }
+
     /** Contacts whose email matches are listed as failures by the importer. */
     public synchronized ActiveCampaignSimulator importFails(Predicate<String> email) {
         this.importFails = email;
@@ -372,6 +388,11 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
      */
     public synchronized List<String> automationsRunOn() {
         return List.copyOf(automationsRunOn);
+    }
+
+    /** Bulk imports refused with 400 "Rate limit exceeded." for the importer's own limits. */
+    public synchronized int importsRefusedForRate() {
+        return importsRefusedForRate;
     }
 
     /** Times a contact went from unsubscribed (2) back to active (1). */
@@ -699,6 +720,21 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
             return json(400, bulkFailure("JSON payload did not pass validation.", JSON.createArrayNode()
                     .add("'contacts' is a required field.")));
         }
+        // "For requests containing a single contact, there is a limit of 20 requests per minute; for requests
+        // containing multiple contacts, there is a limit of 100 requests per minute" (bulk-import-contacts),
+        // counted here over any 60 seconds; the answer is the reference's 400 example.
+        boolean single = contactsNode.size() == 1;
+        Deque<Instant> imports = single ? singleContactImports : multiContactImports;
+        Instant now = clock.instant();
+        while (!imports.isEmpty() && !imports.peekFirst().plusSeconds(60).isAfter(now)) {
+            imports.pollFirst();
+        }
+        if (imports.size() >= (single ? 20 : 100)) {
+            importsRefusedForRate++;
+            return json(400, bulkFailure("Rate limit exceeded.", JSON.createArrayNode().add("Up to "
+                    + (single ? 20 : 100) + " imports may be requested per minute.Please batch contacts into larger"
+                    + " requests, or retry this request in a minute.")));
+        }
         if (contactsNode.size() > 250 || bytes >= 400_000) {
             return json(400, bulkFailure("JSON payload did not pass validation.", JSON.createArrayNode()
                     .add("Up to 250 contacts and 400 KB may be sent in one request.")));
@@ -714,6 +750,7 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
             return json(400, bulkFailure("JSON payload did not pass validation. Please fix failure Reasons and retry."
                     + " The import was not queued for processing.", reasons));
         }
+        imports.addLast(now);
         String id = UUID.nameUUIDFromBytes(("batch-" + nextBatch++).getBytes(StandardCharsets.UTF_8)).toString();
         batches.put(id, new Batch(id, clock.instant(), clock.instant().plus(importDelay), contactsNode));
         ObjectNode out = JSON.createObjectNode();

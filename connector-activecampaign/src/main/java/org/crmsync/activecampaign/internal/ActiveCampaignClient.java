@@ -223,8 +223,7 @@ public final class ActiveCampaignClient {
                 throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, what + " answered " + response.code()
                         + " without queueing the import: " + (body == null ? "no body" : body.message()));
             }
-            return new BulkImportOutcome(Optional.of(body.batchId()), body.message() == null ? "" : body.message(),
-                    Map.of());
+            return BulkImportOutcome.queued(body.batchId(), body.message() == null ? "" : body.message());
         }
         if (response.code() == 400) {
             // 400: the payload did not pass validation and nothing was queued; failureReasons name the
@@ -245,12 +244,15 @@ public final class ActiveCampaignClient {
             }
             String message = body == null || body.message() == null ? "HTTP 400" : body.message();
             if (rejected.isEmpty()) {
-                ErrorCode code = message.toLowerCase(Locale.ROOT).contains("rate limit") ? ErrorCode.RATE_LIMITED
-                        : ErrorCode.RECORD_REJECTED;
-                throw CrmSyncException.http(code, what + " refused the import: " + message
+                if (message.toLowerCase(Locale.ROOT).contains("rate limit")) {
+                    // {"success":0,"message":"Rate limit exceeded.","failureReasons":["Up to 100 imports may be
+                    // requested per minute. ... retry this request in a minute."]}: the importer's own limit.
+                    return BulkImportOutcome.rateLimited(message.trim());
+                }
+                throw CrmSyncException.http(ErrorCode.RECORD_REJECTED, what + " refused the import: " + message
                         + (general.isEmpty() ? "" : " " + String.join(" ", general)), 400, null);
             }
-            return new BulkImportOutcome(Optional.empty(), message, rejected);
+            return BulkImportOutcome.refused(message, rejected);
         }
         throw error(response, what);
     }
