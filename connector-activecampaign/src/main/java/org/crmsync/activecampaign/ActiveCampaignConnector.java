@@ -19,6 +19,7 @@ import org.crmsync.ErrorCode;
 import org.crmsync.activecampaign.internal.AcContact;
 import org.crmsync.activecampaign.internal.ActiveCampaignClient;
 import org.crmsync.activecampaign.internal.ContactPage;
+import org.crmsync.activecampaign.internal.Exclusion;
 import org.crmsync.http.RunMeters;
 import org.crmsync.mapping.FieldRule;
 import org.crmsync.mapping.RecordSource;
@@ -35,6 +36,8 @@ import org.crmsync.spi.SyncContext;
 import org.crmsync.spi.SyncCursor;
 import org.crmsync.spi.Sleeper;
 import org.crmsync.spi.WriteResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One ActiveCampaign account behind the connector SPI.
@@ -57,6 +60,7 @@ import org.crmsync.spi.WriteResult;
  * {@code Retry-After}), 5xx and lost connections, and counted against the run's quota.
  */
 final class ActiveCampaignConnector implements Connector {
+    private static final Logger LOG = LoggerFactory.getLogger(ActiveCampaignConnector.class);
     /** The bulk importer takes at most 250 contacts per call, so batches are that big. */
     static final int BATCH_SIZE = 250;
 
@@ -93,6 +97,8 @@ final class ActiveCampaignConnector implements Connector {
         final Map<String, AcContact> contacts = new HashMap<>();
         final Set<String> emailsLookedUp = new java.util.HashSet<>();
         long accountSize = -1;
+        /** The account's exclusion list, read once per run when an import leaves contacts unexplained. */
+        Optional<List<Exclusion>> exclusions = Optional.empty();
 
         RunCache(SyncContext context) {
             this.context = context;
@@ -303,6 +309,27 @@ final class ActiveCampaignConnector implements Connector {
                 run.remember(c);
             }
         }
+    }
+
+    /**
+     * The account's exclusion list, read once per run. Empty when it cannot be read (a user without the
+     * permission, an account without the endpoint): the contacts it would explain stay unconfirmed.
+     */
+    List<Exclusion> exclusions(RunCache run) {
+        if (run.exclusions.isEmpty()) {
+            try {
+                run.exclusions = Optional.of(client.exclusions());
+            } catch (CrmSyncException e) {
+                if (e.code() != ErrorCode.AUTHENTICATION_FAILED && e.code() != ErrorCode.PERMISSION_DENIED
+                        && e.httpStatus().orElse(0) != 404) {
+                    throw e;
+                }
+                LOG.info("the ActiveCampaign exclusion list could not be read ({}), so contacts the importer"
+                        + " skipped without a word stay unconfirmed", e.code());
+                run.exclusions = Optional.of(List.of());
+            }
+        }
+        return run.exclusions.get();
     }
 
     /** Looks contacts up by email, one call per distinct email, checking that the filter applied. */

@@ -483,6 +483,63 @@ class ActiveCampaignExportTest {
         assertThat(f.ac.requests("POST /import/bulk_import")).isEqualTo(2); // refused whole, then without S00003
     }
 
+    @Test
+    void contactsOnTheAccountsExclusionListAreReportedOnceAsExcludedAndNotSentAgain() {
+        for (int n = 1; n <= 12; n++) {
+            f.student(n);
+        }
+        update("S00007", b -> b.email("seven@blocked.example"));
+        String exact = f.ac.addExclusion("student5@example.edu", "exact", "all");
+        String domain = f.ac.addExclusion("@blocked.example", "end", "allEmail");
+        f.ac.addExclusion("student9@example.edu", "exact", "allSms"); // text messages only: imported
+
+        SyncReport first = f.engine.run(f.job(SyncDirection.OUTBOUND).build());
+
+        assertThat(first.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(first.count(Outcome.CREATED)).isEqualTo(10);
+        RecordResult five = first.row("S00005").orElseThrow();
+        assertThat(five.outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(five.reason()).isEqualTo(Reason.EXCLUDED_BY_CRM);
+        assertThat(five.message()).contains("EMAIL_EXCLUDED").contains("exclusion list").contains("entry " + exact)
+                .doesNotContain("student5");
+        RecordResult seven = first.row("S00007").orElseThrow();
+        assertThat(seven.reason()).isEqualTo(Reason.EXCLUDED_BY_CRM);
+        assertThat(seven.message()).contains("entry " + domain).doesNotContain("blocked.example");
+        assertThat(first.row("S00009").orElseThrow().outcome()).isEqualTo(Outcome.CREATED);
+        assertThat(f.ac.requests("GET /lists/exclusions")).isEqualTo(1);
+        assertThat(f.ac.contactIdsWithEmail("student5@example.edu")).isEmpty();
+        // Not kept for a retry: the next run does not send them again.
+        assertThat(f.state.pending("ac-export", SyncDirection.OUTBOUND)).isEmpty();
+        int imports = f.ac.requests("POST /import/bulk_import");
+
+        f.clock.advance(Duration.ofHours(1));
+        SyncReport next = f.engine.run(f.job(SyncDirection.OUTBOUND).build());
+
+        assertThat(next.row("S00005")).isEmpty();
+        assertThat(next.row("S00007")).isEmpty();
+        assertThat(f.ac.requests("POST /import/bulk_import")).isEqualTo(imports);
+    }
+
+    @Test
+    void aContactTheImporterLeavesUnexplainedWhenTheExclusionListCannotBeReadStaysUnconfirmedForTheNextRun() {
+        for (int n = 1; n <= 12; n++) {
+            f.student(n);
+        }
+        // Skipped by the importer, but the token's user may not read the exclusion list: not guessed.
+        f.ac.addExclusion("student5@example.edu", "exact", "all");
+        f.ac.denyExclusionList();
+
+        SyncReport report = f.export();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(11);
+        RecordResult five = report.row("S00005").orElseThrow();
+        assertThat(five.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(five.message()).contains("IMPORT_UNCONFIRMED");
+        assertThat(f.state.pending("ac-export", SyncDirection.OUTBOUND)).extracting(p -> p.key())
+                .containsExactly("S00005");
+    }
+
     private void update(String localId, java.util.function.UnaryOperator<Profile.Builder> change) {
         f.store.update(change.apply(f.profile(localId).toBuilder()).build(), LocalChange.APPLICATION);
     }

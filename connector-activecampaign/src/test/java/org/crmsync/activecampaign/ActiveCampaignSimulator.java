@@ -75,6 +75,7 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     private final TreeMap<Long, Contact> contacts = new TreeMap<>();
     private final Map<String, Field> fields = new LinkedHashMap<>();
     private final Map<String, String> lists = new LinkedHashMap<>();
+    private final Map<String, Exclusion> exclusions = new LinkedHashMap<>();
     private final Map<String, Batch> batches = new LinkedHashMap<>();
     private final Deque<Instant> window = new ArrayDeque<>();
     private final Deque<Instant> singleContactImports = new ArrayDeque<>();
@@ -89,6 +90,8 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     private long nextListId = 1;
     private long nextFieldValueId = 1000;
     private long nextBatch = 1;
+    private long nextExclusionId = 1;
+    private boolean exclusionListDenied;
     private int rateLimit = 5;
     private int throttled;
     private int resubscribed;
@@ -120,6 +123,23 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     }
 
     private record Field(String id, String title, String perstag, String type) {
+    }
+
+    /** An entry of the exclusion list; {@code matchType} exact, begin or end; {@code channel} all, allEmail, allSms, several. */
+    private record Exclusion(String id, String matchPhrase, String matchType, String channel, List<String> lists) {
+        boolean coversEmail(String email) {
+            if (email == null || channel.equals("allSms")) {
+                return false;
+            }
+            String e = email.trim().toLowerCase(Locale.ROOT);
+            String phrase = matchPhrase.toLowerCase(Locale.ROOT);
+            switch (matchType) {
+                case "exact": return e.equals(phrase);
+                case "begin": return e.startsWith(phrase);
+                case "end": return e.endsWith(phrase);
+                default: return false;
+            }
+        }
     }
 
     private static final class Batch {
@@ -214,6 +234,29 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
         String id = Long.toString(nextListId++);
         lists.put(id, name);
         return id;
+    }
+
+    /**
+     * Adds an entry to the account's exclusion list (Contacts > List Exclusions), as a user would: the
+     * address, or its beginning or end ({@code matchType} {@code exact}, {@code begin}, {@code end}), kept
+     * out on {@code channel} ({@code all}, {@code allEmail}, {@code allSms}, or {@code several} with list
+     * ids). The bulk importer skips an email address an entry covers (SMS-only entries aside), listing it
+     * neither as imported nor as failed. Returns the entry's id.
+     */
+    public synchronized String addExclusion(String matchPhrase, String matchType, String channel, String... listIds) {
+        String id = Long.toString(nextExclusionId++);
+        exclusions.put(id, new Exclusion(id, matchPhrase, matchType, channel, List.of(listIds)));
+        return id;
+    }
+
+    /**
+     * The token's user may not read the exclusion list: {@code GET lists/exclusions} answers 403 "You
+     * don't have permission to access this resource", the answer the exclusions reference shows for a
+     * user without the permission (update-an-exclusion).
+     */
+    public synchronized ActiveCampaignSimulator denyExclusionList() {
+        this.exclusionListDenied = true;
+        return this;
     }
 
     /** Adds a contact; returns its id. */
@@ -505,6 +548,11 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
                 return fieldsPage(query);
             case "GET lists":
                 return listsPage(query);
+            case "GET lists/exclusions":
+                if (exclusionListDenied) {
+                    return json(403, error("You don't have permission to access this resource"));
+                }
+                return exclusionsPage(query);
             case "GET contacts":
                 if (parts.length == 1) {
                     return contactsPage(query);
@@ -554,6 +602,27 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
         ObjectNode out = JSON.createObjectNode();
         out.set("lists", page);
         out.set("meta", JSON.createObjectNode().put("total", Integer.toString(lists.size())));
+        return json(200, out);
+    }
+
+    /** {@code GET lists/exclusions}: the reference's shape (exclusions-retrieve-a-list), paged by limit and offset. */
+    private ResponseDefinition exclusionsPage(Map<String, List<String>> query) {
+        List<Exclusion> all = new ArrayList<>(exclusions.values());
+        Optional<String> phrase = param(query, "filters[matchPhrase]");
+        phrase.ifPresent(p -> all.removeIf(e -> !e.matchPhrase().toLowerCase(Locale.ROOT)
+                .contains(p.toLowerCase(Locale.ROOT))));
+        int limit = limit(query, 20);
+        int offset = intParam(query, "offset", 0);
+        ArrayNode page = JSON.createArrayNode();
+        all.stream().skip(offset).limit(limit).forEach(e -> {
+            ObjectNode o = page.addObject().put("id", e.id()).put("matchPhrase", e.matchPhrase())
+                    .put("matchType", e.matchType()).put("channel", e.channel()).put("hidden", false);
+            ArrayNode ids = o.putArray("lists");
+            e.lists().forEach(ids::add);
+        });
+        ObjectNode out = JSON.createObjectNode();
+        out.set("exclusions", page);
+        out.putObject("meta").put("total", all.size());
         return json(200, out);
     }
 
@@ -804,6 +873,9 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
                 if (importFails.test(email)) {
                     b.failure.add(email);
                     continue;
+                }
+                if (exclusions.values().stream().anyMatch(e -> e.coversEmail(email))) {
+                    continue; // excluded addresses are skipped, listed neither as success nor as failure
                 }
                 Contact c = byEmail(email).orElseGet(this::newContact);
                 c.email = email;

@@ -51,6 +51,18 @@ final class AcJson {
     record FieldValue(String id, String contact, String field, String value) {
     }
 
+    /**
+     * An entry of the account's exclusion list: {@code {"id":"2","matchPhrase":"example@domain.com",
+     * "matchType":"exact","channel":"several","hidden":false,"lists":["2","1"]}} (exclusions-retrieve-a-list).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Exclusion(String id, String matchPhrase, String matchType, String channel, List<String> lists) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ExclusionsPage(List<Exclusion> exclusions, Meta meta) {
+    }
+
     @JsonIgnoreProperties(ignoreUnknown = true)
     record FieldValuesPage(List<FieldValue> fieldValues, Meta meta) {
     }

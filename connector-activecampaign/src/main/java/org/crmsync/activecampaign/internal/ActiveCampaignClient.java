@@ -136,6 +136,24 @@ public final class ActiveCampaignClient {
         }
     }
 
+    /** Every entry of the account's exclusion list, paged by 100. */
+    public List<Exclusion> exclusions() {
+        Map<String, Exclusion> all = new LinkedHashMap<>();
+        for (int offset = 0; ; offset += MAX_PAGE) {
+            AcJson.ExclusionsPage page = execute(api.exclusions(MAX_PAGE, offset),
+                    "ActiveCampaign exclusion list (GET lists/exclusions)");
+            List<AcJson.Exclusion> entries = page.exclusions() == null ? List.of() : page.exclusions();
+            int before = all.size();
+            entries.forEach(e -> all.putIfAbsent(e.id() == null ? "#" + all.size() : e.id(),
+                    new Exclusion(e.id(), e.matchPhrase(), e.matchType(), e.channel(), e.lists())));
+            long total = page.meta() == null ? -1 : page.meta().totalOr(-1);
+            // A page with nothing new (an offset ActiveCampaign did not apply) ends the read rather than loop.
+            if (entries.size() < MAX_PAGE || all.size() == before || (total >= 0 && offset + entries.size() >= total)) {
+                return new ArrayList<>(all.values());
+            }
+        }
+    }
+
     /**
      * One page of contacts with their custom field values and list memberships side-loaded
      * ({@code include=fieldValues,contactLists}: one call per 100 contacts instead of one per contact;
