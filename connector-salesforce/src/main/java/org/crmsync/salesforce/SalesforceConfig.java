@@ -2,6 +2,7 @@ package org.crmsync.salesforce;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +44,8 @@ public final class SalesforceConfig {
     public static final String OPT_IN_FIELD = "optin.field";
     public static final String SOURCE_FIELD = "source.field";
     public static final String QUERY_BATCH_SIZE = "query.batch.size";
+    public static final String CONCURRENT_LIMIT_ATTEMPTS = "concurrent.limit.attempts";
+    public static final String CONCURRENT_LIMIT_WAIT = "concurrent.limit.wait";
 
     /**
      * A current GA version. Summer '26 is v67.0 (the release/version map of the REST API guide's version
@@ -100,7 +103,16 @@ public final class SalesforceConfig {
             ConfigKey.optional(SOURCE_FIELD, ConfigKey.Type.STRING, DEFAULT_SOURCE_FIELD, "Contact field that"
                     + " receives the sync policy's source code on contacts the sync creates; 'none' for no field"),
             ConfigKey.optional(QUERY_BATCH_SIZE, ConfigKey.Type.INT, "2000", "Records per query page asked of"
-                    + " Salesforce (Sforce-Query-Options batchSize: 200 to 2000; Salesforce may return fewer)")),
+                    + " Salesforce (Sforce-Query-Options batchSize: 200 to 2000; Salesforce may return fewer)"),
+            // The concurrent long-running request limit answers REQUEST_LIMIT_EXCEEDED too, and "any new
+            // concurrent requests aren't processed until there are fewer requests than the allowed limit"
+            // (API Request Limits and Allocations); how long that takes Salesforce does not say, hence keys.
+            ConfigKey.optional(CONCURRENT_LIMIT_ATTEMPTS, ConfigKey.Type.INT, "5", "Attempts of a call Salesforce"
+                    + " refuses for its limit of concurrent long-running requests (REQUEST_LIMIT_EXCEEDED"
+                    + " 'ConcurrentPerOrgLongTxn' or 'ConcurrentRequests'), the first included; then the run stops"
+                    + " and the rest waits for the next run. The daily request limit is never waited out"),
+            ConfigKey.optional(CONCURRENT_LIMIT_WAIT, ConfigKey.Type.DURATION, "5s", "The first wait before"
+                    + " such a call is sent again; each further wait doubles, up to a minute, with jitter")),
             HttpSettings.configKeys().stream()).toList();
 
     /** How the connector logs in. */
@@ -133,6 +145,8 @@ public final class SalesforceConfig {
     private final String optInField;
     private final Optional<String> sourceField;
     private final int queryBatchSize;
+    private final int concurrentLimitAttempts;
+    private final Duration concurrentLimitWait;
     private final HttpSettings httpSettings;
 
     private SalesforceConfig(ConnectorConfig c) {
@@ -153,6 +167,8 @@ public final class SalesforceConfig {
         String source = c.require(SOURCE_FIELD);
         this.sourceField = source.equalsIgnoreCase(NO_SOURCE_FIELD) ? Optional.empty() : Optional.of(source);
         this.queryBatchSize = Integer.parseInt(c.require(QUERY_BATCH_SIZE));
+        this.concurrentLimitAttempts = Integer.parseInt(c.require(CONCURRENT_LIMIT_ATTEMPTS));
+        this.concurrentLimitWait = c.getDuration(CONCURRENT_LIMIT_WAIT).orElseThrow();
         this.httpSettings = HttpSettings.from(c);
     }
 
@@ -207,6 +223,18 @@ public final class SalesforceConfig {
         value(values, QUERY_BATCH_SIZE).filter(v -> v.matches("[0-9]{1,9}")).map(Integer::parseInt)
                 .filter(n -> n < 200 || n > 2000).ifPresent(n -> problems.add(new ConfigProblem(QUERY_BATCH_SIZE,
                         n + " is outside 200..2000, the range Salesforce accepts for Sforce-Query-Options batchSize")));
+        value(values, CONCURRENT_LIMIT_ATTEMPTS).filter(v -> v.matches("-?[0-9]{1,9}")).map(Integer::parseInt)
+                .filter(n -> n < 1).ifPresent(n -> problems.add(new ConfigProblem(CONCURRENT_LIMIT_ATTEMPTS,
+                        "must be 1 or more (1: no retry), was " + n)));
+        boolean waitTypeOk = problems.stream().noneMatch(p -> p.key().equals(CONCURRENT_LIMIT_WAIT));
+        value(values, CONCURRENT_LIMIT_WAIT).filter(v -> waitTypeOk).ifPresent(v -> {
+            Duration d = ConnectorConfig.of(SalesforceConnectorProvider.ID, List.of(ConfigKey.optional(
+                    CONCURRENT_LIMIT_WAIT, ConfigKey.Type.DURATION, null, "")), Map.of(CONCURRENT_LIMIT_WAIT, v))
+                    .getDuration(CONCURRENT_LIMIT_WAIT).orElseThrow();
+            if (d.isZero() || d.isNegative()) {
+                problems.add(new ConfigProblem(CONCURRENT_LIMIT_WAIT, "must be positive, was " + v));
+            }
+        });
         problems.addAll(HttpSettings.validate(values));
         return problems;
     }
@@ -303,6 +331,16 @@ public final class SalesforceConfig {
         return queryBatchSize;
     }
 
+    /** Attempts of a call refused for the concurrent long-running request limit ({@code concurrent.limit.attempts}). */
+    public int concurrentLimitAttempts() {
+        return concurrentLimitAttempts;
+    }
+
+    /** The first wait after such a refusal ({@code concurrent.limit.wait}); later ones double. */
+    public Duration concurrentLimitWait() {
+        return concurrentLimitWait;
+    }
+
     /** Timeouts, attempts, the call deadline and the {@code Retry-After} cap ({@code http.*} keys). */
     public HttpSettings httpSettings() {
         return httpSettings;
@@ -325,7 +363,8 @@ public final class SalesforceConfig {
                 + ", clientSecret=" + mask(clientSecret) + ", apiHost=" + apiHost + ", loginHost=" + loginHost
                 + ", apiVersion=" + apiVersion + ", exportUrl=" + exportUrl.orElse("") + ", inboundSource="
                 + inboundSource + ", optInField=" + optInField + ", sourceField=" + sourceField.orElse(NO_SOURCE_FIELD)
-                + ", queryBatchSize=" + queryBatchSize + ", " + httpSettings + "}";
+                + ", queryBatchSize=" + queryBatchSize + ", concurrentLimitAttempts=" + concurrentLimitAttempts
+                + ", concurrentLimitWait=" + concurrentLimitWait + ", " + httpSettings + "}";
     }
 
     private static String mask(Optional<String> secret) {

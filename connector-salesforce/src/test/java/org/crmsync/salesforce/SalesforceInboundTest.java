@@ -484,4 +484,20 @@ class SalesforceInboundTest {
         assertThat(f.inbound().status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(f.profiles()).hasSize(1);
     }
+
+    @Test
+    void theConcurrentLimitOnTheExportDownloadIsWaitedOutAndTheDownloadSentAgain() {
+        f.set(SalesforceConfig.EXPORT_URL, f.sf.exportUrl());
+        f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana@example.org", "+14155552671", true));
+        f.sf.concurrentLimitReachedFor(Duration.ofSeconds(3), Kind.EXPORT);
+
+        SyncReport report = f.inbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(f.profiles()).hasSize(1);
+        assertThat(f.sf.concurrencyRefusals()).isBetween(1, 2);
+        assertThat(f.sf.requests(Kind.EXPORT)).isEqualTo(f.sf.concurrencyRefusals() + 1);
+        assertThat(f.sf.requests(Kind.LOGIN)).isEqualTo(1); // not taken for an expired session
+        assertThat(f.sleeper.sleeps()).hasSize(f.sf.concurrencyRefusals());
+    }
 }

@@ -21,6 +21,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -161,6 +162,9 @@ public final class SalesforceSimulator implements AutoCloseable {
     private boolean dropConnectionAfterNextWrite;
     private boolean echoSecrets;
     private final Map<Kind, Integer> limitExceededNext = new EnumMap<>(Kind.class);
+    private Instant longRunningUntil = Instant.MIN;
+    private Set<Kind> longRunningKinds = Set.of();
+    private int concurrencyRefusals;
     private String exportRedirect;
     private int failNextCalls;
     private final Map<Kind, Integer> failNext = new EnumMap<>(Kind.class);
@@ -393,6 +397,27 @@ public final class SalesforceSimulator implements AutoCloseable {
     }
 
     /**
+     * Other integrations keep the org at its limit of concurrent long-running requests for {@code
+     * duration} (on the simulator's clock): until then every data API call and export download answers 403
+     * {@code REQUEST_LIMIT_EXCEEDED} "ConcurrentPerOrgLongTxn Limit exceeded.", without being processed or
+     * counted against the daily limit ("Any new concurrent requests aren't processed until there are fewer
+     * requests than the allowed limit": API Request Limits and Allocations,
+     * https://developer.salesforce.com/docs/platform/salesforce-app-limits-cheatsheet/guide/salesforce-app-limits-platform-api.html;
+     * the message as orgs answer it, mautic/mautic#5006). Logins are not refused.
+     *
+     * @param kinds the kinds of request refused; none given: every data API call and the export
+     */
+    public synchronized void concurrentLimitReachedFor(Duration duration, Kind... kinds) {
+        this.longRunningUntil = clock.instant().plus(duration);
+        this.longRunningKinds = Set.of(kinds);
+    }
+
+    /** Calls refused for the concurrent long-running request limit. */
+    public synchronized int concurrencyRefusals() {
+        return concurrencyRefusals;
+    }
+
+    /**
      * The export link answers 302 with {@code Location: location} (null: serve the export again), as
      * a moved report or a misconfigured proxy would; a request for the location itself is served.
      */
@@ -602,6 +627,9 @@ public final class SalesforceSimulator implements AutoCloseable {
             return respond(401, "application/json", error("INVALID_SESSION_ID", "Session expired or invalid" + echo),
                     limitInfo()).build();
         }
+        if (concurrencyLimitReached(kind)) {
+            return concurrencyLimitExceeded(limitInfo());
+        }
         if (apiUsed >= apiMax || takeLimitExceeded(kind)) {
             return limitExceeded(limitInfo());
         }
@@ -647,6 +675,19 @@ public final class SalesforceSimulator implements AutoCloseable {
         }
         limitExceededNext.merge(kind, -1, Integer::sum);
         return true;
+    }
+
+    private boolean concurrencyLimitReached(Kind kind) {
+        if (clock.instant().isBefore(longRunningUntil) && (longRunningKinds.isEmpty() || longRunningKinds.contains(kind))) {
+            concurrencyRefusals++;
+            return true;
+        }
+        return false;
+    }
+
+    private ResponseDefinition concurrencyLimitExceeded(String limitInfo) {
+        return respond(403, "application/json", error("REQUEST_LIMIT_EXCEEDED",
+                "ConcurrentPerOrgLongTxn Limit exceeded."), limitInfo).build();
     }
 
     private ResponseDefinition limitExceeded(String limitInfo) {
@@ -992,6 +1033,9 @@ public final class SalesforceSimulator implements AutoCloseable {
         ResponseDefinition scripted = answeredNext(Kind.EXPORT);
         if (scripted != null) {
             return scripted;
+        }
+        if (concurrencyLimitReached(Kind.EXPORT)) {
+            return concurrencyLimitExceeded(null);
         }
         if (takeLimitExceeded(Kind.EXPORT)) {
             return limitExceeded(null);
