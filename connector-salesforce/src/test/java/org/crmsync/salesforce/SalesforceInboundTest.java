@@ -2,6 +2,7 @@ package org.crmsync.salesforce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,12 +10,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.crmsync.CrmSyncException;
+import org.crmsync.SyncDirection;
+import org.crmsync.engine.SyncListener;
 import org.crmsync.ErrorCode;
 import org.crmsync.model.OptInStatus;
 import org.crmsync.model.Profile;
 import org.crmsync.policy.SyncMode;
 import org.crmsync.report.Outcome;
 import org.crmsync.report.Reason;
+import org.crmsync.report.RecordResult;
 import org.crmsync.report.RunStatus;
 import org.crmsync.report.SyncReport;
 import org.crmsync.salesforce.SalesforceSimulator.Kind;
@@ -71,6 +75,61 @@ class SalesforceInboundTest {
         assertThat(f.sf.requests(Kind.QUERY_MORE)).isEqualTo(2);
         // login, describe, and three pages
         assertThat(report.apiCallsUsed()).isEqualTo(5);
+    }
+
+    @Test
+    void aQueryLocatorThatExpiresDuringALongReadRestartsTheQueryAfterTheLastRecordReadLosingAndRepeatingNone() {
+        Instant massUpdate = f.clock.instant();
+        f.set(SalesforceConfig.QUERY_BATCH_SIZE, "200");
+        addContacts(450, 0); // one SystemModstamp for all: only the Id tells the rest of the query apart
+        List<String> applied = new java.util.ArrayList<>();
+        // Applying the first page takes 16 minutes: the locator expires after 15 idle ones.
+        SyncListener slow = new SyncListener() {
+            @Override
+            public void onRecord(RecordResult result) {
+                applied.add(result.remoteId().orElseThrow());
+                if (applied.size() == 200) {
+                    f.clock.advance(Duration.ofMinutes(16));
+                }
+            }
+        };
+
+        SyncReport report = f.engine.run(f.job(SyncDirection.INBOUND).listener(slow).build());
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(450);
+        assertThat(report.count(Outcome.NO_DIFFERENCE)).isZero();
+        assertThat(applied).hasSize(450).doesNotHaveDuplicates();
+        assertThat(f.profiles()).hasSize(450);
+        // The expired page, the query asked again after the 200th record, and its one next page.
+        assertThat(f.sf.requests(Kind.QUERY)).isEqualTo(2);
+        assertThat(f.sf.requests(Kind.QUERY_MORE)).isEqualTo(2);
+        assertThat(f.sf.queries().get(1)).contains("WHERE (SystemModstamp = " + massUpdate + " AND Id > '"
+                + applied.get(199) + "') OR SystemModstamp > " + massUpdate);
+        assertThat(report.cursorAfter().get("id")).contains(applied.get(449));
+    }
+
+    @Test
+    void aRestartedQueryWhoseLocatorFailsBeforeItReturnsAnyRecordEndsTheReadInsteadOfLooping() {
+        f.set(SalesforceConfig.QUERY_BATCH_SIZE, "200");
+        addContacts(450, 0);
+        try (ChangeStream changes = f.changes(new DirectContext(f), SyncCursor.start())) {
+            for (int i = 0; i < 200; i++) {
+                changes.next();
+            }
+            f.sf.expireQueryLocators();
+            // The query asked again answers an empty first page whose locator Salesforce does not know either.
+            f.sf.answerNext(Kind.QUERY, 1, aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                    .withBody("{\"totalSize\":250,\"done\":false,\"nextRecordsUrl\":\"/services/data/v"
+                            + SalesforceSimulator.API_VERSION + "/query/01gSIMgone-0\",\"records\":[]}"));
+
+            CrmSyncException e = catchThrowableOfType(CrmSyncException.class, changes::hasNext);
+
+            assertThat(e.getMessage()).contains("INVALID_QUERY_LOCATOR").contains("asked again")
+                    .contains("next run");
+        }
+        assertThat(f.sf.requests(Kind.QUERY)).isEqualTo(2);
+        assertThat(f.sf.requests(Kind.QUERY_MORE)).isEqualTo(2);
     }
 
     @Test

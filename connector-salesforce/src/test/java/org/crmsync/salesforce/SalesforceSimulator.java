@@ -96,6 +96,15 @@ public final class SalesforceSimulator implements AutoCloseable {
     public static final long DEFAULT_API_LIMIT = 15_000;
 
     private static final int MAX_URI_AND_HEADERS = 16_384;
+    /**
+     * "The queryLocator value expires automatically after 15 minutes of inactivity", and "a user can have
+     * up to ten query cursors open at a time": an eleventh releases the oldest (QueryLocator, SOAP API
+     * Developer Guide,
+     * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_querymore_querylocator.htm).
+     * One integration user here, so ten for the org.
+     */
+    private static final Duration LOCATOR_IDLE_EXPIRY = Duration.ofMinutes(15);
+    private static final int MAX_OPEN_LOCATORS = 10;
     private static final DateTimeFormatter DATETIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(ZoneOffset.UTC);
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
@@ -149,6 +158,7 @@ public final class SalesforceSimulator implements AutoCloseable {
     private final Map<String, Integer> cursorPageSizes = new LinkedHashMap<>();
     private final Map<String, Integer> cursorOffsets = new LinkedHashMap<>();
     private final Map<String, Integer> cursorTotals = new LinkedHashMap<>();
+    private final Map<String, Instant> cursorLastUsed = new LinkedHashMap<>();
     private final Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
     private final List<String> queries = new ArrayList<>();
     private int largestWriteBody;
@@ -410,6 +420,15 @@ public final class SalesforceSimulator implements AutoCloseable {
     public synchronized void concurrentLimitReachedFor(Duration duration, Kind... kinds) {
         this.longRunningUntil = clock.instant().plus(duration);
         this.longRunningKinds = Set.of(kinds);
+    }
+
+    /**
+     * Every open query locator expires now, as after 15 minutes without a call for its next page or
+     * when the user opened ten more queries: the next {@code nextRecordsUrl} gets 400 {@code
+     * INVALID_QUERY_LOCATOR}.
+     */
+    public synchronized void expireQueryLocators() {
+        new ArrayList<>(cursors.keySet()).forEach(this::releaseCursor);
     }
 
     /** Calls refused for the concurrent long-running request limit. */
@@ -731,6 +750,9 @@ public final class SalesforceSimulator implements AutoCloseable {
             }
         }
         String locator = "01gSIM" + String.format(Locale.ROOT, "%09d", nextCursor++);
+        while (cursors.size() >= MAX_OPEN_LOCATORS) {
+            releaseCursor(cursors.keySet().iterator().next()); // the oldest open one
+        }
         cursors.put(locator, rows.iterator());
         cursorFields.put(locator, q.fields());
         cursorPageSizes.put(locator, pageSize);
@@ -742,6 +764,10 @@ public final class SalesforceSimulator implements AutoCloseable {
     private ResponseDefinition queryMore(String locatorAndOffset, String version) {
         int dash = locatorAndOffset.lastIndexOf('-');
         String locator = dash < 0 ? locatorAndOffset : locatorAndOffset.substring(0, dash);
+        Instant used = cursorLastUsed.get(locator);
+        if (used != null && !clock.instant().isBefore(used.plus(LOCATOR_IDLE_EXPIRY))) {
+            releaseCursor(locator);
+        }
         if (!cursors.containsKey(locator) || dash < 0
                 || !locatorAndOffset.substring(dash + 1).equals(cursorOffsets.get(locator).toString())) {
             return respond(400, "application/json", error("INVALID_QUERY_LOCATOR", "invalid query locator"), limitInfo())
@@ -760,6 +786,7 @@ public final class SalesforceSimulator implements AutoCloseable {
         }
         int offset = cursorOffsets.get(locator) + records.size();
         cursorOffsets.put(locator, offset);
+        cursorLastUsed.put(locator, clock.instant());
         ObjectNode body = json.createObjectNode();
         body.put("totalSize", cursorTotals.get(locator));
         boolean done = !rows.hasNext();
@@ -767,10 +794,19 @@ public final class SalesforceSimulator implements AutoCloseable {
         if (!done) {
             body.put("nextRecordsUrl", "/services/data/v" + version + "/query/" + locator + "-" + offset);
         } else {
-            cursors.remove(locator);
+            releaseCursor(locator);
         }
         body.set("records", records);
         return respond(200, "application/json", body.toString(), limitInfo()).build();
+    }
+
+    private void releaseCursor(String locator) {
+        cursors.remove(locator);
+        cursorFields.remove(locator);
+        cursorPageSizes.remove(locator);
+        cursorOffsets.remove(locator);
+        cursorTotals.remove(locator);
+        cursorLastUsed.remove(locator);
     }
 
     private ObjectNode record(Map<String, Object> contact, List<String> selected, String version) {

@@ -320,7 +320,30 @@ public final class SalesforceClient implements AutoCloseable {
                 waitForConcurrency(what, attempt);
                 continue;
             }
-            throw error(r, body, what, soql);
+            CrmSyncException e = error(r, body, what, soql);
+            if (errorCode(body).filter("INVALID_QUERY_LOCATOR"::equals).isPresent()) {
+                throw new QueryLocatorInvalid(e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Salesforce no longer knows the query locator of a {@code nextRecordsUrl}: {@code
+     * INVALID_QUERY_LOCATOR}, "the query locator included in a call for additional query results is
+     * invalid or doesn't exist" (help article 000384958,
+     * https://help.salesforce.com/s/articleView?id=000384958). A locator "expires automatically after 15
+     * minutes of inactivity", and a user has at most ten open, the oldest released for an eleventh
+     * (SOAP API Developer Guide, QueryLocator,
+     * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_querymore_querylocator.htm).
+     * The rest of the results can only be had from a new query.
+     */
+    public static final class QueryLocatorInvalid extends CrmSyncException {
+        private static final long serialVersionUID = 1L;
+
+        QueryLocatorInvalid(CrmSyncException answer) {
+            super(answer.code(), answer.retryable(), answer.getMessage(), answer.httpStatus().orElse(-1),
+                    answer.requestId().orElse(null), null);
         }
     }
 
