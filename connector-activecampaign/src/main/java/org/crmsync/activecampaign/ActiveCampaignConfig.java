@@ -31,6 +31,7 @@ public final class ActiveCampaignConfig {
     public static final String BULK_THRESHOLD = "bulk.threshold";
     public static final String IMPORT_POLL_INTERVAL = "import.poll.interval";
     public static final String IMPORT_TIMEOUT = "import.timeout";
+    public static final String IMPORT_RUN_AUTOMATIONS = "import.run.automations";
 
     /** The seed's custom field for the student-information system's id. */
     public static final String DEFAULT_LOCAL_ID_FIELD = "SONIS_ID";
@@ -73,7 +74,14 @@ public final class ActiveCampaignConfig {
             ConfigKey.optional(IMPORT_POLL_INTERVAL, ConfigKey.Type.DURATION, "2s", "How long to wait between"
                     + " import/info checks of a queued bulk import"),
             ConfigKey.optional(IMPORT_TIMEOUT, ConfigKey.Type.DURATION, "10m", "How long to wait for a bulk import"
-                    + " to complete before the batch is left for the next run")),
+                    + " to complete before the batch is left for the next run"),
+            // "By default, automations will run when doing a bulk import" unless exclude_automations is
+            // true (https://developers.activecampaign.com/reference/bulk-import-contacts): a sync should
+            // not start the account's automations (welcome emails, ...) for every contact it writes.
+            ConfigKey.optional(IMPORT_RUN_AUTOMATIONS, ConfigKey.Type.BOOLEAN, "false", "Whether the bulk"
+                    + " importer runs the account's automations on the contacts it imports (ActiveCampaign's"
+                    + " default). false (the default here) sends exclude_automations, so an export starts no"
+                    + " automation; true lets them run as they would for an import in the app")),
             HttpSettings.configKeys().stream()).toList();
 
     private final String apiUrl;
@@ -84,6 +92,7 @@ public final class ActiveCampaignConfig {
     private final int bulkThreshold;
     private final Duration importPollInterval;
     private final Duration importTimeout;
+    private final boolean importRunsAutomations;
     private final HttpSettings httpSettings;
 
     private ActiveCampaignConfig(ConnectorConfig c) {
@@ -95,6 +104,7 @@ public final class ActiveCampaignConfig {
         this.bulkThreshold = Integer.parseInt(c.require(BULK_THRESHOLD));
         this.importPollInterval = c.getDuration(IMPORT_POLL_INTERVAL).orElseThrow();
         this.importTimeout = c.getDuration(IMPORT_TIMEOUT).orElseThrow();
+        this.importRunsAutomations = c.getBoolean(IMPORT_RUN_AUTOMATIONS);
         this.httpSettings = HttpSettings.from(c);
     }
 
@@ -202,6 +212,11 @@ public final class ActiveCampaignConfig {
         return importTimeout;
     }
 
+    /** Whether bulk imports let the account's automations run ({@code import.run.automations}, default false). */
+    public boolean importRunsAutomations() {
+        return importRunsAutomations;
+    }
+
     /** Timeouts, attempts, the call deadline and the {@code Retry-After} cap ({@code http.*} keys). */
     public HttpSettings httpSettings() {
         return httpSettings;
@@ -211,7 +226,8 @@ public final class ActiveCampaignConfig {
     public String toString() {
         return "ActiveCampaignConfig{apiUrl=" + apiUrl + ", apiToken=****, localIdField=" + localIdField + ", list="
                 + list + ", rateLimit=" + rateLimit + ", bulkThreshold=" + bulkThreshold + ", importPollInterval="
-                + importPollInterval + ", importTimeout=" + importTimeout + ", " + httpSettings + "}";
+                + importPollInterval + ", importTimeout=" + importTimeout + ", importRunsAutomations="
+                + importRunsAutomations + ", " + httpSettings + "}";
     }
 
     /**

@@ -19,6 +19,7 @@ import org.crmsync.ErrorCode;
 import org.crmsync.activecampaign.internal.AcContact;
 import org.crmsync.activecampaign.internal.ActiveCampaignClient;
 import org.crmsync.activecampaign.internal.ContactPage;
+import org.crmsync.activecampaign.internal.Exclusion;
 import org.crmsync.http.RunMeters;
 import org.crmsync.mapping.FieldRule;
 import org.crmsync.mapping.RecordSource;
@@ -35,6 +36,8 @@ import org.crmsync.spi.SyncContext;
 import org.crmsync.spi.SyncCursor;
 import org.crmsync.spi.Sleeper;
 import org.crmsync.spi.WriteResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One ActiveCampaign account behind the connector SPI.
@@ -57,6 +60,7 @@ import org.crmsync.spi.WriteResult;
  * {@code Retry-After}), 5xx and lost connections, and counted against the run's quota.
  */
 final class ActiveCampaignConnector implements Connector {
+    private static final Logger LOG = LoggerFactory.getLogger(ActiveCampaignConnector.class);
     /** The bulk importer takes at most 250 contacts per call, so batches are that big. */
     static final int BATCH_SIZE = 250;
 
@@ -66,6 +70,7 @@ final class ActiveCampaignConnector implements Connector {
     private final RunMeters meters;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final ImporterRateLimit importerRateLimit;
 
     /**
      * @param meters how the one HTTP client (and its rate limiter, shared by every run of this account)
@@ -79,6 +84,7 @@ final class ActiveCampaignConnector implements Connector {
         this.meters = requireNonNull(meters, "meters");
         this.clock = requireNonNull(clock, "clock");
         this.sleeper = requireNonNull(sleeper, "sleeper");
+        this.importerRateLimit = new ImporterRateLimit(clock, sleeper, config.httpSettings().maxAttempts());
     }
 
     /**
@@ -91,6 +97,8 @@ final class ActiveCampaignConnector implements Connector {
         final Map<String, AcContact> contacts = new HashMap<>();
         final Set<String> emailsLookedUp = new java.util.HashSet<>();
         long accountSize = -1;
+        /** The account's exclusion list, read once per run when an import leaves contacts unexplained. */
+        Optional<List<Exclusion>> exclusions = Optional.empty();
 
         RunCache(SyncContext context) {
             this.context = context;
@@ -280,6 +288,11 @@ final class ActiveCampaignConnector implements Connector {
 
     // ----- shared with the writer -----
 
+    /** The bulk importer's own limits, kept for every run of this instance. */
+    ImporterRateLimit importerRateLimit() {
+        return importerRateLimit;
+    }
+
     /** Reads contacts by id, 100 per call, into the run's cache; ids ActiveCampaign does not know are left out. */
     void fetchByIds(List<String> ids, RunCache run) {
         List<String> wanted = ids.stream().filter(id -> !run.contacts.containsKey(id)).distinct().toList();
@@ -296,6 +309,27 @@ final class ActiveCampaignConnector implements Connector {
                 run.remember(c);
             }
         }
+    }
+
+    /**
+     * The account's exclusion list, read once per run. Empty when it cannot be read (a user without the
+     * permission, an account without the endpoint): the contacts it would explain stay unconfirmed.
+     */
+    List<Exclusion> exclusions(RunCache run) {
+        if (run.exclusions.isEmpty()) {
+            try {
+                run.exclusions = Optional.of(client.exclusions());
+            } catch (CrmSyncException e) {
+                if (e.code() != ErrorCode.AUTHENTICATION_FAILED && e.code() != ErrorCode.PERMISSION_DENIED
+                        && e.httpStatus().orElse(0) != 404) {
+                    throw e;
+                }
+                LOG.info("the ActiveCampaign exclusion list could not be read ({}), so contacts the importer"
+                        + " skipped without a word stay unconfirmed", e.code());
+                run.exclusions = Optional.of(List.of());
+            }
+        }
+        return run.exclusions.get();
     }
 
     /** Looks contacts up by email, one call per distinct email, checking that the filter applied. */

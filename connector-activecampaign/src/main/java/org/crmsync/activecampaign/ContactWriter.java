@@ -20,6 +20,7 @@ import org.crmsync.activecampaign.internal.AcContact;
 import org.crmsync.activecampaign.internal.ActiveCampaignClient;
 import org.crmsync.activecampaign.internal.BulkImportOutcome;
 import org.crmsync.activecampaign.internal.ContactData;
+import org.crmsync.activecampaign.internal.Exclusion;
 import org.crmsync.activecampaign.internal.ImportContact;
 import org.crmsync.activecampaign.internal.ImportInfo;
 import org.crmsync.activecampaign.internal.WriteOutcome;
@@ -415,19 +416,19 @@ final class ContactWriter {
 
     private ImportContact toImport(Plan p) {
         return new ImportContact(p.data, p.action == ListAction.SUBSCRIBE ? List.of(listId) : List.of(),
-                p.action == ListAction.UNSUBSCRIBE ? List.of(listId) : List.of());
+                p.action == ListAction.UNSUBSCRIBE ? List.of(listId) : List.of(), !config.importRunsAutomations());
     }
 
     private void importChunk(List<Plan> chunk, Map<String, WriteResult> results) {
         List<Plan> sent = new ArrayList<>(chunk);
-        BulkImportOutcome outcome = client.bulkImport(sent.stream().map(this::toImport).toList());
+        BulkImportOutcome outcome = bulkImport(sent);
         if (outcome.batchId().isEmpty()) {
             // Refused as a whole (nothing queued): report the contacts it names and send the others once more.
             sent = dropRejected(sent, outcome, results);
             if (sent.isEmpty()) {
                 return;
             }
-            outcome = client.bulkImport(sent.stream().map(this::toImport).toList());
+            outcome = bulkImport(sent);
             if (outcome.batchId().isEmpty()) {
                 List<Plan> left = dropRejected(sent, outcome, results);
                 for (Plan p : left) {
@@ -461,6 +462,7 @@ final class ContactWriter {
         newIds.stream().map(run.contacts::get).filter(Objects::nonNull)
                 .forEach(c -> idByEmail.put(ActiveCampaignConnector.normalEmail(c.email()), c.id()));
         int created = 0;
+        List<Plan> unaccounted = new ArrayList<>();
         for (Plan p : sent) {
             String email = ActiveCampaignConnector.normalEmail(p.data.email());
             if (p.create()) {
@@ -469,21 +471,56 @@ final class ContactWriter {
                     created++;
                     results.put(p.key(), new WriteResult(p.key(), WriteResult.Status.CREATED, Optional.of(id),
                             Optional.empty(), p.note(), false));
-                } else {
-                    results.put(p.key(), notImported(p, failed.contains(email)));
+                    continue;
                 }
             } else {
                 String id = p.write.remoteId().orElseThrow();
                 if (importedIds.contains(id) || importedEmails.contains(email)) {
                     results.put(p.key(), new WriteResult(p.key(), WriteResult.Status.UPDATED, Optional.of(id),
                             Optional.empty(), p.note(), false));
-                } else {
-                    results.put(p.key(), notImported(p, failed.contains(email)));
+                    continue;
                 }
             }
+            if (failed.contains(email)) {
+                results.put(p.key(), notImported(p, true));
+            } else {
+                unaccounted.add(p);
+            }
         }
+        explainSkipped(unaccounted, results);
         if (run.accountSize >= 0) {
             run.accountSize += created;
+        }
+    }
+
+    /** {@code POST import/bulk_import}, within the importer's own rate limits ({@link ImporterRateLimit}). */
+    private BulkImportOutcome bulkImport(List<Plan> plans) {
+        List<ImportContact> contacts = plans.stream().map(this::toImport).toList();
+        return connector.importerRateLimit().send(contacts.size(), () -> client.bulkImport(contacts));
+    }
+
+    /**
+     * Contacts the completed import lists neither as imported nor as failed. The importer skips email
+     * addresses on the account's exclusion list ("excluded emails will be skipped": the bulk-import-contacts
+     * reference as https://withone.ai/knowledge/active-campaign sums it up) without a word in {@code
+     * import/info}; so the list is read (once per run, {@code GET lists/exclusions},
+     * https://developers.activecampaign.com/reference/exclusions-retrieve-a-list) and a contact it covers is reported {@link
+     * WriteResult.Status#EXCLUDED}: skipped, and not sent again on every run as a retry would be, since
+     * nothing changes until the entry goes. The others stay unconfirmed, and are checked again next run.
+     */
+    private void explainSkipped(List<Plan> unaccounted, Map<String, WriteResult> results) {
+        if (unaccounted.isEmpty()) {
+            return;
+        }
+        List<Exclusion> exclusions = connector.exclusions(run);
+        for (Plan p : unaccounted) {
+            Optional<Exclusion> entry = exclusions.stream().filter(e -> e.covers(p.data.email())).findFirst();
+            results.put(p.key(), entry.map(e -> WriteResult.excluded(p.key(), "EMAIL_EXCLUDED", "ActiveCampaign's"
+                    + " importer skipped this contact: its email address is on the account's exclusion list (entry "
+                    + e.id() + ", " + (e.matchType().equals("exact") ? "the address itself" : "matching by its "
+                    + (e.matchType().equals("end") ? "end" : "beginning")) + "), so nothing was written. It is not"
+                    + " sent again until the profile changes; remove the entry under Contacts > List Exclusions"
+                    + " to export it")).orElseGet(() -> notImported(p, false)));
         }
     }
 

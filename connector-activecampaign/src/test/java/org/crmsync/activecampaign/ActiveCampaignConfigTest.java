@@ -24,15 +24,6 @@ class ActiveCampaignConfigTest {
     }
 
     @Test
-    void theRateLimitsDocSaysTheLimitIsPerInstanceAndHowToShareAnAccount() {
-        ConfigKey rate = new ActiveCampaignConnectorProvider().configKeys().stream()
-                .filter(k -> k.name().equals(ActiveCampaignConfig.RATE_LIMIT)).findFirst().orElseThrow();
-
-        assertThat(rate.doc()).contains("per account").contains("this connector instance")
-                .contains("one connector instance").contains("divide");
-    }
-
-    @Test
     void appliesTheDefaults() {
         ActiveCampaignConfig c = ActiveCampaignConfig.from(valid());
 

@@ -16,6 +16,9 @@ import org.crmsync.report.Reason;
 import org.crmsync.report.RecordResult;
 import org.crmsync.report.RunStatus;
 import org.crmsync.report.SyncReport;
+import org.crmsync.spi.ConnectorSession;
+import org.crmsync.spi.RemoteWrite;
+import org.crmsync.spi.WriteResult;
 import org.crmsync.store.LocalChange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -265,6 +268,86 @@ class ActiveCampaignExportTest {
     }
 
     @Test
+    void aBulkExportRunsNoneOfTheAccountsAutomationsUnlessConfiguredTo() {
+        for (int n = 1; n <= 12; n++) {
+            f.student(n);
+        }
+
+        SyncReport report = f.export();
+
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(12);
+        assertThat(f.ac.requests("POST /import/bulk_import")).isEqualTo(1);
+        assertThat(f.ac.automationsRunOn()).isEmpty();
+        List<JsonNode> imported = new ArrayList<>();
+        f.ac.writeBodies().stream().filter(b -> b.has("contacts")).forEach(b -> b.get("contacts").forEach(imported::add));
+        assertThat(imported).hasSize(12)
+                .allSatisfy(c -> assertThat(c.path("exclude_automations").asBoolean()).isTrue());
+    }
+
+    @Test
+    void aBulkExportConfiguredToRunTheAccountsAutomationsLetsThemRunOnEveryContact() {
+        f.config.put(ActiveCampaignConfig.IMPORT_RUN_AUTOMATIONS, "true");
+        for (int n = 1; n <= 12; n++) {
+            f.student(n);
+        }
+
+        f.export();
+
+        assertThat(f.ac.automationsRunOn()).hasSize(12).containsExactlyInAnyOrderElementsOf(f.ac.contactIds());
+    }
+
+    @Test
+    void singleContactImportsAreSpacedToTheImportersTwentyAMinute() {
+        f.config.put(ActiveCampaignConfig.BULK_THRESHOLD, "1");
+        ConnectorSession session = f.connector().open(new DirectContext(f.mapping, f.policy, f.clock));
+        List<WriteResult> results = new ArrayList<>();
+
+        // One write of one contact every few seconds (each waits 2 s for import/info): 25 in about a minute.
+        for (int n = 1; n <= 25; n++) {
+            results.addAll(session.write(List.of(RemoteWrite.create("S" + n, Map.of("email", "one" + n + "@example.edu",
+                    "firstName", "One", "lastName", "Contact" + n), OptInStatus.OPTED_IN))));
+        }
+
+        assertThat(results).hasSize(25).allSatisfy(r -> assertThat(r.status()).isEqualTo(WriteResult.Status.CREATED));
+        assertThat(f.ac.requests("POST /import/bulk_import")).isEqualTo(25);
+        assertThat(f.ac.importsRefusedForRate()).isZero();
+        assertThat(f.ac.contactCount()).isEqualTo(25);
+    }
+
+    @Test
+    void anImportRefusedForTheImportersRateIsSentAgainAMinuteLaterInsteadOfFailingTheBatch() {
+        for (int n = 1; n <= 12; n++) {
+            f.student(n);
+        }
+        f.ac.importsElsewhere(100); // another integration of the account used the importer's minute up
+
+        SyncReport report = f.export();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(12);
+        assertThat(f.ac.importsRefusedForRate()).isEqualTo(1);
+        assertThat(f.ac.requests("POST /import/bulk_import")).isEqualTo(2);
+        assertThat(f.sleeper.sleeps()).contains(Duration.ofMinutes(1));
+        assertThat(f.state.pending("ac-export", SyncDirection.OUTBOUND)).isEmpty();
+    }
+
+    @Test
+    void anImporterThatStillRefusesForItsRateAfterTheLastAttemptLeavesTheBatchForTheNextRun() {
+        f.config.put("http.max.attempts", "1");
+        for (int n = 1; n <= 12; n++) {
+            f.student(n);
+        }
+        f.ac.importsElsewhere(100);
+
+        SyncReport report = f.export();
+
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.message()).contains("Rate limit exceeded").contains("next run");
+        assertThat(f.state.pending("ac-export", SyncDirection.OUTBOUND)).hasSize(12);
+        assertThat(f.ac.contactCount()).isZero();
+    }
+
+    @Test
     void bulkImportsStayUnder250ContactsAnd400KilobytesEach() {
         for (int n = 1; n <= 300; n++) {
             Profile p = f.student(n);
@@ -398,6 +481,63 @@ class ActiveCampaignExportTest {
         assertThat(report.row("S00005").orElseThrow().message()).contains("IMPORT_FAILED");
         assertThat(report.row("S00005").orElseThrow().reason()).isEqualTo(Reason.VALIDATION_ERROR);
         assertThat(f.ac.requests("POST /import/bulk_import")).isEqualTo(2); // refused whole, then without S00003
+    }
+
+    @Test
+    void contactsOnTheAccountsExclusionListAreReportedOnceAsExcludedAndNotSentAgain() {
+        for (int n = 1; n <= 12; n++) {
+            f.student(n);
+        }
+        update("S00007", b -> b.email("seven@blocked.example"));
+        String exact = f.ac.addExclusion("student5@example.edu", "exact", "all");
+        String domain = f.ac.addExclusion("@blocked.example", "end", "allEmail");
+        f.ac.addExclusion("student9@example.edu", "exact", "allSms"); // text messages only: imported
+
+        SyncReport first = f.engine.run(f.job(SyncDirection.OUTBOUND).build());
+
+        assertThat(first.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(first.count(Outcome.CREATED)).isEqualTo(10);
+        RecordResult five = first.row("S00005").orElseThrow();
+        assertThat(five.outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(five.reason()).isEqualTo(Reason.EXCLUDED_BY_CRM);
+        assertThat(five.message()).contains("EMAIL_EXCLUDED").contains("exclusion list").contains("entry " + exact)
+                .doesNotContain("student5");
+        RecordResult seven = first.row("S00007").orElseThrow();
+        assertThat(seven.reason()).isEqualTo(Reason.EXCLUDED_BY_CRM);
+        assertThat(seven.message()).contains("entry " + domain).doesNotContain("blocked.example");
+        assertThat(first.row("S00009").orElseThrow().outcome()).isEqualTo(Outcome.CREATED);
+        assertThat(f.ac.requests("GET /lists/exclusions")).isEqualTo(1);
+        assertThat(f.ac.contactIdsWithEmail("student5@example.edu")).isEmpty();
+        // Not kept for a retry: the next run does not send them again.
+        assertThat(f.state.pending("ac-export", SyncDirection.OUTBOUND)).isEmpty();
+        int imports = f.ac.requests("POST /import/bulk_import");
+
+        f.clock.advance(Duration.ofHours(1));
+        SyncReport next = f.engine.run(f.job(SyncDirection.OUTBOUND).build());
+
+        assertThat(next.row("S00005")).isEmpty();
+        assertThat(next.row("S00007")).isEmpty();
+        assertThat(f.ac.requests("POST /import/bulk_import")).isEqualTo(imports);
+    }
+
+    @Test
+    void aContactTheImporterLeavesUnexplainedWhenTheExclusionListCannotBeReadStaysUnconfirmedForTheNextRun() {
+        for (int n = 1; n <= 12; n++) {
+            f.student(n);
+        }
+        // Skipped by the importer, but the token's user may not read the exclusion list: not guessed.
+        f.ac.addExclusion("student5@example.edu", "exact", "all");
+        f.ac.denyExclusionList();
+
+        SyncReport report = f.export();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(11);
+        RecordResult five = report.row("S00005").orElseThrow();
+        assertThat(five.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(five.message()).contains("IMPORT_UNCONFIRMED");
+        assertThat(f.state.pending("ac-export", SyncDirection.OUTBOUND)).extracting(p -> p.key())
+                .containsExactly("S00005");
     }
 
     private void update(String localId, java.util.function.UnaryOperator<Profile.Builder> change) {

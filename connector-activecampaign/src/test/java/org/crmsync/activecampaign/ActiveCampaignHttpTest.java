@@ -7,6 +7,10 @@ import java.util.List;
 import org.crmsync.report.Outcome;
 import org.crmsync.report.RunStatus;
 import org.crmsync.report.SyncReport;
+import org.crmsync.spi.Connector;
+import org.crmsync.spi.ConnectorContext;
+import org.crmsync.spi.ConnectorRegistry;
+import org.crmsync.spi.ConnectorSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +50,41 @@ class ActiveCampaignHttpTest {
 
         assertThat(f.ac.throttled()).isZero();
         assertThat(f.sleeper.sleeps()).contains(Duration.ofMillis(200)); // 5 per second
+    }
+
+    @Test
+    void oneConnectorInstanceKeepsEveryRunItServesUnderTheRateItIsGiven() {
+        String contact = f.ac.addContact("web@example.org", "Wen", "Bo");
+        Connector account = f.connector();
+        ConnectorSession first = account.open(new DirectContext(f.mapping, f.policy, f.clock));
+        ConnectorSession second = account.open(new DirectContext(f.mapping, f.policy, f.clock));
+
+        for (int i = 0; i < 10; i++) {
+            first.read(List.of(contact));
+            second.read(List.of(contact));
+        }
+
+        // The two runs share the instance's limiter: evenly spaced, 5 a second, never refused.
+        assertThat(f.ac.throttled()).isZero();
+        assertThat(f.sleeper.sleeps()).contains(Duration.ofMillis(200));
+    }
+
+    @Test
+    void twoConnectorInstancesForOneAccountCountOnlyTheirOwnRequestsAndTogetherExceedItsLimit() {
+        String contact = f.ac.addContact("web@example.org", "Wen", "Bo");
+        try (Connector other = ConnectorRegistry.load().create(ActiveCampaignConnectorProvider.ID, f.config,
+                ConnectorContext.forLocalSimulator(f.clock, f.sleeper))) {
+            ConnectorSession first = f.connector().open(new DirectContext(f.mapping, f.policy, f.clock));
+            ConnectorSession second = other.open(new DirectContext(f.mapping, f.policy, f.clock));
+
+            for (int i = 0; i < 10; i++) {
+                first.read(List.of(contact));
+                second.read(List.of(contact));
+            }
+        }
+
+        // Each instance keeps to 5 a second, so the account receives 10 and answers 429 (then retried).
+        assertThat(f.ac.throttled()).isPositive();
     }
 
     @Test

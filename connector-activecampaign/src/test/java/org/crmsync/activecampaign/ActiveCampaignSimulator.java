@@ -53,7 +53,9 @@ import java.util.regex.Pattern;
  * with {@code include}, unknown parameters silently ignored, an empty string wipes a field, one contact
  * per email, no re-subscription through the importer, {@code import/info} statuses as documented
  * ({@code false} in the first second, {@code active}, then {@code completed}, or {@code failed} /
- * {@code interrupted} with {@link #importEndsAs}), {@code Api-Token} checked (403 otherwise), and 5
+ * {@code interrupted} with {@link #importEndsAs}), {@code exclude_automations} recorded ({@link
+ * #automationsRunOn}), the importer's 20 single-contact and 100 multi-contact imports per 60 seconds
+ * answered above with 400 {@code "Rate limit exceeded."}, {@code Api-Token} checked (403 otherwise), and 5
  * requests per second answered above with 429 and {@code Retry-After: 1}.
  *
  * <p>Time comes from the clock given (a test's mutable clock), so the rate limit and the importer's
@@ -74,8 +76,12 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     private final TreeMap<Long, Contact> contacts = new TreeMap<>();
     private final Map<String, Field> fields = new LinkedHashMap<>();
     private final Map<String, String> lists = new LinkedHashMap<>();
+    private final Map<String, Exclusion> exclusions = new LinkedHashMap<>();
     private final Map<String, Batch> batches = new LinkedHashMap<>();
     private final Deque<Instant> window = new ArrayDeque<>();
+    private final Deque<Instant> singleContactImports = new ArrayDeque<>();
+    private final Deque<Instant> multiContactImports = new ArrayDeque<>();
+    private int importsRefusedForRate;
     private final Map<String, Integer> counts = new TreeMap<>();
     private final List<String> log = new ArrayList<>();
     private final List<JsonNode> writeBodies = new ArrayList<>();
@@ -85,9 +91,12 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     private long nextListId = 1;
     private long nextFieldValueId = 1000;
     private long nextBatch = 1;
+    private long nextExclusionId = 1;
+    private boolean exclusionListDenied;
     private int rateLimit = 5;
     private int throttled;
     private int resubscribed;
+    private final List<String> automationsRunOn = new ArrayList<>();
     private int failNextCount;
     private int failNextStatus;
     private final Deque<ResponseDefinition> answerNext = new ArrayDeque<>();
@@ -118,6 +127,23 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     }
 
     private record Field(String id, String title, String perstag, String type) {
+    }
+
+    /** An entry of the exclusion list; {@code matchType} exact, begin or end; {@code channel} all, allEmail, allSms, several. */
+    private record Exclusion(String id, String matchPhrase, String matchType, String channel, List<String> lists) {
+        boolean coversEmail(String email) {
+            if (email == null || channel.equals("allSms")) {
+                return false;
+            }
+            String e = email.trim().toLowerCase(Locale.ROOT);
+            String phrase = matchPhrase.toLowerCase(Locale.ROOT);
+            switch (matchType) {
+                case "exact": return e.equals(phrase);
+                case "begin": return e.startsWith(phrase);
+                case "end": return e.endsWith(phrase);
+                default: return false;
+            }
+        }
     }
 
     private static final class Batch {
@@ -214,6 +240,29 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
         return id;
     }
 
+    /**
+     * Adds an entry to the account's exclusion list (Contacts > List Exclusions), as a user would: the
+     * address, or its beginning or end ({@code matchType} {@code exact}, {@code begin}, {@code end}), kept
+     * out on {@code channel} ({@code all}, {@code allEmail}, {@code allSms}, or {@code several} with list
+     * ids). The bulk importer skips an email address an entry covers (SMS-only entries aside), listing it
+     * neither as imported nor as failed. Returns the entry's id.
+     */
+    public synchronized String addExclusion(String matchPhrase, String matchType, String channel, String... listIds) {
+        String id = Long.toString(nextExclusionId++);
+        exclusions.put(id, new Exclusion(id, matchPhrase, matchType, channel, List.of(listIds)));
+        return id;
+    }
+
+    /**
+     * The token's user may not read the exclusion list: {@code GET lists/exclusions} answers 403 "You
+     * don't have permission to access this resource", the answer the exclusions reference shows for a
+     * user without the permission (update-an-exclusion).
+     */
+    public synchronized ActiveCampaignSimulator denyExclusionList() {
+        this.exclusionListDenied = true;
+        return this;
+    }
+
     /** Adds a contact; returns its id. */
     public synchronized String addContact(String email, String firstName, String lastName) {
         Contact c = newContact();
@@ -283,6 +332,17 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
      */
     public synchronized ActiveCampaignSimulator beforeNextContactSync(Runnable action) {
         this.beforeNextSync = action;
+        return this;
+    }
+
+    /**
+     * Another integration of the account requests {@code imports} multi-contact bulk imports now: they
+     * count against the importer's limit of 100 a minute as ours do.
+     */
+    public synchronized ActiveCampaignSimulator importsElsewhere(int imports) {
+        for (int i = 0; i < imports; i++) {
+            multiContactImports.addLast(clock.instant());
+        }
         return this;
     }
 
@@ -408,6 +468,19 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     /** Requests refused with 429 for exceeding the rate limit. */
     public synchronized int throttled() {
         return throttled;
+    }
+
+    /**
+     * The contacts the bulk importer ran the account's automations on, in order: each one it imported
+     * without {@code exclude_automations: true}.
+     */
+    public synchronized List<String> automationsRunOn() {
+        return List.copyOf(automationsRunOn);
+    }
+
+    /** Bulk imports refused with 400 "Rate limit exceeded." for the importer's own limits. */
+    public synchronized int importsRefusedForRate() {
+        return importsRefusedForRate;
     }
 
     /** Times a contact went from unsubscribed (2) back to active (1). */
@@ -537,6 +610,11 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
                 return fieldsPage(query);
             case "GET lists":
                 return listsPage(query);
+            case "GET lists/exclusions":
+                if (exclusionListDenied) {
+                    return json(403, error("You don't have permission to access this resource"));
+                }
+                return exclusionsPage(query);
             case "GET contacts":
                 if (parts.length == 1) {
                     return contactsPage(query);
@@ -586,6 +664,27 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
         ObjectNode out = JSON.createObjectNode();
         out.set("lists", page);
         out.set("meta", JSON.createObjectNode().put("total", Integer.toString(lists.size())));
+        return json(200, out);
+    }
+
+    /** {@code GET lists/exclusions}: the reference's shape (exclusions-retrieve-a-list), paged by limit and offset. */
+    private ResponseDefinition exclusionsPage(Map<String, List<String>> query) {
+        List<Exclusion> all = new ArrayList<>(exclusions.values());
+        Optional<String> phrase = param(query, "filters[matchPhrase]");
+        phrase.ifPresent(p -> all.removeIf(e -> !e.matchPhrase().toLowerCase(Locale.ROOT)
+                .contains(p.toLowerCase(Locale.ROOT))));
+        int limit = limit(query, 20);
+        int offset = intParam(query, "offset", 0);
+        ArrayNode page = JSON.createArrayNode();
+        all.stream().skip(offset).limit(limit).forEach(e -> {
+            ObjectNode o = page.addObject().put("id", e.id()).put("matchPhrase", e.matchPhrase())
+                    .put("matchType", e.matchType()).put("channel", e.channel()).put("hidden", false);
+            ArrayNode ids = o.putArray("lists");
+            e.lists().forEach(ids::add);
+        });
+        ObjectNode out = JSON.createObjectNode();
+        out.set("exclusions", page);
+        out.putObject("meta").put("total", all.size());
         return json(200, out);
     }
 
@@ -752,6 +851,21 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
             return json(400, bulkFailure("JSON payload did not pass validation.", JSON.createArrayNode()
                     .add("'contacts' is a required field.")));
         }
+        // "For requests containing a single contact, there is a limit of 20 requests per minute; for requests
+        // containing multiple contacts, there is a limit of 100 requests per minute" (bulk-import-contacts),
+        // counted here over any 60 seconds; the answer is the reference's 400 example.
+        boolean single = contactsNode.size() == 1;
+        Deque<Instant> imports = single ? singleContactImports : multiContactImports;
+        Instant now = clock.instant();
+        while (!imports.isEmpty() && !imports.peekFirst().plusSeconds(60).isAfter(now)) {
+            imports.pollFirst();
+        }
+        if (imports.size() >= (single ? 20 : 100)) {
+            importsRefusedForRate++;
+            return json(400, bulkFailure("Rate limit exceeded.", JSON.createArrayNode().add("Up to "
+                    + (single ? 20 : 100) + " imports may be requested per minute.Please batch contacts into larger"
+                    + " requests, or retry this request in a minute.")));
+        }
         if (contactsNode.size() > 250 || bytes >= 400_000) {
             return json(400, bulkFailure("JSON payload did not pass validation.", JSON.createArrayNode()
                     .add("Up to 250 contacts and 400 KB may be sent in one request.")));
@@ -767,6 +881,7 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
             return json(400, bulkFailure("JSON payload did not pass validation. Please fix failure Reasons and retry."
                     + " The import was not queued for processing.", reasons));
         }
+        imports.addLast(now);
         String id = UUID.nameUUIDFromBytes(("batch-" + nextBatch++).getBytes(StandardCharsets.UTF_8)).toString();
         batches.put(id, new Batch(id, clock.instant(), clock.instant().plus(importDelay), contactsNode));
         ObjectNode out = JSON.createObjectNode();
@@ -821,6 +936,9 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
                     b.failure.add(email);
                     continue;
                 }
+                if (exclusions.values().stream().anyMatch(e -> e.coversEmail(email))) {
+                    continue; // excluded addresses are skipped, listed neither as success nor as failure
+                }
                 Contact c = byEmail(email).orElseGet(this::newContact);
                 c.email = email;
                 standard(row, "first_name").ifPresent(v -> c.firstName = v);
@@ -847,6 +965,11 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
                 }
                 c.udate = now;
                 b.success.add(Long.toString(c.id));
+                // "By default, automations will run when doing a bulk import"; exclude_automations: true
+                // (a property of each contact in the reference's example) stops them (bulk-import-contacts).
+                if (!row.path("exclude_automations").asBoolean(false)) {
+                    automationsRunOn.add(Long.toString(c.id));
+                }
             }
             b.done = true;
         }

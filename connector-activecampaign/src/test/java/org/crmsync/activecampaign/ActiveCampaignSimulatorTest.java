@@ -127,4 +127,48 @@ class ActiveCampaignSimulatorTest {
         }
         assertThat(ac.contactCount()).isZero();
     }
+
+    @Test
+    void theImporterTakesTwentySingleContactImportsAMinuteAndAnswers400RateLimitExceededBeyond() throws IOException {
+        ac.rateLimit(0);
+        for (int i = 0; i < 20; i++) {
+            ok("POST", "/import/bulk_import", "{\"contacts\":[{\"email\":\"one" + i + "@example.org\"}]}");
+            clock.advance(Duration.ofSeconds(1));
+        }
+        try (Response r = call("POST", "/import/bulk_import", "{\"contacts\":[{\"email\":\"late@example.org\"}]}",
+                ActiveCampaignSimulator.TOKEN)) {
+            assertThat(r.code()).isEqualTo(400);
+            JsonNode body = json.readTree(r.body().string());
+            assertThat(body.path("message").asText()).isEqualTo("Rate limit exceeded.");
+            assertThat(body.path("failureReasons").get(0).asText()).contains("retry this request in a minute");
+        }
+        // Several contacts per import have their own limit of 100 a minute.
+        ok("POST", "/import/bulk_import", "{\"contacts\":[{\"email\":\"a@example.org\"},{\"email\":\"b@example.org\"}]}");
+        clock.advance(Duration.ofSeconds(40)); // a minute after the first
+        ok("POST", "/import/bulk_import", "{\"contacts\":[{\"email\":\"late@example.org\"}]}");
+        assertThat(ac.importsRefusedForRate()).isEqualTo(1);
+    }
+
+    @Test
+    void theImporterSkipsExcludedAddressesListingThemNeitherAsImportedNorAsFailed() throws IOException {
+        ac.rateLimit(0);
+        String entry = ac.addExclusion("@blocked.example", "end", "allEmail");
+        ac.addExclusion("texts@example.org", "exact", "allSms");
+
+        JsonNode exclusions = ok("GET", "/lists/exclusions?limit=100", null);
+        assertThat(exclusions.path("exclusions")).hasSize(2);
+        assertThat(exclusions.path("exclusions").get(0).path("id").asText()).isEqualTo(entry);
+        assertThat(exclusions.path("exclusions").get(0).path("matchType").asText()).isEqualTo("end");
+        assertThat(exclusions.path("meta").path("total").asInt()).isEqualTo(2);
+
+        String batch = ok("POST", "/import/bulk_import", "{\"contacts\":[{\"email\":\"x@blocked.example\"},"
+                + "{\"email\":\"texts@example.org\"}]}").path("batchId").asText();
+        clock.advance(Duration.ofSeconds(2));
+        JsonNode info = ok("GET", "/import/info?batchId=" + batch, null);
+
+        assertThat(info.path("status").asText()).isEqualTo("completed");
+        assertThat(info.path("success")).hasSize(1);
+        assertThat(info.path("failure")).isEmpty();
+        assertThat(ac.contactIdsWithEmail("x@blocked.example")).isEmpty();
+    }
 }

@@ -2,6 +2,7 @@ package org.crmsync.salesforce;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +45,8 @@ public final class SalesforceConfig {
     public static final String OPT_IN_FIELD = "optin.field";
     public static final String SOURCE_FIELD = "source.field";
     public static final String QUERY_BATCH_SIZE = "query.batch.size";
+    public static final String CONCURRENT_LIMIT_ATTEMPTS = "concurrent.limit.attempts";
+    public static final String CONCURRENT_LIMIT_WAIT = "concurrent.limit.wait";
 
     /**
      * A current GA version. Summer '26 is v67.0 (the release/version map of the REST API guide's version
@@ -117,7 +120,19 @@ public final class SalesforceConfig {
             ConfigKey.optional(QUERY_BATCH_SIZE, ConfigKey.Type.INT, "2000", "Records per query page asked of"
                     + " Salesforce (Sforce-Query-Options batchSize: 200 to 2000; Salesforce may return fewer)")
                     .constrained(ConfigConstraint.range(200, 2000, "the range Salesforce accepts for"
-                            + " Sforce-Query-Options batchSize"))),
+                            + " Sforce-Query-Options batchSize")),
+            // The concurrent long-running request limit answers REQUEST_LIMIT_EXCEEDED too, and "any new
+            // concurrent requests aren't processed until there are fewer requests than the allowed limit"
+            // (API Request Limits and Allocations); how long that takes Salesforce does not say, hence keys.
+            ConfigKey.optional(CONCURRENT_LIMIT_ATTEMPTS, ConfigKey.Type.INT, "5", "Attempts of a call Salesforce"
+                    + " refuses for its limit of concurrent long-running requests (REQUEST_LIMIT_EXCEEDED"
+                    + " 'ConcurrentPerOrgLongTxn' or 'ConcurrentRequests'), the first included; then the run stops"
+                    + " and the rest waits for the next run. The daily request limit is never waited out")
+                    .constrained(ConfigConstraint.range(1, 100, "1 means no retry")),
+            ConfigKey.optional(CONCURRENT_LIMIT_WAIT, ConfigKey.Type.DURATION, "5s", "The first wait before"
+                    + " such a call is sent again; each further wait doubles, up to a minute, with jitter")
+                    .constrained(ConfigConstraint.durationRange(java.time.Duration.ofMillis(1),
+                            java.time.Duration.ofHours(1)))),
             HttpSettings.configKeys().stream()).toList();
 
     /** How the connector logs in. */
@@ -150,6 +165,8 @@ public final class SalesforceConfig {
     private final String optInField;
     private final Optional<String> sourceField;
     private final int queryBatchSize;
+    private final int concurrentLimitAttempts;
+    private final Duration concurrentLimitWait;
     private final HttpSettings httpSettings;
 
     private SalesforceConfig(ConnectorConfig c) {
@@ -170,6 +187,8 @@ public final class SalesforceConfig {
         String source = c.require(SOURCE_FIELD);
         this.sourceField = source.equalsIgnoreCase(NO_SOURCE_FIELD) ? Optional.empty() : Optional.of(source);
         this.queryBatchSize = Integer.parseInt(c.require(QUERY_BATCH_SIZE));
+        this.concurrentLimitAttempts = Integer.parseInt(c.require(CONCURRENT_LIMIT_ATTEMPTS));
+        this.concurrentLimitWait = c.getDuration(CONCURRENT_LIMIT_WAIT).orElseThrow();
         this.httpSettings = HttpSettings.from(c);
     }
 
@@ -269,6 +288,16 @@ public final class SalesforceConfig {
         return queryBatchSize;
     }
 
+    /** Attempts of a call refused for the concurrent long-running request limit ({@code concurrent.limit.attempts}). */
+    public int concurrentLimitAttempts() {
+        return concurrentLimitAttempts;
+    }
+
+    /** The first wait after such a refusal ({@code concurrent.limit.wait}); later ones double. */
+    public Duration concurrentLimitWait() {
+        return concurrentLimitWait;
+    }
+
     /** Timeouts, attempts, the call deadline and the {@code Retry-After} cap ({@code http.*} keys). */
     public HttpSettings httpSettings() {
         return httpSettings;
@@ -291,7 +320,8 @@ public final class SalesforceConfig {
                 + ", clientSecret=" + mask(clientSecret) + ", apiHost=" + apiHost + ", loginHost=" + loginHost
                 + ", apiVersion=" + apiVersion + ", exportUrl=" + exportUrl.orElse("") + ", inboundSource="
                 + inboundSource + ", optInField=" + optInField + ", sourceField=" + sourceField.orElse(NO_SOURCE_FIELD)
-                + ", queryBatchSize=" + queryBatchSize + ", " + httpSettings + "}";
+                + ", queryBatchSize=" + queryBatchSize + ", concurrentLimitAttempts=" + concurrentLimitAttempts
+                + ", concurrentLimitWait=" + concurrentLimitWait + ", " + httpSettings + "}";
     }
 
     private static String mask(Optional<String> secret) {

@@ -304,7 +304,10 @@ public final class SalesforceConnector implements Connector {
         ContactRecords.Recheck recheck = lookback.isZero() ? ContactRecords.Recheck.none()
                 : new ContactRecords.Recheck(ContactRecords.midPass(since) ? ContactRecords.recheck(since)
                         : Optional.empty(), Optional.of(context.clock().instant().minus(lookback)));
-        return new QueryChangeStream(client, soql, config.queryBatchSize(), fields, since, recheck);
+        // After an expired query locator the query is asked again from a record's cursor, which is always
+        // mid-pass: it reads on right after that (SystemModstamp, Id), with no look-back.
+        return new QueryChangeStream(client, soql, config.queryBatchSize(), fields, since, recheck,
+                cursor -> ContactQueries.changes(fields, cursor, lookback));
     }
 
     private ChangeStream readExport(SyncContext context) {

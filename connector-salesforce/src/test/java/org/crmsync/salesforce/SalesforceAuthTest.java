@@ -131,7 +131,8 @@ class SalesforceAuthTest {
         assertThat(failed.message()).contains("SERVER_UNAVAILABLE").contains("Bearer " + Redaction.MASK);
         String text = failed.toJson() + failed.message() + f.connector();
         assertThat(text).doesNotContain(SalesforceSimulator.PASSWORD).doesNotContain(SalesforceSimulator.SECURITY_TOKEN)
-                .doesNotContain(SalesforceSimulator.CLIENT_SECRET).doesNotContain("00DSIM000000001!");
+                .doesNotContain(SalesforceSimulator.CLIENT_SECRET);
+        assertThat(f.sf.issuedAccessTokens()).isNotEmpty().allSatisfy(token -> assertThat(text).doesNotContain(token));
 
         // A query Salesforce refuses repeats it too: masked as well.
         f.sf.failNextCalls(0);
@@ -139,7 +140,9 @@ class SalesforceAuthTest {
                 .apiName("Mailing_Town__c").csvHeading("Mailing City").build()).build();
         CrmSyncException e = catchThrowableOfType(CrmSyncException.class,
                 () -> f.changes(context(), SyncCursor.start()).hasNext());
-        assertThat(e.getMessage()).contains("INVALID_FIELD").doesNotContain("00DSIM000000001!");
+        assertThat(e.getMessage()).contains("INVALID_FIELD");
+        assertThat(f.sf.issuedAccessTokens()).isNotEmpty().allSatisfy(token -> assertThat(e.getMessage())
+                .doesNotContain(token));
     }
 
     private SyncJob job() {

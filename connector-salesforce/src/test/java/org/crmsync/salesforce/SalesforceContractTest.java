@@ -145,7 +145,7 @@ class SalesforceContractTest extends ConnectorContract {
         public List<String> secrets() {
             List<String> secrets = new ArrayList<>(List.of(SalesforceSimulator.PASSWORD,
                     SalesforceSimulator.SECURITY_TOKEN, SalesforceSimulator.CLIENT_SECRET));
-            secrets.addAll(sf.issuedTokens());
+            secrets.addAll(sf.issuedAccessTokens());
             return secrets;
         }
 

@@ -2,6 +2,7 @@ package org.crmsync.salesforce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,12 +10,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.crmsync.CrmSyncException;
+import org.crmsync.SyncDirection;
+import org.crmsync.engine.SyncListener;
 import org.crmsync.ErrorCode;
 import org.crmsync.model.OptInStatus;
 import org.crmsync.model.Profile;
 import org.crmsync.policy.SyncMode;
 import org.crmsync.report.Outcome;
 import org.crmsync.report.Reason;
+import org.crmsync.report.RecordResult;
 import org.crmsync.report.RunStatus;
 import org.crmsync.report.SyncReport;
 import org.crmsync.salesforce.SalesforceSimulator.Kind;
@@ -71,6 +75,61 @@ class SalesforceInboundTest {
         assertThat(f.sf.requests(Kind.QUERY_MORE)).isEqualTo(2);
         // login, describe, and three pages
         assertThat(report.apiCallsUsed()).isEqualTo(5);
+    }
+
+    @Test
+    void aQueryLocatorThatExpiresDuringALongReadRestartsTheQueryAfterTheLastRecordReadLosingAndRepeatingNone() {
+        Instant massUpdate = f.clock.instant();
+        f.set(SalesforceConfig.QUERY_BATCH_SIZE, "200");
+        addContacts(450, 0); // one SystemModstamp for all: only the Id tells the rest of the query apart
+        List<String> applied = new java.util.ArrayList<>();
+        // Applying the first page takes 16 minutes: the locator expires after 15 idle ones.
+        SyncListener slow = new SyncListener() {
+            @Override
+            public void onRecord(RecordResult result) {
+                applied.add(result.remoteId().orElseThrow());
+                if (applied.size() == 200) {
+                    f.clock.advance(Duration.ofMinutes(16));
+                }
+            }
+        };
+
+        SyncReport report = f.engine.run(f.job(SyncDirection.INBOUND).listener(slow).build());
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(450);
+        assertThat(report.count(Outcome.NO_DIFFERENCE)).isZero();
+        assertThat(applied).hasSize(450).doesNotHaveDuplicates();
+        assertThat(f.profiles()).hasSize(450);
+        // The expired page, the query asked again after the 200th record, and its one next page.
+        assertThat(f.sf.requests(Kind.QUERY)).isEqualTo(2);
+        assertThat(f.sf.requests(Kind.QUERY_MORE)).isEqualTo(2);
+        assertThat(f.sf.queries().get(1)).contains("WHERE (SystemModstamp = " + massUpdate + " AND Id > '"
+                + applied.get(199) + "') OR SystemModstamp > " + massUpdate);
+        assertThat(report.cursorAfter().get("id")).contains(applied.get(449));
+    }
+
+    @Test
+    void aRestartedQueryWhoseLocatorFailsBeforeItReturnsAnyRecordEndsTheReadInsteadOfLooping() {
+        f.set(SalesforceConfig.QUERY_BATCH_SIZE, "200");
+        addContacts(450, 0);
+        try (ChangeStream changes = f.changes(new DirectContext(f), SyncCursor.start())) {
+            for (int i = 0; i < 200; i++) {
+                changes.next();
+            }
+            f.sf.expireQueryLocators();
+            // The query asked again answers an empty first page whose locator Salesforce does not know either.
+            f.sf.answerNext(Kind.QUERY, 1, aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                    .withBody("{\"totalSize\":250,\"done\":false,\"nextRecordsUrl\":\"/services/data/v"
+                            + SalesforceSimulator.API_VERSION + "/query/01gSIMgone-0\",\"records\":[]}"));
+
+            CrmSyncException e = catchThrowableOfType(CrmSyncException.class, changes::hasNext);
+
+            assertThat(e.getMessage()).contains("INVALID_QUERY_LOCATOR").contains("asked again")
+                    .contains("next run");
+        }
+        assertThat(f.sf.requests(Kind.QUERY)).isEqualTo(2);
+        assertThat(f.sf.requests(Kind.QUERY_MORE)).isEqualTo(2);
     }
 
     @Test
@@ -439,7 +498,9 @@ class SalesforceInboundTest {
         CrmSyncException e = catchThrowableOfType(CrmSyncException.class,
                 () -> f.changes(new DirectContext(f), SyncCursor.start()));
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIGURATION);
-        assertThat(e.getMessage()).contains("export.url").doesNotContain("00DSIM");
+        assertThat(e.getMessage()).contains("export.url");
+        assertThat(f.sf.issuedAccessTokens()).isNotEmpty().allSatisfy(token -> assertThat(e.getMessage())
+                .doesNotContain(token));
         assertThat(f.sf.requests(Kind.EXPORT)).isZero();
         assertThat(f.profiles()).isEmpty();
     }
@@ -455,7 +516,9 @@ class SalesforceInboundTest {
 
         assertThat(report.status()).isEqualTo(RunStatus.FAILED);
         assertThat(report.message()).contains("HTTP 302").contains("not followed").contains("export.url")
-                .doesNotContain("moved").doesNotContain("secret-ish").doesNotContain("00DSIM");
+                .doesNotContain("moved").doesNotContain("secret-ish");
+        assertThat(f.sf.issuedAccessTokens()).hasSize(2).allSatisfy(token -> assertThat(report.message())
+                .doesNotContain(token));
         // The redirect was taken for an expired session once: a new login, one more download, no follow.
         assertThat(f.sf.requests(Kind.EXPORT)).isEqualTo(2);
         assertThat(f.sf.requests(Kind.LOGIN)).isEqualTo(2);
@@ -479,5 +542,21 @@ class SalesforceInboundTest {
         f.nextDay();
         assertThat(f.inbound().status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(f.profiles()).hasSize(1);
+    }
+
+    @Test
+    void theConcurrentLimitOnTheExportDownloadIsWaitedOutAndTheDownloadSentAgain() {
+        f.set(SalesforceConfig.EXPORT_URL, f.sf.exportUrl());
+        f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana@example.org", "+14155552671", true));
+        f.sf.concurrentLimitReachedFor(Duration.ofSeconds(3), Kind.EXPORT);
+
+        SyncReport report = f.inbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(f.profiles()).hasSize(1);
+        assertThat(f.sf.concurrencyRefusals()).isBetween(1, 2);
+        assertThat(f.sf.requests(Kind.EXPORT)).isEqualTo(f.sf.concurrencyRefusals() + 1);
+        assertThat(f.sf.requests(Kind.LOGIN)).isEqualTo(1); // not taken for an expired session
+        assertThat(f.sleeper.sleeps()).hasSize(f.sf.concurrencyRefusals());
     }
 }

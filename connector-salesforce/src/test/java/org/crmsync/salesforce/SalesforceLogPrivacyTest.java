@@ -52,7 +52,7 @@ class SalesforceLogPrivacyTest {
                     SalesforceSimulator.USERNAME));
             // Secrets stay out too.
             personalData.addAll(List.of(SalesforceSimulator.PASSWORD, SalesforceSimulator.SECURITY_TOKEN,
-                    SalesforceSimulator.CLIENT_SECRET, "00DSIM000000001!"));
+                    SalesforceSimulator.CLIENT_SECRET));
             // A retried lookup logs its retry too.
             f.sf.failNext(SalesforceSimulator.Kind.QUERY, 1);
 
@@ -62,6 +62,9 @@ class SalesforceLogPrivacyTest {
 
             assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
             assertThat(report.count(Outcome.UPDATED) + report.count(Outcome.CREATED)).isEqualTo(2);
+            // The session tokens the run was given, whatever their form.
+            assertThat(f.sf.issuedAccessTokens()).isNotEmpty();
+            personalData.addAll(f.sf.issuedAccessTokens());
         }
         String log = captured.toString(StandardCharsets.UTF_8);
 

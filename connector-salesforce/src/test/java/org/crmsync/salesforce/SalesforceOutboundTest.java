@@ -3,6 +3,7 @@ package org.crmsync.salesforce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -405,6 +406,42 @@ class SalesforceOutboundTest {
 
         f.sf.resetApiUsage();
         f.nextDay();
+        assertThat(f.outbound().count(Outcome.CREATED)).isEqualTo(3);
+    }
+
+    @Test
+    void theConcurrentLongRunningRequestLimitIsWaitedOutAndTheCallsSentAgainNotTakenForTheDailyQuota() {
+        signUps(3);
+        // Other integrations hold the org at its limit of concurrent long-running requests for 3 seconds.
+        f.sf.concurrentLimitReachedFor(Duration.ofSeconds(3));
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(3);
+        assertThat(f.sf.contactCount()).isEqualTo(3);
+        // The first call (describe) was refused, waited on (at least half of 5 s, then of 10 s) and sent again.
+        assertThat(f.sf.concurrencyRefusals()).isBetween(1, 2);
+        assertThat(f.sleeper.sleeps()).hasSize(f.sf.concurrencyRefusals())
+                .allSatisfy(d -> assertThat(d).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void aConcurrentLimitThatDoesNotClearWithinTheAttemptsEndsTheRunForTheNextOneNotAsTheDailyQuota() {
+        signUps(3);
+        f.set(SalesforceConfig.CONCURRENT_LIMIT_ATTEMPTS, "3");
+        f.sf.concurrentLimitReachedFor(Duration.ofHours(1));
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(report.message()).contains("ConcurrentPerOrgLongTxn").contains("concurrent long-running")
+                .contains("3 attempts").contains("next run");
+        assertThat(f.sf.concurrencyRefusals()).isEqualTo(3);
+        assertThat(f.sleeper.sleeps()).hasSize(2);
+        assertThat(f.sf.contactCount()).isZero();
+
+        f.clock.advance(Duration.ofHours(1));
         assertThat(f.outbound().count(Outcome.CREATED)).isEqualTo(3);
     }
 

@@ -21,6 +21,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -95,6 +96,15 @@ public final class SalesforceSimulator implements AutoCloseable {
     public static final long DEFAULT_API_LIMIT = 15_000;
 
     private static final int MAX_URI_AND_HEADERS = 16_384;
+    /**
+     * "The queryLocator value expires automatically after 15 minutes of inactivity", and "a user can have
+     * up to ten query cursors open at a time": an eleventh releases the oldest (QueryLocator, SOAP API
+     * Developer Guide,
+     * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_querymore_querylocator.htm).
+     * One integration user here, so ten for the org.
+     */
+    private static final Duration LOCATOR_IDLE_EXPIRY = Duration.ofMinutes(15);
+    private static final int MAX_OPEN_LOCATORS = 10;
     private static final DateTimeFormatter DATETIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(ZoneOffset.UTC);
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
@@ -148,6 +158,7 @@ public final class SalesforceSimulator implements AutoCloseable {
     private final Map<String, Integer> cursorPageSizes = new LinkedHashMap<>();
     private final Map<String, Integer> cursorOffsets = new LinkedHashMap<>();
     private final Map<String, Integer> cursorTotals = new LinkedHashMap<>();
+    private final Map<String, Instant> cursorLastUsed = new LinkedHashMap<>();
     private final Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
     private final List<String> queries = new ArrayList<>();
     private int largestWriteBody;
@@ -161,6 +172,9 @@ public final class SalesforceSimulator implements AutoCloseable {
     private boolean dropConnectionAfterNextWrite;
     private boolean echoSecrets;
     private final Map<Kind, Integer> limitExceededNext = new EnumMap<>(Kind.class);
+    private Instant longRunningUntil = Instant.MIN;
+    private Set<Kind> longRunningKinds = Set.of();
+    private int concurrencyRefusals;
     private String exportRedirect;
     private int failNextCalls;
     private final Map<Kind, Integer> failNext = new EnumMap<>(Kind.class);
@@ -378,11 +392,6 @@ public final class SalesforceSimulator implements AutoCloseable {
         return answerNext.values().stream().mapToInt(java.util.Deque::size).sum();
     }
 
-    /** The session tokens the token endpoint has issued: secrets a connector must never show. */
-    public synchronized List<String> issuedTokens() {
-        return List.copyOf(issuedTokens);
-    }
-
     /** The next {@code calls} data API calls answer 503 (server busy). */
     public synchronized void failNextCalls(int calls) {
         this.failNextCalls = calls;
@@ -409,6 +418,36 @@ public final class SalesforceSimulator implements AutoCloseable {
      */
     public synchronized void limitExceededNext(Kind kind, int calls) {
         limitExceededNext.put(kind, calls);
+    }
+
+    /**
+     * Other integrations keep the org at its limit of concurrent long-running requests for {@code
+     * duration} (on the simulator's clock): until then every data API call and export download answers 403
+     * {@code REQUEST_LIMIT_EXCEEDED} "ConcurrentPerOrgLongTxn Limit exceeded.", without being processed or
+     * counted against the daily limit ("Any new concurrent requests aren't processed until there are fewer
+     * requests than the allowed limit": API Request Limits and Allocations,
+     * https://developer.salesforce.com/docs/platform/salesforce-app-limits-cheatsheet/guide/salesforce-app-limits-platform-api.html;
+     * the message as orgs answer it, mautic/mautic#5006). Logins are not refused.
+     *
+     * @param kinds the kinds of request refused; none given: every data API call and the export
+     */
+    public synchronized void concurrentLimitReachedFor(Duration duration, Kind... kinds) {
+        this.longRunningUntil = clock.instant().plus(duration);
+        this.longRunningKinds = Set.of(kinds);
+    }
+
+    /**
+     * Every open query locator expires now, as after 15 minutes without a call for its next page or
+     * when the user opened ten more queries: the next {@code nextRecordsUrl} gets 400 {@code
+     * INVALID_QUERY_LOCATOR}.
+     */
+    public synchronized void expireQueryLocators() {
+        new ArrayList<>(cursors.keySet()).forEach(this::releaseCursor);
+    }
+
+    /** Calls refused for the concurrent long-running request limit. */
+    public synchronized int concurrencyRefusals() {
+        return concurrencyRefusals;
     }
 
     /**
@@ -485,6 +524,14 @@ public final class SalesforceSimulator implements AutoCloseable {
     /** The size in bytes of the largest sObject Collections request body received. */
     public synchronized int largestWriteBody() {
         return largestWriteBody;
+    }
+
+    /**
+     * Every access token a login was given, in order (also those expired since): for tests that check a
+     * session token appears nowhere, whatever its form.
+     */
+    public synchronized List<String> issuedAccessTokens() {
+        return List.copyOf(issuedTokens);
     }
 
     /** The SOQL statements received, decoded, in order. */
@@ -613,6 +660,9 @@ public final class SalesforceSimulator implements AutoCloseable {
             return respond(401, "application/json", error("INVALID_SESSION_ID", "Session expired or invalid" + echo),
                     limitInfo()).build();
         }
+        if (concurrencyLimitReached(kind)) {
+            return concurrencyLimitExceeded(limitInfo());
+        }
         if (apiUsed >= apiMax || takeLimitExceeded(kind)) {
             return limitExceeded(limitInfo());
         }
@@ -660,6 +710,19 @@ public final class SalesforceSimulator implements AutoCloseable {
         return true;
     }
 
+    private boolean concurrencyLimitReached(Kind kind) {
+        if (clock.instant().isBefore(longRunningUntil) && (longRunningKinds.isEmpty() || longRunningKinds.contains(kind))) {
+            concurrencyRefusals++;
+            return true;
+        }
+        return false;
+    }
+
+    private ResponseDefinition concurrencyLimitExceeded(String limitInfo) {
+        return respond(403, "application/json", error("REQUEST_LIMIT_EXCEEDED",
+                "ConcurrentPerOrgLongTxn Limit exceeded."), limitInfo).build();
+    }
+
     private ResponseDefinition limitExceeded(String limitInfo) {
         return respond(403, "application/json", error("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."),
                 limitInfo).build();
@@ -701,6 +764,9 @@ public final class SalesforceSimulator implements AutoCloseable {
             }
         }
         String locator = "01gSIM" + String.format(Locale.ROOT, "%09d", nextCursor++);
+        while (cursors.size() >= MAX_OPEN_LOCATORS) {
+            releaseCursor(cursors.keySet().iterator().next()); // the oldest open one
+        }
         cursors.put(locator, rows.iterator());
         cursorFields.put(locator, q.fields());
         cursorPageSizes.put(locator, pageSize);
@@ -712,6 +778,10 @@ public final class SalesforceSimulator implements AutoCloseable {
     private ResponseDefinition queryMore(String locatorAndOffset, String version) {
         int dash = locatorAndOffset.lastIndexOf('-');
         String locator = dash < 0 ? locatorAndOffset : locatorAndOffset.substring(0, dash);
+        Instant used = cursorLastUsed.get(locator);
+        if (used != null && !clock.instant().isBefore(used.plus(LOCATOR_IDLE_EXPIRY))) {
+            releaseCursor(locator);
+        }
         if (!cursors.containsKey(locator) || dash < 0
                 || !locatorAndOffset.substring(dash + 1).equals(cursorOffsets.get(locator).toString())) {
             return respond(400, "application/json", error("INVALID_QUERY_LOCATOR", "invalid query locator"), limitInfo())
@@ -730,6 +800,7 @@ public final class SalesforceSimulator implements AutoCloseable {
         }
         int offset = cursorOffsets.get(locator) + records.size();
         cursorOffsets.put(locator, offset);
+        cursorLastUsed.put(locator, clock.instant());
         ObjectNode body = json.createObjectNode();
         body.put("totalSize", cursorTotals.get(locator));
         boolean done = !rows.hasNext();
@@ -737,10 +808,19 @@ public final class SalesforceSimulator implements AutoCloseable {
         if (!done) {
             body.put("nextRecordsUrl", "/services/data/v" + version + "/query/" + locator + "-" + offset);
         } else {
-            cursors.remove(locator);
+            releaseCursor(locator);
         }
         body.set("records", records);
         return respond(200, "application/json", body.toString(), limitInfo()).build();
+    }
+
+    private void releaseCursor(String locator) {
+        cursors.remove(locator);
+        cursorFields.remove(locator);
+        cursorPageSizes.remove(locator);
+        cursorOffsets.remove(locator);
+        cursorTotals.remove(locator);
+        cursorLastUsed.remove(locator);
     }
 
     private ObjectNode record(Map<String, Object> contact, List<String> selected, String version) {
@@ -1003,6 +1083,9 @@ public final class SalesforceSimulator implements AutoCloseable {
         ResponseDefinition scripted = answeredNext(Kind.EXPORT);
         if (scripted != null) {
             return scripted;
+        }
+        if (concurrencyLimitReached(Kind.EXPORT)) {
+            return concurrencyLimitExceeded(null);
         }
         if (takeLimitExceeded(Kind.EXPORT)) {
             return limitExceeded(null);

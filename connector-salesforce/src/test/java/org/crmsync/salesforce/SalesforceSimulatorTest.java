@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /** The simulator answers like Salesforce, so the connector's tests mean something. */
 class SalesforceSimulatorTest {
-    private final SalesforceSimulator sf = SalesforceSimulator.start(MutableClock.at("2026-03-02T06:00:00Z"));
+    private final MutableClock clock = MutableClock.at("2026-03-02T06:00:00Z");
+    private final SalesforceSimulator sf = SalesforceSimulator.start(clock);
     private final OkHttpClient http = new OkHttpClient();
     private final ObjectMapper json = new ObjectMapper();
     private String token;
@@ -119,6 +120,43 @@ class SalesforceSimulatorTest {
                     .isEqualTo("REQUIRED_FIELD_MISSING");
         }
         assertThat(sf.contactCount()).isZero();
+    }
+
+    private JsonNode get(String path, int expectedStatus, String batchSize) throws IOException {
+        Request.Builder b = new Request.Builder().url(sf.baseUrl() + path).header("Authorization", "Bearer " + token);
+        if (batchSize != null) {
+            b.header("Sforce-Query-Options", "batchSize=" + batchSize);
+        }
+        try (Response r = http.newCall(b.build()).execute()) {
+            assertThat(r.code()).as(path).isEqualTo(expectedStatus);
+            return json.readTree(r.body().string());
+        }
+    }
+
+    private String firstPageLocator() throws IOException {
+        JsonNode first = get("/services/data/v67.0/query?q=SELECT+Id+FROM+Contact", 200, "200");
+        assertThat(first.path("done").asBoolean()).isFalse();
+        return first.path("nextRecordsUrl").asText();
+    }
+
+    @Test
+    void aQueryLocatorExpiresAfterFifteenIdleMinutesAndTheEleventhOpenOneReleasesTheOldest() throws IOException {
+        for (int i = 0; i < 250; i++) {
+            sf.addContact(SalesforceFixture.contact("F" + i, "L" + i, "p" + i + "@example.org", null, true));
+        }
+        String idle = firstPageLocator();
+        clock.advance(java.time.Duration.ofMinutes(14));
+        String stillOpen = firstPageLocator();
+        clock.advance(java.time.Duration.ofMinutes(1));
+
+        assertThat(get(idle, 400, "200").get(0).path("errorCode").asText()).isEqualTo("INVALID_QUERY_LOCATOR");
+        assertThat(get(stillOpen, 200, "200").path("done").asBoolean()).isTrue();
+
+        String oldest = firstPageLocator();
+        for (int i = 0; i < 10; i++) {
+            firstPageLocator();
+        }
+        assertThat(get(oldest, 400, "200").get(0).path("errorCode").asText()).isEqualTo("INVALID_QUERY_LOCATOR");
     }
 
     @Test

@@ -616,6 +616,10 @@ final class OutboundRun {
         switch (r.status()) {
             case NOT_SENT:
                 return deferred(s.localId(), s.write().remoteId(), Reason.QUOTA_REACHED, r.message());
+            case EXCLUDED:
+                // A rule of the CRM account: reported once, not kept for a retry that would change nothing.
+                return skipped(s.localId(), OUT, Reason.EXCLUDED_BY_CRM, r.errorCode().map(c -> c + ": ").orElse("")
+                        + r.message(), id, s.write().remoteId());
             case FAILED:
                 return row(s.localId(), OUT, Outcome.FAILED, r.retryable() ? Reason.PROCESSING_ERROR
                         : Reason.VALIDATION_ERROR, r.errorCode().map(c -> c + ": ").orElse("") + r.message(), id,

@@ -33,6 +33,11 @@ public enum Reason {
     SYSTEM_OF_RECORD(Outcome.SKIPPED),
     /** Unsubscribed in the CRM, so not imported as a new person. */
     UNSUBSCRIBED(Outcome.SKIPPED),
+    /**
+     * The CRM account keeps the person out by a rule of its own (an email exclusion list, say) and took
+     * nothing; sending again changes nothing until that rule does, so the record is not retried.
+     */
+    EXCLUDED_BY_CRM(Outcome.SKIPPED),
     /** The daily API quota was reached; the record waits for the next run. */
     QUOTA_REACHED(Outcome.DEFERRED),
     /** The run stopped before this record (the CRM failed a whole call); it waits for the next run. */

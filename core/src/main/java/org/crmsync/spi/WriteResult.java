@@ -8,7 +8,7 @@ import java.util.Optional;
  * What the CRM did with one record of a write batch.
  *
  * @param key the {@link RemoteWrite#key()} of the record
- * @param status what happened: created, matched, updated, unchanged, not sent or failed
+ * @param status what happened: created, matched, updated, unchanged, not sent, excluded or failed
  * @param remoteId the CRM record id (the new id for a create)
  * @param errorCode the CRM's own error code for a failure (e.g. Salesforce's {@code REQUIRED_FIELD_MISSING})
  * @param message what happened, for the report; never a secret
@@ -33,6 +33,12 @@ public record WriteResult(String key, Status status, Optional<String> remoteId, 
          * deferred and sent on the next run.
          */
         NOT_SENT,
+        /**
+         * The CRM left the record alone by a rule of the account that sending it again does not change (an
+         * email exclusion list, say): nothing was written. Reported as skipped, with the connector's
+         * message, and not kept for a retry; the record is sent again when it changes locally.
+         */
+        EXCLUDED,
         FAILED
     }
 
@@ -69,6 +75,17 @@ public record WriteResult(String key, Status status, Optional<String> remoteId, 
     /** The record already had these values; the connector sent nothing for it. */
     public static WriteResult unchanged(String key, String remoteId, String message) {
         return new WriteResult(key, Status.UNCHANGED, Optional.of(remoteId), Optional.empty(), message, false);
+    }
+
+    /**
+     * The CRM keeps this record out by a rule of the account ({@link Status#EXCLUDED}).
+     *
+     * @param errorCode the connector's or CRM's code for the rule, e.g. {@code EMAIL_EXCLUDED}
+     * @param message which rule, and what to change in the CRM to let the record through; no personal data
+     */
+    public static WriteResult excluded(String key, String errorCode, String message) {
+        requireNonNull(errorCode, "errorCode");
+        return new WriteResult(key, Status.EXCLUDED, Optional.empty(), Optional.of(errorCode), message, false);
     }
 
     public static WriteResult failed(String key, String errorCode, String message, boolean retryable) {

@@ -43,14 +43,28 @@ final class StoreFiles {
         void run(Path temp, Path target) throws IOException;
     }
 
+    /** Runs before anything is written into {@code dir} for {@code target}: before the temp file is created. */
+    @FunctionalInterface
+    interface BeforeWrite {
+        void run(Path dir, Path target) throws IOException;
+    }
+
     private static final BeforeRename NOTHING = (temp, target) -> {
+    };
+    private static final BeforeWrite NO_CHECK = (dir, target) -> {
     };
 
     /** Test hook, to make the rename step fail; does nothing unless a test sets it. */
     static volatile BeforeRename beforeRename = NOTHING;
+    /**
+     * Test hook, to make a directory refuse writes (as a read-only or full one does) whatever the
+     * user's permissions; does nothing unless a test sets it.
+     */
+    static volatile BeforeWrite beforeWrite = NO_CHECK;
 
-    static void resetBeforeRename() {
+    static void resetHooks() {
         beforeRename = NOTHING;
+        beforeWrite = NO_CHECK;
     }
 
     private StoreFiles() {
@@ -80,6 +94,7 @@ final class StoreFiles {
         Path temp = null;
         try {
             createDirectories(dir);
+            beforeWrite.run(dir, target);
             temp = Files.createTempFile(dir, TEMP_PREFIX + target.getFileName() + "-", TEMP_SUFFIX);
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);

@@ -291,6 +291,32 @@ class OutboundSyncTest {
     }
 
     @Test
+    void aRecordTheCrmKeepsOutByARuleOfTheAccountIsReportedSkippedOnceAndNotRetried() {
+        Profile excluded = f.signUp("Ex", "ex@example.org", "+14155552671", OptInStatus.OPTED_IN);
+        Profile good = f.signUp("Good", "good@example.org", "+14155552672", OptInStatus.OPTED_IN);
+        // First a failure that is retried, then the CRM's rule shows: the retry list lets the record go.
+        f.crm.reject(w -> w.fields().get("profile_first_name").equals("Ex"), "SERVER_HICCUP", true);
+        f.outbound();
+        assertThat(f.state.pending("fake-out", SyncDirection.OUTBOUND)).extracting(r -> r.key())
+                .containsExactly(id(excluded));
+        f.crm.clearRejections().exclude(w -> w.fields().get("profile_first_name").equals("Ex"));
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.row(id(excluded)).orElseThrow().outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(report.row(id(excluded)).orElseThrow().reason()).isEqualTo(Reason.EXCLUDED_BY_CRM);
+        assertThat(report.row(id(excluded)).orElseThrow().message()).startsWith("EXCLUDED: ").contains("exclusion list");
+        assertThat(f.crm.record(f.store.findByLocalId(id(good)).orElseThrow().constituentId().orElseThrow())).isPresent();
+        assertThat(f.state.pending("fake-out", SyncDirection.OUTBOUND)).isEmpty();
+        int writes = f.crm.writeCalls();
+
+        SyncReport next = f.outbound();
+
+        assertThat(next.row(id(excluded))).isEmpty();
+        assertThat(f.crm.writeCalls()).isEqualTo(writes);
+    }
+
+    @Test
     void aRecordWithoutAFieldTheCrmRequiresIsReportedAndNeverSent() {
         f.crm.requireOnCreate("profile_last_name");
         Profile p = f.store.create(Profile.builder().firstName("Ana").email("ana@example.org")

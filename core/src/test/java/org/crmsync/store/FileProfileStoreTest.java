@@ -61,7 +61,6 @@ class FileProfileStoreTest {
     @AfterEach
     void closeStores() throws IOException {
         WriteFaults.clear();
-        WriteFaults.makeWritable(dir);
         opened.forEach(FileProfileStore::close);
     }
 
@@ -332,12 +331,12 @@ class FileProfileStoreTest {
         FileProfileStore store = open();
         store.create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION);
         String saved = Files.readString(dir.resolve(FileProfileStore.FILE_NAME));
-        WriteFaults.makeReadOnly(dir);
+        WriteFaults.refuseWritesIn(dir);
 
         assertThatThrownBy(() -> store.create(Profile.builder().build(), Optional.empty(), LocalChange.APPLICATION))
                 .isInstanceOfSatisfying(CrmSyncException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_FAILED))
                 .hasMessageContaining(dir.resolve(FileProfileStore.FILE_NAME).toString());
-        WriteFaults.makeWritable(dir);
+        WriteFaults.clear();
 
         assertThatThrownBy(store::size).isInstanceOf(CrmSyncException.class);
         assertThat(dir.resolve(FileProfileStore.FILE_NAME)).hasContent(saved);

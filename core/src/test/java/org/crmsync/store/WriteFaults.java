@@ -1,14 +1,13 @@
 package org.crmsync.store;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
-import org.junit.jupiter.api.Assumptions;
 
-/** Ways for tests to make a store's writes fail. */
+/**
+ * Ways for tests to make a store's writes fail, through the {@link StoreFiles} hooks: they fail the same
+ * way for every user (root included) and on every file system, so the tests using them never skip.
+ */
 final class WriteFaults {
     private WriteFaults() {
     }
@@ -23,35 +22,20 @@ final class WriteFaults {
         };
     }
 
-    static void clear() {
-        StoreFiles.resetBeforeRename();
-    }
-
     /**
-     * Makes {@code dir} read-only, or skips the test where that does not stop writes (not a POSIX file
-     * system, or running as root).
+     * Makes {@code dir} refuse every write, as a read-only directory does for a user without root's
+     * powers: nothing is created in it (not even the temp file of an atomic write), until {@link #clear()}.
      */
-    static void makeReadOnly(Path dir) throws IOException {
-        Assumptions.assumeTrue(Files.getFileStore(dir).supportsFileAttributeView("posix"),
-                "needs POSIX file permissions");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
-        boolean stillWritable;
-        try {
-            Files.delete(Files.createTempFile(dir, "probe-", ".tmp"));
-            stillWritable = true;
-        } catch (IOException e) {
-            stillWritable = false;
-        }
-        if (stillWritable) {
-            makeWritable(dir);
-        }
-        Assumptions.assumeFalse(stillWritable, "permissions do not stop this user (root?) from writing");
+    static void refuseWritesIn(Path dir) {
+        Path absolute = dir.toAbsolutePath();
+        StoreFiles.beforeWrite = (into, target) -> {
+            if (into.toAbsolutePath().startsWith(absolute)) {
+                throw new AccessDeniedException(into.toString(), null, "injected failure: read-only directory");
+            }
+        };
     }
 
-    static void makeWritable(Path dir) throws IOException {
-        Set<PosixFilePermission> all = PosixFilePermissions.fromString("rwx------");
-        if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
-            Files.setPosixFilePermissions(dir, all);
-        }
+    static void clear() {
+        StoreFiles.resetHooks();
     }
 }

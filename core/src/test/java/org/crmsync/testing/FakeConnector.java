@@ -58,6 +58,7 @@ public final class FakeConnector implements Connector {
     private final List<PreflightProblem> preflightProblems = new ArrayList<>();
     private Set<String> knownFields;
     private Predicate<RemoteWrite> reject = w -> false;
+    private Predicate<RemoteWrite> exclude = w -> false;
     private String rejectCode = "INVALID";
     private boolean rejectRetryable;
     private int failWriteCalls;
@@ -158,6 +159,13 @@ public final class FakeConnector implements Connector {
 
     public synchronized FakeConnector clearRejections() {
         this.reject = w -> false;
+        this.exclude = w -> false;
+        return this;
+    }
+
+    /** Per-record exclusion by a rule of the account (an exclusion list): nothing written, {@code EXCLUDED}. */
+    public synchronized FakeConnector exclude(Predicate<RemoteWrite> which) {
+        this.exclude = which;
         return this;
     }
 
@@ -478,6 +486,10 @@ public final class FakeConnector implements Connector {
                 List<WriteResult> results = new ArrayList<>();
                 String email = api(context.mapping(), StandardField.EMAIL);
                 for (RemoteWrite w : call) {
+                    if (exclude.test(w)) {
+                        results.add(WriteResult.excluded(w.key(), "EXCLUDED", "on the fake CRM's exclusion list"));
+                        continue;
+                    }
                     if (reject.test(w)) {
                         results.add(WriteResult.failed(w.key(), rejectCode, "rejected by the fake CRM",
                                 rejectRetryable));

@@ -7,7 +7,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +32,10 @@ import org.crmsync.spi.Connector;
 import org.crmsync.spi.ConnectorContext;
 import org.crmsync.spi.ConnectorProvider;
 import org.crmsync.spi.ConnectorRegistry;
-import org.crmsync.spi.Sleeper;
 import org.crmsync.store.InMemoryProfileStore;
 import org.crmsync.store.InMemorySyncStateStore;
+import org.crmsync.testing.MutableClock;
+import org.crmsync.testing.RecordingSleeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,8 +44,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConfigTemplatesTest {
     private static final Path CONFIG = Path.of("config");
     private final ConnectorRegistry registry = ConnectorRegistry.load();
+    // The test's own time: the connectors' rate limits, retries and waits go through a sleeper that
+    // moves this clock, never the wall clock.
+    private final MutableClock clock = MutableClock.at("2026-03-02T14:00:00Z");
+    private final RecordingSleeper sleeper = new RecordingSleeper(clock);
     // Plain HTTP only because the simulators run on this machine.
-    private final ConnectorContext local = new ConnectorContext(Clock.systemUTC(), Sleeper.SYSTEM, true);
+    private final ConnectorContext local = new ConnectorContext(clock, sleeper, true);
 
     @Test
     void thereIsATemplateForEveryConnectorOnTheClassPath() throws IOException {
@@ -75,7 +79,7 @@ class ConfigTemplatesTest {
 
     @Test
     void theSalesforceTemplateWithTheEnvironmentConfiguresAWorkingConnector() {
-        try (SalesforceSimulator sf = SalesforceSimulator.start()) {
+        try (SalesforceSimulator sf = SalesforceSimulator.start(clock)) {
             sf.addContact(Map.of("FirstName", "Ana", "LastName", "Garcia", "Email", "ana@example.org",
                     "MobilePhone", "(415) 555-2671", "MailingCountry", "United States", "Mobile_Subscriber__c", true));
             Map<String, String> env = Map.of(
@@ -99,7 +103,7 @@ class ConfigTemplatesTest {
 
     @Test
     void theActiveCampaignTemplateWithTheEnvironmentConfiguresAWorkingConnector() {
-        try (ActiveCampaignSimulator ac = ActiveCampaignSimulator.start(Clock.systemUTC())) {
+        try (ActiveCampaignSimulator ac = ActiveCampaignSimulator.start(clock)) {
             String list = ac.addList("Prospects");
             ac.addSonisFields();
             ac.listStatus(ac.addContact("maya.okafor@example.com", "Maya", "Okafor"), list, 1);
@@ -125,9 +129,9 @@ class ConfigTemplatesTest {
         return inbound(crm, policy, registry.provider(crm.providerId()).defaultMapping());
     }
 
-    private static SyncReport inbound(Connector crm, SyncPolicy policy, org.crmsync.mapping.FieldMapping mapping) {
-        return new SyncEngine().run(SyncJob.builder("template-check").connector(crm)
-                .profiles(new InMemoryProfileStore()).state(new InMemorySyncStateStore()).mapping(mapping)
+    private SyncReport inbound(Connector crm, SyncPolicy policy, org.crmsync.mapping.FieldMapping mapping) {
+        return new SyncEngine(clock).run(SyncJob.builder("template-check").connector(crm)
+                .profiles(new InMemoryProfileStore(clock)).state(new InMemorySyncStateStore()).mapping(mapping)
                 .policy(policy).direction(SyncDirection.INBOUND).build());
     }
 

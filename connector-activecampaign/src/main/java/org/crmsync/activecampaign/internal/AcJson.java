@@ -51,6 +51,18 @@ final class AcJson {
     record FieldValue(String id, String contact, String field, String value) {
     }
 
+    /**
+     * An entry of the account's exclusion list: {@code {"id":"2","matchPhrase":"example@domain.com",
+     * "matchType":"exact","channel":"several","hidden":false,"lists":["2","1"]}} (exclusions-retrieve-a-list).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Exclusion(String id, String matchPhrase, String matchType, String channel, List<String> lists) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ExclusionsPage(List<Exclusion> exclusions, Meta meta) {
+    }
+
     @JsonIgnoreProperties(ignoreUnknown = true)
     record FieldValuesPage(List<FieldValue> fieldValues, Meta meta) {
     }
@@ -107,7 +119,8 @@ final class AcJson {
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     record BulkContact(String email, @JsonProperty("first_name") String firstName,
             @JsonProperty("last_name") String lastName, String phone, List<BulkField> fields,
-            List<BulkList> subscribe, List<BulkList> unsubscribe) {
+            List<BulkList> subscribe, List<BulkList> unsubscribe,
+            @JsonProperty("exclude_automations") boolean excludeAutomations) {
     }
 
     record BulkImportRequest(List<BulkContact> contacts) {

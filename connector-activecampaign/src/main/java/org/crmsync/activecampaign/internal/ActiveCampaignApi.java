@@ -33,6 +33,13 @@ interface ActiveCampaignApi {
     Call<AcJson.ListsPage> lists(@Query("limit") int limit, @Query("offset") int offset);
 
     /**
+     * The account's exclusion list, the email addresses (or their beginnings or ends) that are kept out
+     * (https://developers.activecampaign.com/reference/exclusions-retrieve-a-list), paged as every list is.
+     */
+    @GET("lists/exclusions")
+    Call<AcJson.ExclusionsPage> exclusions(@Query("limit") int limit, @Query("offset") int offset);
+
+    /**
      * Lists, searches and filters contacts. {@code query} holds {@code email}, {@code id_greater},
      * {@code orders[id]}, {@code filters[updated_after]}, {@code limit} (max 100), {@code include};
      * {@code ids} becomes repeated {@code ids[]} parameters. Unknown parameters are silently ignored

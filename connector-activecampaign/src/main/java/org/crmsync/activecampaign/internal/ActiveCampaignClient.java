@@ -136,6 +136,24 @@ public final class ActiveCampaignClient {
         }
     }
 
+    /** Every entry of the account's exclusion list, paged by 100. */
+    public List<Exclusion> exclusions() {
+        Map<String, Exclusion> all = new LinkedHashMap<>();
+        for (int offset = 0; ; offset += MAX_PAGE) {
+            AcJson.ExclusionsPage page = execute(api.exclusions(MAX_PAGE, offset),
+                    "ActiveCampaign exclusion list (GET lists/exclusions)");
+            List<AcJson.Exclusion> entries = page.exclusions() == null ? List.of() : page.exclusions();
+            int before = all.size();
+            entries.forEach(e -> all.putIfAbsent(e.id() == null ? "#" + all.size() : e.id(),
+                    new Exclusion(e.id(), e.matchPhrase(), e.matchType(), e.channel(), e.lists())));
+            long total = page.meta() == null ? -1 : page.meta().totalOr(-1);
+            // A page with nothing new (an offset ActiveCampaign did not apply) ends the read rather than loop.
+            if (entries.size() < MAX_PAGE || all.size() == before || (total >= 0 && offset + entries.size() >= total)) {
+                return new ArrayList<>(all.values());
+            }
+        }
+    }
+
     /**
      * One page of contacts with their custom field values and list memberships side-loaded
      * ({@code include=fieldValues,contactLists}: one call per 100 contacts instead of one per contact;
@@ -223,8 +241,7 @@ public final class ActiveCampaignClient {
                 throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, what + " answered " + response.code()
                         + " without queueing the import: " + (body == null ? "no body" : body.message()));
             }
-            return new BulkImportOutcome(Optional.of(body.batchId()), body.message() == null ? "" : body.message(),
-                    Map.of());
+            return BulkImportOutcome.queued(body.batchId(), body.message() == null ? "" : body.message());
         }
         if (response.code() == 400) {
             // 400: the payload did not pass validation and nothing was queued; failureReasons name the
@@ -245,12 +262,15 @@ public final class ActiveCampaignClient {
             }
             String message = body == null || body.message() == null ? "HTTP 400" : body.message();
             if (rejected.isEmpty()) {
-                ErrorCode code = message.toLowerCase(Locale.ROOT).contains("rate limit") ? ErrorCode.RATE_LIMITED
-                        : ErrorCode.RECORD_REJECTED;
-                throw CrmSyncException.http(code, what + " refused the import: " + message
+                if (message.toLowerCase(Locale.ROOT).contains("rate limit")) {
+                    // {"success":0,"message":"Rate limit exceeded.","failureReasons":["Up to 100 imports may be
+                    // requested per minute. ... retry this request in a minute."]}: the importer's own limit.
+                    return BulkImportOutcome.rateLimited(message.trim());
+                }
+                throw CrmSyncException.http(ErrorCode.RECORD_REJECTED, what + " refused the import: " + message
                         + (general.isEmpty() ? "" : " " + String.join(" ", general)), 400, null);
             }
-            return new BulkImportOutcome(Optional.empty(), message, rejected);
+            return BulkImportOutcome.refused(message, rejected);
         }
         throw error(response, what);
     }
@@ -306,7 +326,7 @@ public final class ActiveCampaignClient {
             d.customByFieldId().forEach((id, value) -> fields.add(new AcJson.BulkField(Long.parseLong(id), value)));
             out.add(new AcJson.BulkContact(d.email(), d.firstName(), d.lastName(), d.phone(), fields,
                     c.subscribeListIds().stream().map(AcJson.BulkList::new).toList(),
-                    c.unsubscribeListIds().stream().map(AcJson.BulkList::new).toList()));
+                    c.unsubscribeListIds().stream().map(AcJson.BulkList::new).toList(), c.excludeAutomations()));
         }
         return new AcJson.BulkImportRequest(out);
     }

@@ -27,20 +27,19 @@ public record ImportInfo(String status, List<String> success, List<String> failu
     }
 
     /**
-     * The importer gave the batch up: {@code failed} or {@code interrupted}, or any other status that
-     * says it failed, errored, was aborted or cancelled. ActiveCampaign will not change such a status,
-     * so waiting on is pointless.
+     * The importer gave the batch up: {@code failed} ("can no longer be retried") or {@code interrupted}
+     * ("will not be retried"), the two end statuses the reference names besides {@code completed}.
+     * ActiveCampaign will not change such a status, so waiting on is pointless.
      */
     public boolean ended() {
         String s = normalized();
-        return s.equals("failed") || s.equals("interrupted") || s.contains("fail") || s.contains("error")
-                || s.contains("abort") || s.contains("cancel");
+        return s.equals("failed") || s.equals("interrupted");
     }
 
     /**
      * Not finished yet: {@code waiting}, {@code claimed}, {@code active}, no status yet ({@code false} or
-     * blank), or a status the reference does not name that says neither completed nor failed (waited on,
-     * within {@code import.timeout}).
+     * blank). A status the reference does not name is not guessed at: it is waited on like these, within
+     * {@code import.timeout}, after which the batch is left for the next run.
      */
     public boolean inProgress() {
         return !completed() && !ended();

@@ -32,6 +32,7 @@ class ActiveCampaignClientTest {
         assertThat(page.meta().totalOr(-1)).isEqualTo(6);
     }
 
+    /** The statuses of bulk-import-status-info: waiting, claimed, active, completed, failed, interrupted. */
     @Test
     void importStatusesTheImporterWillNotChangeEndTheWaitAndFalseMeansNoStatusYet() throws JsonProcessingException {
         AcJson.ImportInfo early = ActiveCampaignClient.JSON.readValue("{\"status\":false,\"success\":[],"
@@ -41,9 +42,11 @@ class ActiveCampaignClientTest {
         assertThat(noStatusYet.inProgress()).isTrue();
         for (String s : List.of("waiting", "claimed", "active")) {
             assertThat(new ImportInfo(s, null, null).inProgress()).as(s).isTrue();
+            assertThat(new ImportInfo(s, null, null).ended()).as(s).isFalse();
         }
         assertThat(new ImportInfo("completed", null, null).completed()).isTrue();
-        for (String s : List.of("failed", "interrupted", "Failed", "error", "aborted")) {
+        assertThat(new ImportInfo("completed", null, null).ended()).isFalse();
+        for (String s : List.of("failed", "interrupted")) {
             ImportInfo info = new ImportInfo(s, null, null);
             assertThat(info.ended()).as(s).isTrue();
             assertThat(info.inProgress()).as(s).isFalse();
@@ -54,12 +57,13 @@ class ActiveCampaignClientTest {
     @Test
     void bulkPayloadsUseTheImportersShapeAndLeaveOutAbsentValues() {
         ImportContact c = new ImportContact(new ContactData("a@example.org", "Ada", null, null, Map.of("7", "S1")),
-                List.of("2"), List.of());
+                List.of("2"), List.of(), true);
 
         String body = ActiveCampaignClient.bulkPayload(List.of(c));
 
         assertThat(body).isEqualTo("{\"contacts\":[{\"email\":\"a@example.org\",\"first_name\":\"Ada\","
-                + "\"fields\":[{\"id\":7,\"value\":\"S1\"}],\"subscribe\":[{\"listid\":\"2\"}]}]}");
+                + "\"fields\":[{\"id\":7,\"value\":\"S1\"}],\"subscribe\":[{\"listid\":\"2\"}],"
+                + "\"exclude_automations\":true}]}");
         assertThat(ActiveCampaignClient.bulkPayloadBytes(List.of(c))).isEqualTo(body.length());
     }
 }

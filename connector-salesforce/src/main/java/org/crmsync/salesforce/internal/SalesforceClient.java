@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +34,7 @@ import org.crmsync.http.RetryPolicy;
 import org.crmsync.salesforce.SalesforceConfig;
 import org.crmsync.spi.ApiCallMeter;
 import org.crmsync.spi.ConnectorContext;
+import org.crmsync.spi.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import retrofit2.Call;
@@ -49,8 +52,10 @@ import retrofit2.converter.jackson.JacksonConverterFactory;
  * downloads included, is first counted by the run's {@link ApiCallMeter}; each answer's {@code
  * Sforce-Limit-Info: api-usage=used/max} is passed to the meter so a run stops before the org's own
  * limit (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm).
- * A 403 {@code REQUEST_LIMIT_EXCEEDED} becomes {@link ErrorCode#QUOTA_EXHAUSTED}: the limit is a
- * rolling 24 hours, so waiting and retrying within a run is pointless.
+ * A 403 {@code REQUEST_LIMIT_EXCEEDED} for the org's daily request allocation becomes {@link
+ * ErrorCode#QUOTA_EXHAUSTED}: the limit is a rolling 24 hours, so waiting and retrying within a run is
+ * pointless. The same code also answers the concurrent long-running request limit, which clears as soon
+ * as fewer requests run: that one is waited out and the call sent again ({@link #concurrencyLimit}).
  *
  * <p>Thread-safe; one instance per connector.
  */
@@ -70,6 +75,8 @@ public final class SalesforceClient implements AutoCloseable {
     // keeps entries whose names end in api-usage (per-app-api-usage) from matching.
     private static final Pattern API_USAGE = Pattern.compile("(?<![\\w-])api-usage=(\\d+)/(\\d+)");
     private static final String TOKEN_PATH = "/services/oauth2/token";
+    /** The longest wait before a call the concurrency limit refused is sent again. */
+    static final Duration MAX_CONCURRENCY_WAIT = Duration.ofMinutes(1);
 
     private final SalesforceConfig config;
     private final boolean plainHttp;
@@ -77,6 +84,7 @@ public final class SalesforceClient implements AutoCloseable {
     private final ObjectMapper mapper;
     private final OAuthApi oauth;
     private final Supplier<ApiCallMeter> meter;
+    private final Sleeper sleeper;
     private final Retrofit.Builder dataApis;
     private final Retrofit.Builder exportApis;
     private Session session;
@@ -112,6 +120,7 @@ public final class SalesforceClient implements AutoCloseable {
             RetryPolicy retryPolicy) {
         this.config = requireNonNull(config, "config");
         this.meter = requireNonNull(meter, "meter");
+        this.sleeper = context.sleeper();
         this.plainHttp = context.allowPlainHttp();
         OkHttpClient base = HttpClients.builder().clock(context.clock()).sleeper(context.sleeper())
                 .retryPolicy(requireNonNull(retryPolicy, "retryPolicy")).settings(config.httpSettings()).meter(meter)
@@ -215,6 +224,7 @@ public final class SalesforceClient implements AutoCloseable {
         if (problem.isPresent()) {
             throw new CrmSyncException(ErrorCode.INVALID_CONFIGURATION, problem.get());
         }
+        int concurrencyRefusals = 0;
         for (int attempt = 1; ; attempt++) {
             Session s = session();
             Response<ResponseBody> r = execute(what, s.exportApi().export(url, s.bearer(), "sid=" + s.accessToken()));
@@ -249,6 +259,11 @@ public final class SalesforceClient implements AutoCloseable {
                 invalidate(s);
                 continue;
             }
+            if (concurrencyLimit(r.code(), body).isPresent() && ++concurrencyRefusals < config.concurrentLimitAttempts()) {
+                waitForConcurrency("report export download", concurrencyRefusals);
+                attempt--; // not an attempt of the session or redirect rules above
+                continue;
+            }
             Optional<CrmSyncException> limit = limitExceeded(r.code(), body, "report export download",
                     r.raw().request());
             if (limit.isPresent()) {
@@ -279,28 +294,102 @@ public final class SalesforceClient implements AutoCloseable {
      *     the statement or its literals; null for other calls
      */
     private <T> T call(String what, String soql, ApiCall<T> call) {
-        Session s = session();
-        Response<T> r = execute("Salesforce " + what, call.call(s.api(), s.bearer()));
-        String body = null;
-        if (r.code() == 401) {
-            body = errorBody(r);
-            // INVALID_SESSION_ID: the session expired or was logged out; log in again and retry once.
-            LOG.info("Salesforce answered 401 {} to the {}; logging in again and retrying once",
-                    errorCode(body).orElse("(no error code)"), what);
-            invalidate(s);
-            s = session();
-            r = execute("Salesforce " + what, call.call(s.api(), s.bearer()));
-            body = null;
-        }
-        if (r.isSuccessful()) {
-            T result = r.body();
-            if (result == null) {
-                throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, "Salesforce " + what + " answered HTTP "
-                        + r.code() + " with no body");
+        boolean loggedInAgain = false;
+        for (int attempt = 1; ; attempt++) {
+            Session s = session();
+            Response<T> r = execute("Salesforce " + what, call.call(s.api(), s.bearer()));
+            if (r.isSuccessful()) {
+                T result = r.body();
+                if (result == null) {
+                    throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, "Salesforce " + what + " answered HTTP "
+                            + r.code() + " with no body");
+                }
+                return result;
             }
-            return result;
+            String body = errorBody(r);
+            if (r.code() == 401 && !loggedInAgain) {
+                // INVALID_SESSION_ID: the session expired or was logged out; log in again and retry once.
+                LOG.info("Salesforce answered 401 {} to the {}; logging in again and retrying once",
+                        errorCode(body).orElse("(no error code)"), what);
+                loggedInAgain = true;
+                invalidate(s);
+                attempt--;
+                continue;
+            }
+            if (concurrencyLimit(r.code(), body).isPresent() && attempt < config.concurrentLimitAttempts()) {
+                waitForConcurrency(what, attempt);
+                continue;
+            }
+            CrmSyncException e = error(r, body, what, soql);
+            if (errorCode(body).filter("INVALID_QUERY_LOCATOR"::equals).isPresent()) {
+                throw new QueryLocatorInvalid(e);
+            }
+            throw e;
         }
-        throw error(r, body != null ? body : errorBody(r), what, soql);
+    }
+
+    /**
+     * Salesforce no longer knows the query locator of a {@code nextRecordsUrl}: {@code
+     * INVALID_QUERY_LOCATOR}, "the query locator included in a call for additional query results is
+     * invalid or doesn't exist" (help article 000384958,
+     * https://help.salesforce.com/s/articleView?id=000384958). A locator "expires automatically after 15
+     * minutes of inactivity", and a user has at most ten open, the oldest released for an eleventh
+     * (SOAP API Developer Guide, QueryLocator,
+     * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_querymore_querylocator.htm).
+     * The rest of the results can only be had from a new query.
+     */
+    public static final class QueryLocatorInvalid extends CrmSyncException {
+        private static final long serialVersionUID = 1L;
+
+        QueryLocatorInvalid(CrmSyncException answer) {
+            super(answer.code(), answer.retryable(), answer.getMessage(), answer.httpStatus().orElse(-1),
+                    answer.requestId().orElse(null), null);
+        }
+    }
+
+    /**
+     * The message of a 403 {@code REQUEST_LIMIT_EXCEEDED} for the org's limit of concurrent long-running
+     * requests, or empty for any other answer (the daily limit's "TotalRequests Limit exceeded." included).
+     * "If the number of long running requests exceeds the limit, the API returns a
+     * REQUEST_LIMIT_EXCEEDED exception code. Any new concurrent requests aren't processed until there are
+     * fewer requests than the allowed limit" (25 in production and sandboxes, 5 in Developer Edition and
+     * trials; API Request Limits and Allocations,
+     * https://developer.salesforce.com/docs/platform/salesforce-app-limits-cheatsheet/guide/salesforce-app-limits-platform-api.html):
+     * the refused call was not processed, so sending it again (a create too) applies it once. Salesforce
+     * documents no message; the ones orgs answer name the limit, "ConcurrentPerOrgLongTxn Limit
+     * exceeded." and "ConcurrentRequests (Concurrent API Requests) Limit exceeded." (seen in
+     * mautic/mautic#5006 and SalesforceLabs/OrgCheck#432, against "TotalRequests Limit exceeded." for
+     * the daily one, OrgCheck#181), so a message that starts with {@code Concurrent} is this limit and
+     * any other stays the daily one: a run never waits on a quota that lasts until tomorrow.
+     */
+    private Optional<String> concurrencyLimit(int status, String body) {
+        if (status != 403) {
+            return Optional.empty();
+        }
+        return apiErrors(body).stream().filter(e -> "REQUEST_LIMIT_EXCEEDED".equals(e.errorCode()))
+                .map(ApiError::message).filter(m -> m != null && m.strip().startsWith("Concurrent")).findFirst();
+    }
+
+    /**
+     * Waits through the context's sleeper before sending a call the concurrency limit refused again: {@code
+     * concurrent.limit.wait}, doubling after each refusal up to a minute, half of it fixed and half drawn
+     * at random (so runs that were refused together do not all come back at once).
+     */
+    private void waitForConcurrency(String what, int attempt) {
+        Duration first = config.concurrentLimitWait();
+        Duration cap = first.compareTo(MAX_CONCURRENCY_WAIT) > 0 ? first : MAX_CONCURRENCY_WAIT;
+        Duration base = first.multipliedBy(1L << Math.min(attempt - 1, 20));
+        base = base.compareTo(cap) > 0 ? cap : base;
+        Duration wait = base.dividedBy(2).plusNanos(ThreadLocalRandom.current().nextLong(base.toNanos() / 2 + 1));
+        LOG.info("Salesforce refused the {} for its limit of concurrent long-running requests; waiting {} before"
+                + " sending it again (attempt {} of {})", what, wait, attempt + 1, config.concurrentLimitAttempts());
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CrmSyncException(ErrorCode.INTERNAL, "interrupted while waiting to send the Salesforce " + what
+                    + " again", e);
+        }
     }
 
     private <T> Response<T> execute(String what, Call<T> call) {
@@ -410,7 +499,9 @@ public final class SalesforceClient implements AutoCloseable {
     /**
      * A 403 {@code REQUEST_LIMIT_EXCEEDED} (the org's API request limit is used up), whichever call got
      * it: {@code QUOTA_EXHAUSTED}, so the run ends {@code QUOTA_REACHED} and the rest waits for the next
-     * run, instead of a permission problem.
+     * run, instead of a permission problem. The concurrent long-running request limit, still reached
+     * after {@code concurrent.limit.attempts}, is {@code RATE_LIMITED} instead: not today's quota, but a
+     * failure the next run retries.
      */
     private Optional<CrmSyncException> limitExceeded(int status, String body, String what, okhttp3.Request request) {
         Optional<ApiError> limit = apiErrors(body).stream()
@@ -419,6 +510,15 @@ public final class SalesforceClient implements AutoCloseable {
             return Optional.empty();
         }
         String said = limit.get().message() == null ? "" : " " + limit.get().message();
+        if (concurrencyLimit(status, body).isPresent()) {
+            String message = "Salesforce refused the " + what + " (" + request.method() + " "
+                    + request.url().encodedPath() + "): HTTP " + status + " REQUEST_LIMIT_EXCEEDED:" + said + " The"
+                    + " org's limit of concurrent long-running requests was still reached after "
+                    + config.concurrentLimitAttempts() + " attempts (" + SalesforceConfig.CONCURRENT_LIMIT_ATTEMPTS
+                    + ", " + SalesforceConfig.CONCURRENT_LIMIT_WAIT + "); the rest waits for the next run.";
+            return Optional.of(CrmSyncException.http(ErrorCode.RATE_LIMITED,
+                    Redaction.redactSecrets(message, secrets()), status, null));
+        }
         String message = "Salesforce refused the " + what + " (" + request.method() + " "
                 + request.url().encodedPath() + "): HTTP " + status + " REQUEST_LIMIT_EXCEEDED:" + said + " The org's"
                 + " API request limit is used up; the rest waits for the next run.";
