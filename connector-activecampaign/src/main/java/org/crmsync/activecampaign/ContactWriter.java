@@ -23,6 +23,8 @@ import org.crmsync.activecampaign.internal.ContactData;
 import org.crmsync.activecampaign.internal.Exclusion;
 import org.crmsync.activecampaign.internal.ImportContact;
 import org.crmsync.activecampaign.internal.ImportInfo;
+import org.crmsync.kit.Chunks;
+import org.crmsync.kit.JobPoller;
 import org.crmsync.activecampaign.internal.WriteOutcome;
 import org.crmsync.model.OptInStatus;
 import org.crmsync.spi.RemoteWrite;
@@ -393,23 +395,18 @@ final class ContactWriter {
     // ----- bulk -----
 
     private void importInBulk(List<Plan> plans, Map<String, WriteResult> results) {
-        List<Plan> chunk = new ArrayList<>();
-        int bytes = 0;
+        Map<Plan, Integer> sizes = new HashMap<>();
+        List<Plan> fit = new ArrayList<>();
         for (Plan p : plans) {
             int size = ActiveCampaignClient.bulkPayloadBytes(List.of(toImport(p)));
             if (size > MAX_IMPORT_BYTES) {
                 results.put(p.key(), writeOne(p)); // too big for the importer on its own
-                continue;
+            } else {
+                sizes.put(p, size);
+                fit.add(p);
             }
-            if (!chunk.isEmpty() && (chunk.size() == MAX_IMPORT_CONTACTS || bytes + size > MAX_IMPORT_BYTES)) {
-                importChunk(chunk, results);
-                chunk = new ArrayList<>();
-                bytes = 0;
-            }
-            chunk.add(p);
-            bytes += size;
         }
-        if (!chunk.isEmpty()) {
+        for (List<Plan> chunk : Chunks.byCountAndSize(fit, MAX_IMPORT_CONTACTS, MAX_IMPORT_BYTES, sizes::get)) {
             importChunk(chunk, results);
         }
     }
@@ -557,41 +554,28 @@ final class ContactWriter {
      * the lookup of the next run finds the contacts that did land.
      */
     private ImportInfo awaitImport(String batchId, int contacts) {
-        Instant deadline = clock.instant().plus(config.importTimeout());
-        Duration cap = config.importPollInterval().compareTo(MAX_POLL_WAIT) > 0 ? config.importPollInterval()
-                : MAX_POLL_WAIT;
-        Duration wait = config.importPollInterval();
-        int checks = 0;
-        while (true) {
-            Duration left = Duration.between(clock.instant(), deadline);
-            Duration sleep = left.compareTo(wait) < 0 ? (left.isNegative() ? Duration.ZERO : left) : wait;
-            try {
-                sleeper.sleep(sleep); // the last check falls on the deadline, not an interval past it
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CrmSyncException(ErrorCode.INTERNAL, "interrupted while waiting for ActiveCampaign import "
-                        + batchId, e);
-            }
-            ImportInfo info = client.importInfo(batchId);
-            checks++;
-            if (info.completed()) {
-                LOG.debug("ActiveCampaign import {} of {} contacts completed ({} checks)", batchId, contacts, checks);
-                return info;
-            }
-            if (info.ended()) {
-                throw new CrmSyncException(ErrorCode.REMOTE_UNAVAILABLE, "ActiveCampaign import " + batchId + " of "
-                        + contacts + " contacts ended '" + info.status().trim() + "' (the importer does not retry such"
-                        + " an import); the batch is left for the next run, whose lookup finds any contact it did"
-                        + " import (" + info.success().size() + " reported imported, " + info.failure().size()
-                        + " failed)");
-            }
-            if (!clock.instant().isBefore(deadline)) {
-                throw new CrmSyncException(ErrorCode.REMOTE_UNAVAILABLE, "ActiveCampaign import " + batchId + " of "
-                        + contacts + " contacts was still '" + info.status() + "' after " + config.importTimeout()
-                        + " (" + checks + " checks); its contacts may still be imported, and the next run's lookup"
-                        + " finds them (raise import.timeout if imports are often this slow)");
-            }
-            wait = wait.multipliedBy(2).compareTo(cap) > 0 ? cap : wait.multipliedBy(2);
+        JobPoller<ImportInfo> poller = JobPoller.<ImportInfo>builder("ActiveCampaign import",
+                info -> info.completed() ? JobPoller.State.DONE : info.ended() ? JobPoller.State.FAILED
+                        : JobPoller.State.RUNNING)
+                .firstWait(config.importPollInterval()).maxWait(MAX_POLL_WAIT).deadline(config.importTimeout())
+                .clock(clock).sleeper(sleeper).build();
+        JobPoller.Outcome<ImportInfo> outcome = poller.await(() -> client.importInfo(batchId));
+        ImportInfo info = outcome.status();
+        if (outcome instanceof JobPoller.Done) {
+            LOG.debug("ActiveCampaign import {} of {} contacts completed ({} checks)", batchId, contacts,
+                    outcome.polls());
+            return info;
         }
+        if (outcome instanceof JobPoller.Failed) {
+            throw new CrmSyncException(ErrorCode.REMOTE_UNAVAILABLE, "ActiveCampaign import " + batchId + " of "
+                    + contacts + " contacts ended '" + info.status().trim() + "' (the importer does not retry such"
+                    + " an import); the batch is left for the next run, whose lookup finds any contact it did"
+                    + " import (" + info.success().size() + " reported imported, " + info.failure().size()
+                    + " failed)");
+        }
+        throw new CrmSyncException(ErrorCode.REMOTE_UNAVAILABLE, "ActiveCampaign import " + batchId + " of "
+                + contacts + " contacts was still '" + info.status() + "' after " + config.importTimeout()
+                + " (" + outcome.polls() + " checks); its contacts may still be imported, and the next run's lookup"
+                + " finds them (raise import.timeout if imports are often this slow)");
     }
 }

@@ -21,6 +21,7 @@ import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.SyncDirection;
 import org.crmsync.http.RetryPolicy;
+import org.crmsync.kit.Chunks;
 import org.crmsync.http.RunMeters;
 import org.crmsync.mapping.FieldMapping;
 import org.crmsync.mapping.FieldRule;
@@ -497,17 +498,17 @@ public final class SalesforceConnector implements Connector {
         // what the earlier ones applied keeps its results, and the rest is reported as never sent.
         List<List<RemoteWrite>> chunks = new ArrayList<>();
         List<java.util.function.Supplier<List<SaveResult>>> calls = new ArrayList<>();
-        for (int from = 0; from < creates.size(); from += MAX_COLLECTION_SIZE) {
-            int to = Math.min(creates.size(), from + MAX_COLLECTION_SIZE);
-            CollectionRequest request = new CollectionRequest(false, List.copyOf(createJson.subList(from, to)));
-            chunks.add(creates.subList(from, to));
-            calls.add(() -> client.create(request));
-        }
-        for (int from = 0; from < updates.size(); from += MAX_COLLECTION_SIZE) {
-            int to = Math.min(updates.size(), from + MAX_COLLECTION_SIZE);
-            CollectionRequest request = new CollectionRequest(false, List.copyOf(updateJson.subList(from, to)));
-            chunks.add(updates.subList(from, to));
-            calls.add(() -> client.update(request));
+        for (boolean create : List.of(true, false)) {
+            List<RemoteWrite> writes = create ? creates : updates;
+            List<ObjectNode> json = create ? createJson : updateJson;
+            int from = 0;
+            for (List<RemoteWrite> chunk : Chunks.byCount(writes, MAX_COLLECTION_SIZE)) {
+                CollectionRequest request = new CollectionRequest(false,
+                        List.copyOf(json.subList(from, from + chunk.size())));
+                from += chunk.size();
+                chunks.add(chunk);
+                calls.add(create ? () -> client.create(request) : () -> client.update(request));
+            }
         }
         for (int i = 0; i < chunks.size(); i++) {
             List<RemoteWrite> chunk = chunks.get(i);
