@@ -1,5 +1,6 @@
 package org.crmsync.salesforce;
 
+import org.crmsync.phone.PhoneVariants;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

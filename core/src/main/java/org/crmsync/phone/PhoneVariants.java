@@ -1,4 +1,4 @@
-package org.crmsync.salesforce;
+package org.crmsync.phone;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
@@ -9,14 +9,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The spellings under which a mobile number is likely stored in Salesforce. Phone fields are free text:
- * Salesforce keeps a number as it was typed or imported (its UI reformats only a 10-digit number typed
- * by a user with a US or Canadian locale) and SOQL compares text exactly, so a lookup that misses the
- * stored spelling creates a duplicate contact. A lookup therefore asks for each likely form; the engine
- * then matches the candidates on the normalized number.
+ * The spellings under which a mobile number is likely stored in a CRM whose phone fields are free text
+ * and whose queries compare text exactly (Salesforce keeps a number as it was typed or imported; its
+ * UI reformats only a 10-digit number typed by a user with a US or Canadian locale): a lookup that
+ * misses the stored spelling creates a duplicate. A lookup therefore asks for each likely form; the
+ * engine then matches the candidates on the normalized number.
  *
  * <p>Every number: E.164 ({@code +14155552671}: what this library writes), the national format
- * ({@code (415) 555-2671}: Salesforce's UI formatting), the bare national digits ({@code 4155552671}:
+ * ({@code (415) 555-2671}: Salesforce's UI formatting, for one), the bare national digits ({@code 4155552671}:
  * imports) and the international format ({@code +1 415-555-2671}: what libphonenumber-based apps and
  * many exports write).
  *
@@ -37,7 +37,7 @@ import java.util.Set;
  * contact created seconds ago, say by a run that crashed, may be missing: unsafe for duplicate
  * prevention.)
  */
-final class PhoneVariants {
+public final class PhoneVariants {
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
     private static final int NORTH_AMERICA = 1;
 
@@ -45,7 +45,7 @@ final class PhoneVariants {
     }
 
     /** The forms of an E.164 number, E.164 first; just the value itself when it cannot be parsed. */
-    static List<String> of(String e164) {
+    public static List<String> of(String e164) {
         Set<String> forms = new LinkedHashSet<>();
         forms.add(e164);
         try {
