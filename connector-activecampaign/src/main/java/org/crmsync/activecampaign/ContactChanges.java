@@ -4,12 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Function;
 import org.crmsync.CrmSyncException;
@@ -18,7 +16,7 @@ import org.crmsync.activecampaign.internal.AcContact;
 import org.crmsync.activecampaign.internal.ActiveCampaignClient;
 import org.crmsync.activecampaign.internal.ContactPage;
 import org.crmsync.mapping.RecordSource;
-import org.crmsync.spi.ChangeStream;
+import org.crmsync.kit.PagedChangeStream;
 import org.crmsync.spi.RemoteRecord;
 import org.crmsync.spi.SyncCursor;
 import org.slf4j.Logger;
@@ -41,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * scan: when this scan started, less a margin for clock skew). The last contact of a scan carries
  * {@code since=next}, found by reading one page ahead.
  */
-final class ContactChanges implements ChangeStream {
+final class ContactChanges extends PagedChangeStream<AcContact> {
     private static final Logger LOG = LoggerFactory.getLogger(ContactChanges.class);
     static final String SINCE = "since";
     static final String AFTER_ID = "afterId";
@@ -54,11 +52,8 @@ final class ContactChanges implements ChangeStream {
     private final Optional<String> sinceInCursor;
     private final Optional<Instant> since;
     private final Instant next;
-    private final Deque<AcContact> buffer = new ArrayDeque<>();
     private long afterId;
-    private boolean exhausted;
     private boolean warned;
-    private CrmSyncException pending;
 
     ContactChanges(ActiveCampaignClient client, Function<AcContact, Map<String, String>> fields, SyncCursor cursor,
             Instant now, Duration lookback) {
@@ -72,37 +67,9 @@ final class ContactChanges implements ChangeStream {
     }
 
     @Override
-    public boolean hasNext() {
-        if (buffer.isEmpty() && pending != null) {
-            CrmSyncException e = pending;
-            pending = null;
-            throw e;
-        }
-        while (buffer.isEmpty() && !exhausted) {
-            fetch();
-        }
-        return !buffer.isEmpty();
-    }
-
-    @Override
-    public RemoteRecord next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        AcContact contact = buffer.poll();
-        if (buffer.isEmpty() && !exhausted && pending == null) {
-            // Read ahead, so the last contact of the scan can carry the cursor of the next scan. A failure
-            // here (the quota, say) is raised on the following hasNext(), after this contact is handed over.
-            try {
-                while (buffer.isEmpty() && !exhausted) {
-                    fetch();
-                }
-            } catch (CrmSyncException e) {
-                pending = e;
-            }
-        }
+    protected RemoteRecord toRecord(AcContact contact, boolean lastOfPass) {
         SyncCursor cursor;
-        if (buffer.isEmpty() && exhausted) {
+        if (lastOfPass) {
             cursor = SyncCursor.of(SINCE, next.toString());
         } else {
             Map<String, String> values = new LinkedHashMap<>();
@@ -115,7 +82,8 @@ final class ContactChanges implements ChangeStream {
                 "ActiveCampaign contact " + contact.id());
     }
 
-    private void fetch() {
+    @Override
+    protected Page<AcContact> fetch() {
         Map<String, String> query = new LinkedHashMap<>();
         // filters[updated_after] is typed "date" in the v3 reference (list-all-contacts), and the account's
         // time zone applies; asking from the day before and filtering on udate here is exact either way.
@@ -129,9 +97,9 @@ final class ContactChanges implements ChangeStream {
         ContactPage page = client.contacts(query, List.of());
         List<AcContact> contacts = page.contacts();
         if (contacts.isEmpty()) {
-            exhausted = true;
-            return;
+            return new Page<>(List.of(), true);
         }
+        List<AcContact> changed = new ArrayList<>();
         long previous = afterId;
         int older = 0;
         for (AcContact c : contacts) {
@@ -147,7 +115,7 @@ final class ContactChanges implements ChangeStream {
                 older++; // updated before the cursor: read again because the filter is coarse (or ignored)
                 continue;
             }
-            buffer.add(c);
+            changed.add(c);
         }
         afterId = previous;
         if (since.isPresent() && older == contacts.size() && !warned && contacts.stream().anyMatch(c -> c.updated()
@@ -156,9 +124,8 @@ final class ContactChanges implements ChangeStream {
             LOG.warn("ActiveCampaign seems to ignore filters[updated_after]: a page of contacts all updated well"
                     + " before {}; reading on and keeping only contacts updated after it", since.get());
         }
-        if (page.total() >= 0 && contacts.size() >= page.total()) {
-            exhausted = true; // meta.total counts the contacts after id_greater: this page held them all
-        }
+        // meta.total counts the contacts after id_greater: a page that holds them all is the last.
+        return new Page<>(changed, page.total() >= 0 && contacts.size() >= page.total());
     }
 
     private static long parseId(String id) {
@@ -170,8 +137,4 @@ final class ContactChanges implements ChangeStream {
         }
     }
 
-    @Override
-    public void close() {
-        buffer.clear();
-    }
 }

@@ -1,24 +1,21 @@
 package org.crmsync.salesforce;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.function.Function;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.salesforce.internal.QueryResult;
 import org.crmsync.salesforce.internal.SalesforceClient;
-import org.crmsync.spi.ChangeStream;
+import org.crmsync.kit.PagedChangeStream;
 import org.crmsync.spi.RemoteRecord;
 import org.crmsync.spi.SyncCursor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Changed contacts, one query page in memory at a time: the first page from the query, each next one
- * from {@code nextRecordsUrl}, used verbatim, until {@code done} (REST API "Execute a SOQL Query",
+ * Changed contacts, one query page in memory at a time (the kit's {@link PagedChangeStream}): the first
+ * page from the query, each next one from {@code nextRecordsUrl}, used verbatim, until {@code done} (REST API "Execute a SOQL Query",
  * https://developer.salesforce.com/docs/platform/api-rest/guide/dome-query.html). Each page is one
  * API call, fetched only when the engine has applied the records before it.
  *
@@ -30,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * A restart that returns no record before its own locator fails too ends the read with that failure,
  * so it never loops.
  */
-final class QueryChangeStream implements ChangeStream {
+final class QueryChangeStream extends PagedChangeStream<ObjectNode> {
     private static final Logger LOG = LoggerFactory.getLogger(QueryChangeStream.class);
     private final SalesforceClient client;
     private final String soql;
@@ -38,10 +35,8 @@ final class QueryChangeStream implements ChangeStream {
     private final int batchSize;
     private final List<String> selected;
     private final ContactRecords.Recheck recheck;
-    private final Deque<ObjectNode> page = new ArrayDeque<>();
     private String nextRecordsUrl;
     private boolean started;
-    private boolean done;
     private SyncCursor last;
     private int returnedSinceQuery;
     private int restarts;
@@ -64,14 +59,7 @@ final class QueryChangeStream implements ChangeStream {
     }
 
     @Override
-    public boolean hasNext() {
-        while (page.isEmpty() && !done) {
-            fetch();
-        }
-        return !page.isEmpty();
-    }
-
-    private void fetch() {
+    protected Page<ObjectNode> fetch() {
         QueryResult result;
         if (!started) {
             result = client.query(soql, batchSize);
@@ -97,32 +85,20 @@ final class QueryChangeStream implements ChangeStream {
             }
         }
         started = true;
-        page.addAll(result.records());
         nextRecordsUrl = result.nextRecordsUrl();
-        done = result.done();
-        if (!done && (nextRecordsUrl == null || nextRecordsUrl.isBlank())) {
+        if (!result.done() && (nextRecordsUrl == null || nextRecordsUrl.isBlank())) {
             throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, "Salesforce answered a query page with done"
                     + " false but no nextRecordsUrl; the rest of the changes cannot be read");
         }
+        return new Page<>(result.records(), result.done() ? Ending.LAST : Ending.MORE);
     }
 
+    /** The query's last record closes the pass: its page says done, and nothing is left of it. */
     @Override
-    public RemoteRecord next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException("no more changed Contacts");
-        }
-        ObjectNode contact = page.removeFirst();
-        // The query's last record closes the pass: its page says done, and nothing is left of it.
-        RemoteRecord record = ContactRecords.changed(contact, selected, last, page.isEmpty() && done, recheck);
+    protected RemoteRecord toRecord(ObjectNode contact, boolean lastOfPass) {
+        RemoteRecord record = ContactRecords.changed(contact, selected, last, lastOfPass, recheck);
         last = record.cursorAfter();
         returnedSinceQuery++;
         return record;
-    }
-
-    @Override
-    public void close() {
-        // Nothing held open between pages; an unread query locator expires on Salesforce's side.
-        page.clear();
-        done = true;
     }
 }
