@@ -33,7 +33,8 @@ import org.crmsync.spi.SyncCursor;
 import org.crmsync.spi.WriteResult;
 
 /**
- * An in-memory CRM behind the connector SPI, to drive the engine in tests. Records persist between
+ * An in-memory CRM behind the connector SPI, to drive the engine in tests and in the examples (their
+ * {@code memory} connector is one), indexed so that reads and look-ups do not scan. Records persist between
  * calls; each page read, lookup, read by id and write call (creates and updates are separate calls)
  * is one API call counted through the run's meter, as a real connector counts its HTTP calls.
  * Failures, a change feed prepared as a job, unreadable records and a CRM that matches on create can
@@ -47,6 +48,11 @@ public final class FakeConnector implements Connector {
     }
 
     private final TreeMap<String, Stored> records = new TreeMap<>();
+    /** Change number to record id, in change order, so a page read does not scan every record. */
+    private final TreeMap<Long, String> changes = new TreeMap<>();
+    /** API field name to lower-cased value to record ids, so a look-up does not scan every record. */
+    private final Map<String, Map<String, Set<String>>> index = new HashMap<>();
+    private final String providerId;
     private final int pageSize;
     private long sequence;
     private long nextId = 1;
@@ -77,6 +83,12 @@ public final class FakeConnector implements Connector {
     }
 
     public FakeConnector(int pageSize) {
+        this("fake", pageSize);
+    }
+
+    /** A fake under another provider id (the examples' {@code memory} CRM is one). */
+    public FakeConnector(String providerId, int pageSize) {
+        this.providerId = providerId;
         this.pageSize = pageSize;
     }
 
@@ -86,14 +98,44 @@ public final class FakeConnector implements Connector {
     public synchronized String put(String id, Map<String, String> fields) {
         Stored s = records.computeIfAbsent(id, k -> new Stored());
         fields.forEach((k, v) -> {
+            String old = s.fields.get(k);
+            if (old != null) {
+                unindex(k, old, id);
+            }
             if (v == null || v.isEmpty()) {
                 s.fields.remove(k);
             } else {
                 s.fields.put(k, v);
+                index.computeIfAbsent(k, f -> new HashMap<>())
+                        .computeIfAbsent(v.toLowerCase(Locale.ROOT), x -> new java.util.LinkedHashSet<>()).add(id);
             }
         });
+        changes.remove(s.modified);
         s.modified = ++sequence;
+        changes.put(s.modified, id);
         return id;
+    }
+
+    /** Adds a record as a CRM user would, under a new id; returns the id. */
+    public synchronized String add(Map<String, String> fields) {
+        return put(String.format(Locale.ROOT, "C%012d", nextId++), fields);
+    }
+
+    private void unindex(String field, String value, String id) {
+        Map<String, Set<String>> byValue = index.get(field);
+        if (byValue != null) {
+            Set<String> ids = byValue.get(value.toLowerCase(Locale.ROOT));
+            if (ids != null) {
+                ids.remove(id);
+            }
+        }
+    }
+
+    private Set<String> withValue(String field, Optional<String> value) {
+        if (value.isEmpty()) {
+            return Set.of();
+        }
+        return index.getOrDefault(field, Map.of()).getOrDefault(value.get().toLowerCase(Locale.ROOT), Set.of());
     }
 
     public synchronized Optional<Map<String, String>> record(String id) {
@@ -101,7 +143,11 @@ public final class FakeConnector implements Connector {
     }
 
     public synchronized void delete(String id) {
-        records.remove(id);
+        Stored s = records.remove(id);
+        if (s != null) {
+            s.fields.forEach((k, v) -> unindex(k, v, id));
+            changes.remove(s.modified);
+        }
     }
 
     public synchronized int size() {
@@ -109,8 +155,7 @@ public final class FakeConnector implements Connector {
     }
 
     public synchronized List<String> idsWhere(String apiName, String value) {
-        return records.entrySet().stream().filter(e -> value.equalsIgnoreCase(e.getValue().fields.get(apiName)))
-                .map(Map.Entry::getKey).toList();
+        return List.copyOf(withValue(apiName, Optional.of(value)));
     }
 
     public synchronized int readCalls() {
@@ -244,7 +289,7 @@ public final class FakeConnector implements Connector {
 
     @Override
     public String providerId() {
-        return "fake";
+        return providerId;
     }
 
     @Override
@@ -345,11 +390,9 @@ public final class FakeConnector implements Connector {
                 context.calls().acquire("GET /records?after=" + position);
                 synchronized (FakeConnector.this) {
                     readCalls++;
-                    records.entrySet().stream().filter(e -> e.getValue().modified > position)
-                            .sorted((a, b) -> Long.compare(a.getValue().modified, b.getValue().modified))
-                            .limit(pageSize)
-                            .forEach(e -> page.add(recordOf(e.getKey(), e.getValue(),
-                                    SyncCursor.of("seq", Long.toString(e.getValue().modified)))));
+                    changes.tailMap(position, false).entrySet().stream().limit(pageSize)
+                            .forEach(e -> page.add(recordOf(e.getValue(), records.get(e.getValue()),
+                                    SyncCursor.of("seq", Long.toString(e.getKey())))));
                 }
                 if (page.size() < pageSize) {
                     done = true;
@@ -420,16 +463,14 @@ public final class FakeConnector implements Connector {
             synchronized (FakeConnector.this) {
                 lookupCalls++;
                 for (LookupRequest r : requests) {
+                    Set<String> ids = new java.util.TreeSet<>();
+                    r.profile().constituentId().filter(records::containsKey).ifPresent(ids::add);
+                    ids.addAll(withValue(email, r.profile().email()));
+                    ids.addAll(withValue(phone, r.profile().phoneNumber()));
+                    ids.addAll(withValue(localId, r.profile().localId()));
                     List<RemoteRecord> matches = new ArrayList<>();
-                    records.forEach((id, s) -> {
-                        boolean hit = r.profile().constituentId().filter(id::equals).isPresent()
-                                || same(r.profile().email(), s.fields.get(email))
-                                || same(r.profile().phoneNumber(), s.fields.get(phone))
-                                || same(r.profile().localId(), s.fields.get(localId));
-                        if (hit) {
-                            matches.add(RemoteRecord.of(id, s.fields, RecordSource.API, SyncCursor.start(), "lookup"));
-                        }
-                    });
+                    ids.forEach(id -> matches.add(RemoteRecord.of(id, records.get(id).fields, RecordSource.API,
+                            SyncCursor.start(), "lookup")));
                     found.put(r.key(), matches);
                 }
             }
@@ -531,11 +572,6 @@ public final class FakeConnector implements Connector {
                 return results;
             }
         }
-    }
-
-    private static boolean same(Optional<String> local, String remote) {
-        return local.isPresent() && remote != null
-                && local.get().toLowerCase(Locale.ROOT).equals(remote.toLowerCase(Locale.ROOT));
     }
 
     private static String api(FieldMapping m, StandardField f) {

@@ -1,5 +1,6 @@
 package org.crmsync.examples;
 
+import org.crmsync.testing.FakeConnector;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -38,7 +39,7 @@ public final class EngineBenchmark {
     /** The figures, also printed: inbound records/s, outbound records/s, outbound calls per 1,000. */
     static double[] run(int n, PrintStream out) {
         Clock clock = Clock.systemUTC();
-        InMemoryCrm crm = new InMemoryCrm(clock);
+        FakeConnector crm = InMemoryCrmProvider.memoryCrm();
         new ContactGenerator(11).contacts(n).forEach(crm::add);
         InMemoryProfileStore profiles = new InMemoryProfileStore(clock);
         InMemorySyncStateStore state = new InMemorySyncStateStore();

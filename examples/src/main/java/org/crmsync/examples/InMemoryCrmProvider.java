@@ -2,16 +2,19 @@ package org.crmsync.examples;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.crmsync.mapping.FieldMapping;
 import org.crmsync.spi.ConfigKey;
 import org.crmsync.spi.Connector;
 import org.crmsync.spi.ConnectorConfig;
 import org.crmsync.spi.ConnectorContext;
 import org.crmsync.spi.ConnectorProvider;
+import org.crmsync.testing.FakeConnector;
 
 /**
- * The provider of the in-memory stand-in CRM, found through {@code META-INF/services} like every
- * connector: the smallest example of how a CRM plugs in. Id {@code memory}.
+ * The provider of the in-memory stand-in CRM (the test kit's {@link FakeConnector}), found through
+ * {@code META-INF/services} like every connector: the smallest example of how a CRM plugs in. Id
+ * {@code memory}.
  */
 public final class InMemoryCrmProvider implements ConnectorProvider {
     static final String ID = "memory";
@@ -45,8 +48,14 @@ public final class InMemoryCrmProvider implements ConnectorProvider {
     @Override
     public Connector create(Map<String, String> config, ConnectorContext context) {
         ConnectorConfig c = ConnectorConfig.of(ID, configKeys(), config);
-        InMemoryCrm crm = new InMemoryCrm(context.clock());
+        FakeConnector crm = memoryCrm();
         new ContactGenerator(7).contacts((int) c.getLong(CONTACTS).orElse(0)).forEach(crm::add);
         return crm;
+    }
+
+    /** The test kit's in-memory CRM, as the {@code memory} connector: the seeds' default field names. */
+    static FakeConnector memoryCrm() {
+        return new FakeConnector(ID, 200).knownFields(Set.copyOf(FieldMapping.defaults().apiNames()))
+                .accountKey("memory/local");
     }
 }

@@ -1,5 +1,6 @@
 package org.crmsync.examples;
 
+import org.crmsync.testing.FakeConnector;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -46,7 +47,7 @@ public final class ScheduledSyncs {
     /** Runs the schedule for real until the process is stopped. */
     public static void main(String[] args) throws InterruptedException {
         Clock clock = Clock.systemUTC();
-        InMemoryCrm crm = new InMemoryCrm(clock);
+        FakeConnector crm = InMemoryCrmProvider.memoryCrm();
         new ContactGenerator(1).contacts(500).forEach(crm::add);
         try (SyncScheduler scheduler = schedule(crm, org.crmsync.mapping.FieldMapping.defaults(),
                 new org.crmsync.store.InMemoryProfileStore(clock),

@@ -66,7 +66,7 @@ class EmbeddingExamplesTest {
         try (Connector crm = ConfigFromProperties.connector(ConnectorRegistry.load(), file,
                 Map.of("CRMSYNC_ACCESS_KEY", "from-the-environment"))) {
             assertThat(crm.providerId()).isEqualTo("memory");
-            assertThat(((InMemoryCrm) crm).size()).isEqualTo(250);
+            assertThat(((org.crmsync.testing.FakeConnector) crm).size()).isEqualTo(250);
         }
         assertThat(ConfigFromProperties.envName("security.token")).isEqualTo("CRMSYNC_SECURITY_TOKEN");
     }
