@@ -43,6 +43,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.crmsync.testing.sim.CallCounts;
+import org.crmsync.testing.sim.RateWindow;
+import org.crmsync.testing.sim.ScriptedFaults;
 
 /**
  * A stateful ActiveCampaign API v3 on WireMock, for tests and the examples. Contacts (with custom field
@@ -78,11 +81,10 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     private final Map<String, String> lists = new LinkedHashMap<>();
     private final Map<String, Exclusion> exclusions = new LinkedHashMap<>();
     private final Map<String, Batch> batches = new LinkedHashMap<>();
-    private final Deque<Instant> window = new ArrayDeque<>();
     private final Deque<Instant> singleContactImports = new ArrayDeque<>();
     private final Deque<Instant> multiContactImports = new ArrayDeque<>();
     private int importsRefusedForRate;
-    private final Map<String, Integer> counts = new TreeMap<>();
+    private final CallCounts counts = new CallCounts();
     private final List<String> log = new ArrayList<>();
     private final List<JsonNode> writeBodies = new ArrayList<>();
     private final Set<String> ignoredParameters = new HashSet<>();
@@ -93,16 +95,14 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     private long nextBatch = 1;
     private long nextExclusionId = 1;
     private boolean exclusionListDenied;
-    private int rateLimit = 5;
-    private int throttled;
+    private final RateWindow window;
     private int resubscribed;
     private final List<String> automationsRunOn = new ArrayList<>();
     private int failNextCount;
     private int failNextStatus;
     private final Deque<ResponseDefinition> answerNext = new ArrayDeque<>();
-    private final Map<String, Deque<ResponseDefinition>> answerNextOfKind = new HashMap<>();
-    private final Set<String> downKinds = new HashSet<>();
-    private final Set<String> dropAfter = new HashSet<>();
+    private final ScriptedFaults faults = new ScriptedFaults(ResponseDefinitionBuilder.like(
+            json(503, error("Service Unavailable"))));
     private String token = TOKEN;
     private Duration importDelay = Duration.ofSeconds(1);
     private Predicate<String> importFails = e -> false;
@@ -166,6 +166,7 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
 
     private ActiveCampaignSimulator(Clock clock) {
         this.clock = clock;
+        this.window = new RateWindow(clock, 5);
         this.server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").extensions(new Handler()));
         server.start();
         server.stubFor(any(urlPathMatching("/api/3/.*")).willReturn(aResponse().withTransformers(Handler.NAME)));
@@ -300,7 +301,7 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
 
     /** Requests per second before 429; 0 switches the limit off. */
     public synchronized ActiveCampaignSimulator rateLimit(int perSecond) {
-        this.rateLimit = perSecond;
+        window.perSecond(perSecond);
         return this;
     }
 
@@ -376,16 +377,13 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
      * {@link #requests(String)} counts them) get {@code answer}; the request is not applied.
      */
     public synchronized ActiveCampaignSimulator answerNext(String kind, int times, ResponseDefinitionBuilder answer) {
-        Deque<ResponseDefinition> queue = answerNextOfKind.computeIfAbsent(kind, k -> new ArrayDeque<>());
-        for (int i = 0; i < times; i++) {
-            queue.add(answer.build());
-        }
+        faults.answerNext(kind, times, answer);
         return this;
     }
 
     /** Every request of this kind answers 503 until {@link #clearFaults()}. */
     public synchronized ActiveCampaignSimulator down(String kind) {
-        downKinds.add(kind);
+        faults.down(kind);
         return this;
     }
 
@@ -394,21 +392,19 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
      * connection is reset before the answer goes out: the client cannot know whether it landed.
      */
     public synchronized ActiveCampaignSimulator applyThenDropNext(String kind) {
-        dropAfter.add(kind);
+        faults.applyThenDropNext(kind);
         return this;
     }
 
     /** Scripted answers and dropped connections no request has met yet. */
     public synchronized int faultsPending() {
-        return answerNext.size() + answerNextOfKind.values().stream().mapToInt(Deque::size).sum() + dropAfter.size();
+        return answerNext.size() + faults.pending();
     }
 
     /** Every scripted answer, failure, outage and dropped connection still pending is called off. */
     public synchronized void clearFaults() {
         answerNext.clear();
-        answerNextOfKind.clear();
-        downKinds.clear();
-        dropAfter.clear();
+        faults.clear();
         failNextCount = 0;
     }
 
@@ -454,20 +450,20 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
 
     /** Requests by {@code METHOD /path}, ids in paths as {@code {id}}, e.g. {@code GET /contacts}. */
     public synchronized int requests(String methodAndPath) {
-        return counts.getOrDefault(methodAndPath, 0);
+        return counts.of(methodAndPath);
     }
 
     public synchronized int totalRequests() {
-        return counts.values().stream().mapToInt(Integer::intValue).sum();
+        return counts.total();
     }
 
     public synchronized Map<String, Integer> requestCounts() {
-        return new TreeMap<>(counts);
+        return counts.all();
     }
 
     /** Requests refused with 429 for exceeding the rate limit. */
     public synchronized int throttled() {
-        return throttled;
+        return window.refused();
     }
 
     /**
@@ -499,10 +495,10 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     }
 
     public synchronized void resetCounts() {
-        counts.clear();
+        counts.reset();
         log.clear();
         writeBodies.clear();
-        throttled = 0;
+        window.resetCount();
     }
 
     // ----- the API -----
@@ -552,23 +548,19 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
         Map<String, List<String>> query = parseQuery(q < 0 ? "" : url.substring(q + 1));
         String method = request.getMethod().getName();
         String key = method + " " + path.replaceAll("/[0-9]+", "/{id}");
-        counts.merge(key, 1, Integer::sum);
+        counts.count(key);
         log.add(method + " " + path + (q < 0 ? "" : "?" + URLDecoder.decode(url.substring(q + 1), StandardCharsets.UTF_8)));
         applyDueImports();
         if (!answerNext.isEmpty()) {
             return answerNext.poll();
         }
-        Deque<ResponseDefinition> ofKind = answerNextOfKind.get(key);
-        if (ofKind != null && !ofKind.isEmpty()) {
-            return ofKind.poll();
+        Optional<ResponseDefinition> scripted = faults.instead(key);
+        if (scripted.isPresent()) {
+            return scripted.get();
         }
-        if (downKinds.contains(key)) {
-            return json(503, error("Service Unavailable"));
-        }
-        if (dropAfter.remove(key)) {
+        if (faults.dropAfter(key)) {
             handleApi(request, key, method, path, query); // applied; the answer never arrives
-            return ResponseDefinitionBuilder.responseDefinition()
-                    .withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER).build();
+            return ScriptedFaults.droppedConnection();
         }
         return handleApi(request, key, method, path, query);
     }
@@ -579,19 +571,11 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
             failNextCount--;
             return json(failNextStatus, error("Service Unavailable"));
         }
-        if (rateLimit > 0) {
-            Instant now = clock.instant();
-            while (!window.isEmpty() && !window.peekFirst().isAfter(now.minusSeconds(1))) {
-                window.pollFirst();
-            }
-            if (window.size() >= rateLimit) {
-                throttled++;
-                // 5 requests per second per account; above it 429 with Retry-After (rate-limits reference).
-                return ResponseDefinitionBuilder.responseDefinition().withStatus(429).withHeader("Retry-After", "1")
-                        .withHeader("Content-Type", "application/json")
-                        .withBody("{\"message\":\"Too Many Requests\"}").build();
-            }
-            window.addLast(now);
+        if (!window.admit()) {
+            // 5 requests per second per account; above it 429 with Retry-After (rate-limits reference).
+            return ResponseDefinitionBuilder.responseDefinition().withStatus(429).withHeader("Retry-After", "1")
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"message\":\"Too Many Requests\"}").build();
         }
         if (!token.equals(request.getHeader("Api-Token"))) {
             return json(403, error("Forbidden"));

@@ -1,7 +1,5 @@
 package org.crmsync.salesforce;
 
-import org.crmsync.phone.PhoneVariants;
-import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,13 +20,14 @@ import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.SyncDirection;
 import org.crmsync.http.RetryPolicy;
-import org.crmsync.kit.Chunks;
 import org.crmsync.http.RunMeters;
+import org.crmsync.kit.Chunks;
 import org.crmsync.mapping.FieldMapping;
 import org.crmsync.mapping.FieldRule;
 import org.crmsync.mapping.WriteMode;
 import org.crmsync.model.Profile;
 import org.crmsync.model.StandardField;
+import org.crmsync.phone.PhoneVariants;
 import org.crmsync.policy.MatchKey;
 import org.crmsync.salesforce.internal.CollectionRequest;
 import org.crmsync.salesforce.internal.DescribeResult;
@@ -39,8 +38,8 @@ import org.crmsync.spi.ApiCallMeter;
 import org.crmsync.spi.Capability;
 import org.crmsync.spi.ChangeStream;
 import org.crmsync.spi.Connector;
-import org.crmsync.spi.ConnectorSession;
 import org.crmsync.spi.ConnectorContext;
+import org.crmsync.spi.ConnectorSession;
 import org.crmsync.spi.LookupRequest;
 import org.crmsync.spi.PreflightProblem;
 import org.crmsync.spi.RemoteRecord;
@@ -48,6 +47,7 @@ import org.crmsync.spi.RemoteWrite;
 import org.crmsync.spi.SyncContext;
 import org.crmsync.spi.SyncCursor;
 import org.crmsync.spi.WriteResult;
+import static java.util.Objects.requireNonNull;
 
 /**
  * One Salesforce org as a crmsync {@link Connector}, over the REST API.

@@ -44,6 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.crmsync.salesforce.SimulatedSoql.SoqlException;
+import org.crmsync.testing.sim.ScriptedFaults;
 
 /**
  * A stateful Salesforce org on WireMock, on loopback and a free port, for tests and examples. Contacts
@@ -178,7 +179,9 @@ public final class SalesforceSimulator implements AutoCloseable {
     private String exportRedirect;
     private int failNextCalls;
     private final Map<Kind, Integer> failNext = new EnumMap<>(Kind.class);
-    private final Map<Kind, Deque<ResponseDefinition>> answerNext = new EnumMap<>(Kind.class);
+    private final ScriptedFaults scripted = new ScriptedFaults(aResponse().withStatus(503)
+            .withHeader("Content-Type", "application/json").withBody("[{\"errorCode\":\"SERVER_UNAVAILABLE\","
+                    + "\"message\":\"Server busy\"}]"));
 
     private SalesforceSimulator(Clock clock) {
         this.clock = clock;
@@ -382,14 +385,14 @@ public final class SalesforceSimulator implements AutoCloseable {
     public synchronized void clearFaults() {
         failNextCalls = 0;
         failNext.clear();
-        answerNext.clear();
+        scripted.clear();
         limitExceededNext.clear();
         dropConnectionAfterNextWrite = false;
     }
 
     /** Scripted answers (from {@link #answerNext}) no request has received yet. */
     public synchronized int scriptedAnswersPending() {
-        return answerNext.values().stream().mapToInt(java.util.Deque::size).sum();
+        return scripted.pending();
     }
 
     /** The next {@code calls} data API calls answer 503 (server busy). */
@@ -464,10 +467,7 @@ public final class SalesforceSimulator implements AutoCloseable {
      * as an HTML page with 200, JSON cut off midway, a 429 with {@code Retry-After}, or a fault.
      */
     public synchronized void answerNext(Kind kind, int calls, ResponseDefinitionBuilder answer) {
-        Deque<ResponseDefinition> queue = answerNext.computeIfAbsent(kind, k -> new ArrayDeque<>());
-        for (int i = 0; i < calls; i++) {
-            queue.add(answer.build());
-        }
+        scripted.answerNext(kind.name(), calls, answer);
     }
 
     /**
@@ -698,8 +698,7 @@ public final class SalesforceSimulator implements AutoCloseable {
 
     /** The answer {@link #answerNext} set for this kind, or null. */
     private ResponseDefinition answeredNext(Kind kind) {
-        Deque<ResponseDefinition> queue = answerNext.get(kind);
-        return queue == null ? null : queue.poll();
+        return scripted.instead(kind.name()).orElse(null);
     }
 
     private boolean takeLimitExceeded(Kind kind) {

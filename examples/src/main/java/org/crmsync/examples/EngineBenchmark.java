@@ -1,6 +1,5 @@
 package org.crmsync.examples;
 
-import org.crmsync.testing.FakeConnector;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -19,6 +18,7 @@ import org.crmsync.report.SyncReport;
 import org.crmsync.store.InMemoryProfileStore;
 import org.crmsync.store.InMemorySyncStateStore;
 import org.crmsync.store.LocalChange;
+import org.crmsync.testing.FakeConnector;
 
 /**
  * Measures the engine itself, without network: an inbound run of N CRM records into an in-memory

@@ -1,6 +1,5 @@
 package org.crmsync.examples;
 
-import org.crmsync.testing.FakeConnector;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -17,6 +16,7 @@ import org.crmsync.schedule.SyncScheduler;
 import org.crmsync.spi.Connector;
 import org.crmsync.store.ProfileStore;
 import org.crmsync.store.SyncStateStore;
+import org.crmsync.testing.FakeConnector;
 
 /**
  * The seeds' cadences on crmsync's scheduler: the inbound sync nightly at 02:00, the outbound sync
