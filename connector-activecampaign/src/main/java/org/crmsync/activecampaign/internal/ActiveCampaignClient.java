@@ -2,7 +2,6 @@ package org.crmsync.activecampaign.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,10 +28,10 @@ import okhttp3.Request;
 import okhttp3.ResponseBody;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
-import org.crmsync.http.ConnectionFailure;
 import org.crmsync.http.HttpClients;
 import org.crmsync.http.HttpErrors;
 import org.crmsync.http.HttpSettings;
+import org.crmsync.kit.ApiCalls;
 import retrofit2.Call;
 import retrofit2.Invocation;
 import retrofit2.Response;
@@ -58,11 +57,17 @@ public final class ActiveCampaignClient {
     private final ActiveCampaignApi api;
     private final List<String> secrets;
     private final HttpSettings settings;
+    private final ApiCalls calls;
 
     private ActiveCampaignClient(ActiveCampaignApi api, List<String> secrets, HttpSettings settings) {
         this.api = api;
         this.secrets = secrets;
         this.settings = settings;
+        // Every POST ActiveCampaign is sent today it deduplicates (SafeToRepeat); any other would be a create
+        // the account may hold twice after a lost answer.
+        this.calls = ApiCalls.builder("ActiveCampaign").hostSetting("api.url").settings(settings)
+                .secrets(() -> this.secrets).createsWithoutDeduplication(r -> !safeToRepeat(r),
+                        "look for it in ActiveCampaign before sending it again").build();
     }
 
     /** As {@link #create(String, String, OkHttpClient, HttpSettings)}, for a client with the default settings. */
@@ -356,44 +361,11 @@ public final class ActiveCampaignClient {
     }
 
     private <T> T execute(Call<T> call, String what) {
-        Response<T> response = call(call, what);
-        if (!response.isSuccessful()) {
-            throw error(response, what);
-        }
-        T body = response.body();
-        if (body == null) {
-            throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, what + " answered " + response.code()
-                    + " with an empty body");
-        }
-        return body;
+        return calls.body(call, what, this::error);
     }
 
     private <T> Response<T> call(Call<T> call, String what) {
-        try {
-            return call.execute();
-        } catch (JsonProcessingException e) {
-            // Valid JSON of another shape: HttpClients checked that the answer is JSON. Without Jackson's
-            // exception as cause: its message can quote a value of the answer (personal data).
-            throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, what + " to " + HttpErrors.where(call.request())
-                    + ": " + HttpErrors.unreadableJson(e) + ", not what ActiveCampaign documents.");
-        } catch (IOException e) {
-            throw connectionFailure(e, call.request(), what);
-        } catch (RuntimeException e) {
-            // A converter or body that wraps what went wrong on the wire (UncheckedIOException).
-            if (!(e instanceof CrmSyncException) && e.getCause() instanceof IOException io) {
-                throw connectionFailure(io, call.request(), what);
-            }
-            throw e;
-        }
-    }
-
-    private CrmSyncException connectionFailure(IOException e, Request request, String what) {
-        ConnectionFailure failure = ConnectionFailure.of(e, request).what(what).crm("ActiveCampaign")
-                .hostSetting("api.url").settings(settings).secrets(secrets);
-        if (!safeToRepeat(request)) {
-            failure.nonIdempotentWrite("look for it in ActiveCampaign before sending it again");
-        }
-        return failure.toException();
+        return calls.send(call, what);
     }
 
     /**

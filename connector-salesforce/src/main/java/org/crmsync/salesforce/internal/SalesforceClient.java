@@ -2,7 +2,6 @@ package org.crmsync.salesforce.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,11 +25,11 @@ import okhttp3.Request;
 import okhttp3.ResponseBody;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
-import org.crmsync.http.ConnectionFailure;
 import org.crmsync.http.HttpClients;
 import org.crmsync.http.HttpErrors;
 import org.crmsync.http.Redaction;
 import org.crmsync.http.RetryPolicy;
+import org.crmsync.kit.ApiCalls;
 import org.crmsync.salesforce.SalesforceConfig;
 import org.crmsync.spi.ApiCallMeter;
 import org.crmsync.spi.ConnectorContext;
@@ -85,6 +84,7 @@ public final class SalesforceClient implements AutoCloseable {
     private final OAuthApi oauth;
     private final Supplier<ApiCallMeter> meter;
     private final Sleeper sleeper;
+    private final ApiCalls calls;
     private final Retrofit.Builder dataApis;
     private final Retrofit.Builder exportApis;
     private Session session;
@@ -131,6 +131,11 @@ public final class SalesforceClient implements AutoCloseable {
         b.interceptors().add(0, SalesforceClient::prepare);
         b.addInterceptor(this::observeLimit);
         this.http = b.build();
+        // Salesforce does not deduplicate a create; the lookup before every create is what finds contacts
+        // that landed though the answer was lost.
+        this.calls = ApiCalls.builder("Salesforce").hostSetting(this::hostSetting).settings(config.httpSettings())
+                .secrets(this::secrets).createsWithoutDeduplication(SalesforceClient::isCreate, "the next run looks"
+                        + " the records up before creating any, so none is created twice").build();
         this.mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         this.oauth = new Retrofit.Builder().baseUrl(baseUrl(config.loginHost())).client(http)
                 .addConverterFactory(JacksonConverterFactory.create(mapper)).build().create(OAuthApi.class);
@@ -393,25 +398,7 @@ public final class SalesforceClient implements AutoCloseable {
     }
 
     private <T> Response<T> execute(String what, Call<T> call) {
-        try {
-            return call.execute();
-        } catch (JsonProcessingException e) {
-            // Valid JSON of another shape: HttpClients checked that the answer is JSON.
-            // Without Jackson's exception as cause: its message can quote a value of the answer (personal data).
-            throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, what + " to "
-                    + HttpErrors.where(call.request()) + ": " + HttpErrors.unreadableJson(e) + ".");
-        } catch (IOException e) {
-            okhttp3.Request request = call.request();
-            ConnectionFailure failure = ConnectionFailure.of(e, request).what(what).crm("Salesforce")
-                    .hostSetting(hostSetting(request)).settings(config.httpSettings()).secrets(secrets());
-            if (isCreate(request)) {
-                // Salesforce does not deduplicate a create; the lookup before every create is what finds
-                // contacts that landed though the answer was lost.
-                failure.nonIdempotentWrite("the next run looks the records up before creating any, so none is"
-                        + " created twice");
-            }
-            throw failure.toException();
-        }
+        return calls.send(call, what);
     }
 
     /** A create: {@code POST composite/sobjects}. The token request is a POST too, but it applies nothing. */
