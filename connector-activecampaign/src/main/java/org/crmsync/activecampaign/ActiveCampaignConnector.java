@@ -21,6 +21,8 @@ import org.crmsync.activecampaign.internal.ActiveCampaignClient;
 import org.crmsync.activecampaign.internal.ContactPage;
 import org.crmsync.activecampaign.internal.Exclusion;
 import org.crmsync.http.RunMeters;
+import org.crmsync.kit.LookupCandidates;
+import org.crmsync.kit.PreflightChecks;
 import org.crmsync.mapping.FieldRule;
 import org.crmsync.mapping.RecordSource;
 import org.crmsync.policy.MatchKey;
@@ -153,13 +155,9 @@ final class ActiveCampaignConnector implements Connector {
         @Override
         public List<PreflightProblem> preflight() {
             return meters.charging(context.calls(), () -> {
-                try {
-                    client.checkToken();
-                } catch (CrmSyncException e) {
-                    if (e.code() == ErrorCode.AUTHENTICATION_FAILED || e.code() == ErrorCode.PERMISSION_DENIED) {
-                        return List.of(new PreflightProblem("credentials", e.getMessage()));
-                    }
-                    throw e;
+                List<PreflightProblem> token = PreflightChecks.credentials(client::checkToken);
+                if (!token.isEmpty()) {
+                    return token;
                 }
                 schema = Schema.resolve(context.mapping(), config, client.fields(), client.lists());
                 return schema.problems();
@@ -253,22 +251,14 @@ final class ActiveCampaignConnector implements Connector {
         if (!emails.isEmpty() || !localIds.isEmpty()) {
             findUnlinked(emails, localIds, s, run);
         }
-        Map<String, List<RemoteRecord>> found = new LinkedHashMap<>();
-        for (LookupRequest r : requests) {
-            List<RemoteRecord> candidates = new ArrayList<>();
-            for (AcContact c : run.contacts.values()) {
-                boolean byId = r.profile().constituentId().filter(c.id()::equals).isPresent();
-                boolean byEmail = r.profile().email().filter(e -> normalEmail(e).equals(normalEmail(c.email()))).isPresent();
-                boolean byLocalId = r.profile().localId().filter(id -> s.localIdFieldId()
-                        .map(c.fieldValues()::get).filter(v -> v.trim().equals(id)).isPresent()).isPresent();
-                if (byId || byEmail || byLocalId) {
-                    candidates.add(RemoteRecord.of(c.id(), fieldsOf(c, s), RecordSource.API, SyncCursor.start(),
-                            "ActiveCampaign contact " + c.id()));
-                }
-            }
-            found.put(r.key(), candidates);
-        }
-        return found;
+        return LookupCandidates.assign(requests, run.contacts.values(), (r, c) -> {
+            boolean byId = r.profile().constituentId().filter(c.id()::equals).isPresent();
+            boolean byEmail = r.profile().email().filter(e -> normalEmail(e).equals(normalEmail(c.email()))).isPresent();
+            boolean byLocalId = r.profile().localId().filter(id -> s.localIdFieldId()
+                    .map(c.fieldValues()::get).filter(v -> v.trim().equals(id)).isPresent()).isPresent();
+            return byId || byEmail || byLocalId;
+        }, c -> RemoteRecord.of(c.id(), fieldsOf(c, s), RecordSource.API, SyncCursor.start(),
+                "ActiveCampaign contact " + c.id()));
     }
 
     static Optional<String> missingRequiredField(RemoteWrite write) {

@@ -22,6 +22,8 @@ import org.crmsync.SyncDirection;
 import org.crmsync.http.RetryPolicy;
 import org.crmsync.http.RunMeters;
 import org.crmsync.kit.Chunks;
+import org.crmsync.kit.LookupCandidates;
+import org.crmsync.kit.PreflightChecks;
 import org.crmsync.mapping.FieldMapping;
 import org.crmsync.mapping.FieldRule;
 import org.crmsync.mapping.WriteMode;
@@ -133,14 +135,9 @@ public final class SalesforceConnector implements Connector {
     // ----- preflight -----
 
     List<PreflightProblem> preflight(SyncContext context) {
-        try {
-            client.ensureSession();
-        } catch (CrmSyncException e) {
-            if (e.code() == ErrorCode.AUTHENTICATION_FAILED || e.code() == ErrorCode.INVALID_CONFIGURATION
-                    || e.code() == ErrorCode.PERMISSION_DENIED) {
-                return List.of(new PreflightProblem("credentials", e.getMessage()));
-            }
-            throw e;
+        List<PreflightProblem> login = PreflightChecks.credentials(client::ensureSession);
+        if (!login.isEmpty()) {
+            return login;
         }
         Map<String, DescribeResult.Field> fields;
         try {
@@ -252,8 +249,7 @@ public final class SalesforceConnector implements Connector {
     }
 
     private static String caseHint(String name, Map<String, DescribeResult.Field> fields) {
-        return fields.keySet().stream().filter(n -> n.equalsIgnoreCase(name)).findFirst()
-                .map(n -> " (Salesforce spells it " + n + ", and names are case-sensitive here)").orElse("");
+        return PreflightChecks.caseHint("Salesforce", name, fields.keySet());
     }
 
     private Map<String, DescribeResult.Field> describeContact() {
@@ -377,16 +373,13 @@ public final class SalesforceConnector implements Connector {
                 page = client.queryMore(page.nextRecordsUrl(), config.queryBatchSize());
             }
         }
+        Map<String, Map<String, List<String>>> wanted = new LinkedHashMap<>();
         for (int i = 0; i < requests.size(); i++) {
-            Map<String, List<String>> wanted = terms.get(i);
-            List<RemoteRecord> matches = found.get(requests.get(i).key());
-            for (ObjectNode record : candidates.values()) {
-                if (matchesAny(record, wanted)) {
-                    matches.add(ContactRecords.candidate(record, fields));
-                }
-            }
+            wanted.put(requests.get(i).key(), terms.get(i));
         }
-        return found;
+        return LookupCandidates.assign(requests, candidates.values(),
+                (request, record) -> matchesAny(record, wanted.get(request.key())),
+                record -> ContactRecords.candidate(record, fields));
     }
 
     /** The field values to look for, by API name, for one request's match keys. */
