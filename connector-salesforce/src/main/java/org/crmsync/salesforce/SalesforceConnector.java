@@ -317,7 +317,7 @@ public final class SalesforceConnector implements Connector {
         ResponseBody body = client.export(url);
         HttpUrl parsed = HttpUrl.parse(url);
         String source = "Salesforce report export " + (parsed == null ? "" : parsed.encodedPath());
-        return SalesforceExportReader.open(body, source, idHeading, context.mapping(), context.clock().instant());
+        return SalesforceExportReader.open(body, source, idHeading, context.mapping());
     }
 
     /** Id and SystemModstamp, then every mapped API field, once each. */

@@ -4,16 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import okhttp3.MediaType;
 import okhttp3.ResponseBody;
-import org.crmsync.csv.ExportFileReader;
 import org.crmsync.csv.ExportRow;
+import org.crmsync.kit.FileChangeStream;
 import org.crmsync.mapping.FieldMapping;
 import org.crmsync.mapping.RecordSource;
 import org.crmsync.spi.ChangeStream;
@@ -22,7 +20,7 @@ import org.crmsync.spi.SyncCursor;
 
 /**
  * The rows of a Salesforce report export (the seed's "custom export URL ... ending in =CSV"), streamed
- * from the download through core's {@link ExportFileReader}: fields keyed by CSV heading, the record id
+ * from the download through the kit's {@link FileChangeStream}: fields keyed by CSV heading, the record id
  * from the Contact ID column (required) in its 18-character form. Every CSV heading of the field mapping
  * must be a column of the report (a report can rename its columns, and a column missing under its
  * mapped heading would drop that field from every row: no opt-out would ever be read), so a file
@@ -35,49 +33,29 @@ import org.crmsync.spi.SyncCursor;
  * modified in the last 2 days", decide which contacts it lists), and applying a row twice changes
  * nothing.
  */
-final class SalesforceExportReader implements ChangeStream {
-    static final String CURSOR_DOWNLOADED = "export.downloaded";
-    static final String CURSOR_LINE = "export.line";
-
-    private final ExportFileReader reader;
-    private final Iterator<ExportRow> rows;
-    private final String idHeading;
-    private final String downloadedAt;
-
-    private SalesforceExportReader(ExportFileReader reader, String idHeading, Instant downloadedAt) {
-        this.reader = reader;
-        this.rows = reader.iterator();
-        this.idHeading = idHeading;
-        this.downloadedAt = downloadedAt.toString();
+final class SalesforceExportReader {
+    private SalesforceExportReader() {
     }
 
     /**
-     * Reads the header of a downloaded export.
+     * The download as a change stream (the kit's {@link FileChangeStream}, one file); its header is read
+     * by the first {@code hasNext()}.
      *
-     * @throws org.crmsync.CrmSyncException with {@code INVALID_INPUT} when the file is empty or has no
-     *     {@code idHeading} column, or no column for one of the mapping's CSV headings
+     * @throws org.crmsync.CrmSyncException with {@code INVALID_INPUT} (from {@code hasNext()}) when the file
+     *     is empty or has no {@code idHeading} column, or no column for one of the mapping's CSV headings
      */
-    static SalesforceExportReader open(ResponseBody body, String source, String idHeading, FieldMapping mapping,
-            Instant downloadedAt) {
+    static ChangeStream open(ResponseBody body, String source, String idHeading, FieldMapping mapping) {
         requireNonNull(body, "body");
         Charset charset = Optional.ofNullable(body.contentType()).map(MediaType::charset).orElse(StandardCharsets.UTF_8);
-        ExportFileReader reader = ExportFileReader.builder().source(source).input(body.byteStream()).charset(charset)
-                .requiredHeadings(idHeading).mappedHeadings(mapping).rowFilter(SalesforceReportFooter.FACTORY).open();
-        return new SalesforceExportReader(reader, idHeading, downloadedAt);
+        FileChangeStream rows = FileChangeStream.builder()
+                .files(List.of(new FileChangeStream.FileSource(source, body::byteStream, charset)))
+                .requiredHeadings(idHeading).mappedHeadings(mapping).rowFilter(SalesforceReportFooter.FACTORY)
+                .records((row, cursor) -> record(row, cursor, idHeading)).build();
+        rows.hasNext(); // the header now: a missing column fails the run before any record moves
+        return rows;
     }
 
-    @Override
-    public boolean hasNext() {
-        return rows.hasNext();
-    }
-
-    @Override
-    public RemoteRecord next() {
-        if (!rows.hasNext()) {
-            throw new NoSuchElementException(reader.source() + ": no more rows");
-        }
-        ExportRow row = rows.next();
-        SyncCursor cursor = SyncCursor.of(CURSOR_DOWNLOADED, downloadedAt, CURSOR_LINE, Long.toString(row.lineNumber()));
+    private static RemoteRecord record(ExportRow row, SyncCursor cursor, String idHeading) {
         Optional<String> raw = row.get(idHeading);
         Optional<String> id = raw.flatMap(SalesforceIds::to18);
         if (row.problem().isPresent()) {
@@ -91,10 +69,5 @@ final class SalesforceExportReader implements ChangeStream {
         Map<String, String> fields = new LinkedHashMap<>(row.values());
         fields.put(idHeading, id.get());
         return RemoteRecord.of(id.get(), fields, RecordSource.EXPORT_FILE, cursor, row.location());
-    }
-
-    @Override
-    public void close() {
-        reader.close();
     }
 }
