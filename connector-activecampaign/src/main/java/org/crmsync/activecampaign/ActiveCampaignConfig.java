@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.crmsync.http.HttpSettings;
+import org.crmsync.spi.ConfigConstraint;
 import org.crmsync.spi.ConfigKey;
 import org.crmsync.spi.ConfigProblem;
 import org.crmsync.spi.ConnectorConfig;
@@ -51,12 +52,19 @@ public final class ActiveCampaignConfig {
     static final String API_PATH = "/api/3";
 
     // ActiveCampaign's own keys, then the HTTP settings every connector takes (HttpSettings).
+    private static final ConfigConstraint POSITIVE = ConfigConstraint.durationRange(Duration.ofMillis(1),
+            Duration.ofDays(1));
     static final List<ConfigKey> KEYS = Stream.concat(Stream.of(
             ConfigKey.required(API_URL, ConfigKey.Type.URL, "The account's API URL, copied whole from Settings >"
                     + " Developer, e.g. https://acme.api-us1.com/api/3 (the host differs between accounts; the"
-                    + " connector never builds it from an account name). A URL without a path gets /api/3"),
+                    + " connector never builds it from an account name). A URL without a path gets /api/3")
+                    .constrained(ConfigConstraint.satisfying(url -> normalizeUrl(url).isPresent(), "an ActiveCampaign"
+                            + " API URL such as https://acme.api-us1.com/api/3; copy it from Settings > Developer (this"
+                            + " connector speaks API v3 only, not the old /admin/api.php)")),
             ConfigKey.secret(API_TOKEN, true, "API key of the ActiveCampaign user the sync acts as (Settings >"
-                    + " Developer), sent as the Api-Token header; the user needs permission to manage contacts"),
+                    + " Developer), sent as the Api-Token header; the user needs permission to manage contacts")
+                    .constrained(ConfigConstraint.matching(java.util.regex.Pattern.compile("\\S+"), "the key alone:"
+                            + " it contains white space")),
             ConfigKey.optional(LOCAL_ID_FIELD, ConfigKey.Type.STRING, DEFAULT_LOCAL_ID_FIELD, "Personalization tag"
                     + " (perstag, e.g. SONIS_ID) or title of the custom contact field that holds the local ID;"
                     + " resolved to its numeric id at preflight"),
@@ -67,14 +75,15 @@ public final class ActiveCampaignConfig {
                     + " integration and every connector instance of the account, and each instance keeps its own"
                     + " count: serve all jobs of one account (import and export) with one connector instance, or"
                     + " divide the 5 among the instances (e.g. 3 and 2), less whatever other integrations of the"
-                    + " account use"),
+                    + " account use").constrained(ConfigConstraint.range(1, 1_000, "a rate of 0 sends nothing")),
             ConfigKey.optional(BULK_THRESHOLD, ConfigKey.Type.INT, Integer.toString(DEFAULT_BULK_THRESHOLD),
                     "Writes of at least this many contacts in one batch go through import/bulk_import (up to 250"
-                    + " per call); fewer go one by one through contact/sync"),
+                    + " per call); fewer go one by one through contact/sync")
+                    .constrained(ConfigConstraint.range(1, 1_000_000, "")),
             ConfigKey.optional(IMPORT_POLL_INTERVAL, ConfigKey.Type.DURATION, "2s", "How long to wait between"
-                    + " import/info checks of a queued bulk import"),
+                    + " import/info checks of a queued bulk import").constrained(POSITIVE),
             ConfigKey.optional(IMPORT_TIMEOUT, ConfigKey.Type.DURATION, "10m", "How long to wait for a bulk import"
-                    + " to complete before the batch is left for the next run"),
+                    + " to complete before the batch is left for the next run").constrained(POSITIVE),
             // "By default, automations will run when doing a bulk import" unless exclude_automations is
             // true (https://developers.activecampaign.com/reference/bulk-import-contacts): a sync should
             // not start the account's automations (welcome emails, ...) for every contact it writes.
@@ -120,35 +129,7 @@ public final class ActiveCampaignConfig {
      * settings.
      */
     public static List<ConfigProblem> validate(Map<String, String> values) {
-        requireNonNull(values, "values");
-        List<ConfigProblem> problems = new ArrayList<>(ConnectorConfig.validate(KEYS, values));
-        value(values, API_URL).ifPresent(url -> {
-            if (normalizeUrl(url).isEmpty()) {
-                problems.add(new ConfigProblem(API_URL, "'" + url + "' is not an ActiveCampaign API URL such as"
-                        + " https://acme.api-us1.com/api/3; copy it from Settings > Developer (this connector speaks"
-                        + " API v3 only, not the old /admin/api.php)"));
-            }
-        });
-        value(values, API_TOKEN).filter(t -> t.chars().anyMatch(Character::isWhitespace)).ifPresent(t ->
-                problems.add(new ConfigProblem(API_TOKEN, "contains white space; copy the key alone")));
-        value(values, RATE_LIMIT).filter(v -> v.matches("-?[0-9]{1,9}")).map(Integer::parseInt)
-                .filter(n -> n < 1).ifPresent(n -> problems.add(new ConfigProblem(RATE_LIMIT,
-                        n + " requests per second cannot send anything; use 1 to " + DEFAULT_RATE_LIMIT)));
-        value(values, BULK_THRESHOLD).filter(v -> v.matches("-?[0-9]{1,9}")).map(Integer::parseInt)
-                .filter(n -> n < 1).ifPresent(n -> problems.add(new ConfigProblem(BULK_THRESHOLD,
-                        "must be 1 or more, was " + n)));
-        for (String key : List.of(IMPORT_POLL_INTERVAL, IMPORT_TIMEOUT)) {
-            boolean typeOk = problems.stream().noneMatch(p -> p.key().equals(key));
-            value(values, key).filter(v -> typeOk).ifPresent(v -> {
-                // Parsed as ConnectorConfig parses it; a bad type is already reported above.
-                Duration d = ConnectorConfig.of(ActiveCampaignConnectorProvider.ID, List.of(ConfigKey.optional(key,
-                        ConfigKey.Type.DURATION, null, "")), Map.of(key, v)).getDuration(key).orElseThrow();
-                if (d.isZero() || d.isNegative()) {
-                    problems.add(new ConfigProblem(key, "must be positive, was " + v));
-                }
-            });
-        }
-        return problems;
+        return ConnectorConfig.validate(KEYS, requireNonNull(values, "values"));
     }
 
     /**
@@ -157,23 +138,12 @@ public final class ActiveCampaignConfig {
      * @throws org.crmsync.CrmSyncException with code {@code INVALID_CONFIGURATION} listing every problem
      */
     public static ActiveCampaignConfig from(ConnectorConfig config) {
-        requireNonNull(config, "config");
-        Map<String, String> values = new LinkedHashMap<>();
-        KEYS.forEach(k -> config.get(k.name()).ifPresent(v -> values.put(k.name(), v)));
-        List<ConfigProblem> problems = validate(values);
-        if (!problems.isEmpty()) {
-            throw ConnectorConfig.invalid(ActiveCampaignConnectorProvider.ID, problems);
-        }
-        return new ActiveCampaignConfig(config);
+        return new ActiveCampaignConfig(requireNonNull(config, "config")); // ConnectorConfig.of checked every rule
     }
 
     /** Validates {@code values} (every problem at once) and builds the typed configuration. */
     public static ActiveCampaignConfig from(Map<String, String> values) {
-        List<ConfigProblem> problems = validate(values);
-        if (!problems.isEmpty()) {
-            throw ConnectorConfig.invalid(ActiveCampaignConnectorProvider.ID, problems);
-        }
-        return from(ConnectorConfig.of(ActiveCampaignConnectorProvider.ID, KEYS, values));
+        return new ActiveCampaignConfig(ConnectorConfig.of(ActiveCampaignConnectorProvider.ID, KEYS, values));
     }
 
     /** The API URL ending in {@code /api/3}, without a trailing slash. */

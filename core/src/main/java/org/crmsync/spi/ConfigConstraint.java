@@ -102,6 +102,23 @@ public interface ConfigConstraint {
         };
     }
 
+    /** Passes {@code ok}; {@code expected} says what a right value is ("an API URL such as ..."). */
+    static ConfigConstraint satisfying(java.util.function.Predicate<String> ok, String expected) {
+        requireNonNull(ok, "ok");
+        requireNonNull(expected, "expected");
+        return new ConfigConstraint() {
+            @Override
+            public Optional<String> problem(Optional<String> value, String shown, Map<String, String> config) {
+                return value.filter(v -> !ok.test(v)).map(v -> shown + " is not " + expected);
+            }
+
+            @Override
+            public String describe() {
+                return expected;
+            }
+        };
+    }
+
     /** Ends in {@code suffix}, ignoring case; {@code advice} says how to get a right value. */
     static ConfigConstraint endsWith(String suffix, String advice) {
         String lower = suffix.toLowerCase(Locale.ROOT);
