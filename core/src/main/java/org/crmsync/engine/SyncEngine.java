@@ -99,10 +99,10 @@ public final class SyncEngine {
         Instant started = clock.instant();
         LocalDate day = LocalDate.ofInstant(started, ZoneOffset.UTC);
         SyncReport.Builder report = SyncReport.builder(job.id(), job.connector().providerId(), job.direction(), started)
-                .dryRun(job.dryRun());
+                .dryRun(job.dryRun()).keepRows(job.reportRowsKept());
         QuotaMeter meter = new QuotaMeter(job.state(), job.connectionId(), day, job.policy().dailyApiQuota());
         RunContext ctx = new RunContext(job.id(), job.direction(), job.mapping(), job.policy(), meter, clock, job.dryRun());
-        Progress progress = new Progress(report, job.listener());
+        Progress progress = new Progress(report, job.listener(), job.reportSink());
         LOG.info("starting {}", job);
         try (ConnectorSession session = job.connector().open(ctx)) {
             List<PreflightProblem> problems = preflight(job, session);
@@ -129,6 +129,7 @@ public final class SyncEngine {
             preflights.remove(job.id()); // a failed run checks everything again next time
         }
         report.apiCallsUsed(meter.used());
+        progress.flushSink();
         SyncReport finished = report.finish(clock.instant());
         if (!job.dryRun()) {
             try {

@@ -40,6 +40,8 @@ public final class SyncJob {
     private final Predicate<Profile> exportFilter;
     private final Map<String, String> inboundDefaults;
     private final SyncListener listener;
+    private final org.crmsync.report.ReportSink reportSink;
+    private final int reportRowsKept;
 
     private SyncJob(Builder b) {
         this.id = b.id;
@@ -56,6 +58,8 @@ public final class SyncJob {
         this.exportFilter = b.exportFilter;
         this.inboundDefaults = Map.copyOf(b.inboundDefaults);
         this.listener = b.listener;
+        this.reportSink = b.reportSink;
+        this.reportRowsKept = b.reportRowsKept;
     }
 
     /**
@@ -92,6 +96,8 @@ public final class SyncJob {
         b.exportFilter = exportFilter;
         b.inboundDefaults.putAll(inboundDefaults);
         b.listener = listener;
+        b.reportSink = reportSink;
+        b.reportRowsKept = reportRowsKept;
         return b;
     }
 
@@ -156,6 +162,16 @@ public final class SyncJob {
         return listener;
     }
 
+    /** Where every report row goes as it happens; the report itself keeps {@link #reportRowsKept()} of them. */
+    public org.crmsync.report.ReportSink reportSink() {
+        return reportSink;
+    }
+
+    /** How many rows the run's report keeps (the first ones); counts are over all of them. */
+    public int reportRowsKept() {
+        return reportRowsKept;
+    }
+
     /** The origin the engine gives the changes it writes to the profile store. */
     public String origin() {
         return "crmsync:" + connectionId;
@@ -185,6 +201,8 @@ public final class SyncJob {
         private Predicate<Profile> exportFilter = p -> true;
         private final Map<String, String> inboundDefaults = new LinkedHashMap<>();
         private SyncListener listener = SyncListener.NONE;
+        private org.crmsync.report.ReportSink reportSink = org.crmsync.report.ReportSink.NONE;
+        private int reportRowsKept = org.crmsync.report.SyncReport.DEFAULT_ROWS_KEPT;
 
         private Builder(String id) {
             this.id = requireNonNull(id, "id");
@@ -289,6 +307,25 @@ public final class SyncJob {
         /** Told of every record's result and of the run's end, on the run's thread; default none. */
         public Builder listener(SyncListener value) {
             this.listener = requireNonNull(value, "listener");
+            return this;
+        }
+
+        /**
+         * Every row of every run goes here as it happens (a CSV file, JSON lines, the application's own
+         * table): the run's {@code SyncReport} keeps counts and only the first {@link #reportRowsKept} rows,
+         * so a run of millions of records holds no more than that. Default none.
+         */
+        public Builder reportSink(org.crmsync.report.ReportSink value) {
+            this.reportSink = requireNonNull(value, "reportSink");
+            return this;
+        }
+
+        /** How many rows a run's report keeps in memory (and in the state store); default 1,000. */
+        public Builder reportRowsKept(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("reportRowsKept may not be negative: " + value);
+            }
+            this.reportRowsKept = value;
             return this;
         }
 

@@ -50,6 +50,7 @@ public final class SyncReport {
     private final Instant retryAfter;
     private final List<String> preflightProblems;
     private final List<RecordResult> rows;
+    private final long rowCount;
     private final Map<Outcome, Long> outcomeCounts;
     private final Map<Reason, Long> reasonCounts;
 
@@ -69,17 +70,20 @@ public final class SyncReport {
         this.retryAfter = b.retryAfter;
         this.preflightProblems = List.copyOf(b.preflightProblems);
         this.rows = Collections.unmodifiableList(new ArrayList<>(b.rows));
-        Map<Outcome, Long> oc = new EnumMap<>(Outcome.class);
-        Map<Reason, Long> rc = new EnumMap<>(Reason.class);
+        this.rowCount = b.rowCount;
+        this.outcomeCounts = Collections.unmodifiableMap(new EnumMap<>(b.outcomeCounts));
+        this.reasonCounts = Collections.unmodifiableMap(new EnumMap<>(b.reasonCounts));
+    }
+
+    /** Rows a report keeps unless the job says otherwise; the rest are counted, and go to the job's sink. */
+    public static final int DEFAULT_ROWS_KEPT = 1_000;
+
+    private static Map<Outcome, Long> zeroCounts() {
+        Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
         for (Outcome o : Outcome.values()) {
-            oc.put(o, 0L);
+            counts.put(o, 0L);
         }
-        for (RecordResult r : rows) {
-            oc.merge(r.outcome(), 1L, Long::sum);
-            rc.merge(r.reason(), 1L, Long::sum);
-        }
-        this.outcomeCounts = Collections.unmodifiableMap(oc);
-        this.reasonCounts = Collections.unmodifiableMap(rc);
+        return counts;
     }
 
     /** For the engine (and tests): a report being filled in during a run. */
@@ -151,8 +155,22 @@ public final class SyncReport {
         return preflightProblems;
     }
 
+    /**
+     * The rows kept in the report: all of them up to the job's {@code reportRowsKept} (1,000 by default),
+     * then the first that many. Every row goes to the job's {@link ReportSink}; counts are over all rows.
+     */
     public List<RecordResult> rows() {
         return rows;
+    }
+
+    /** Rows of the run in all, kept or not. */
+    public long rowCount() {
+        return rowCount;
+    }
+
+    /** Rows counted but not kept here (see the job's {@link ReportSink} for every row). */
+    public long rowsOmitted() {
+        return rowCount - rows.size();
     }
 
     public List<RecordResult> rows(Outcome outcome) {
@@ -226,6 +244,7 @@ public final class SyncReport {
         root.set("cursorBefore", JSON.valueToTree(cursorBefore.values()));
         root.set("cursorAfter", JSON.valueToTree(cursorAfter.values()));
         root.put("recordsRead", recordsRead);
+        root.put("rowCount", rowCount);
         root.put("apiCallsUsed", apiCallsUsed);
         ObjectNode counts = root.putObject("counts");
         outcomeCounts.forEach((o, n) -> counts.put(o.name(), n));
@@ -235,14 +254,7 @@ public final class SyncReport {
         preflightProblems.forEach(problems::add);
         ArrayNode rowArray = root.putArray("rows");
         for (RecordResult r : rows) {
-            ObjectNode row = rowArray.addObject();
-            row.put("key", r.key());
-            row.put("direction", r.direction().name());
-            row.put("outcome", r.outcome().name());
-            row.put("reason", r.reason().name());
-            row.put("message", r.message());
-            r.localId().ifPresent(v -> row.put("localId", v));
-            r.remoteId().ifPresent(v -> row.put("remoteId", v));
+            rowArray.add(jsonRow(r));
         }
         try {
             JSON.writeValue(out, root);
@@ -267,16 +279,41 @@ public final class SyncReport {
     public void writeCsv(Writer out) {
         requireNonNull(out, "out");
         try {
-            out.write("key,direction,outcome,reason,message,local_id,remote_id\r\n");
+            out.write(CSV_HEADER);
             for (RecordResult r : rows) {
-                out.write(String.join(",", cell(r.key()), cell(r.direction().name()), cell(r.outcome().name()),
-                        cell(r.reason().name()), cell(r.message()), cell(r.localId().orElse("")),
-                        cell(r.remoteId().orElse(""))));
-                out.write("\r\n");
+                out.write(csvLine(r));
             }
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the report as CSV", e);
+        }
+    }
+
+    static final String CSV_HEADER = "key,direction,outcome,reason,message,local_id,remote_id\r\n";
+
+    static String csvLine(RecordResult r) {
+        return String.join(",", cell(r.key()), cell(r.direction().name()), cell(r.outcome().name()),
+                cell(r.reason().name()), cell(r.message()), cell(r.localId().orElse("")),
+                cell(r.remoteId().orElse(""))) + "\r\n";
+    }
+
+    private static ObjectNode jsonRow(RecordResult r) {
+        ObjectNode row = JSON.createObjectNode();
+        row.put("key", r.key());
+        row.put("direction", r.direction().name());
+        row.put("outcome", r.outcome().name());
+        row.put("reason", r.reason().name());
+        row.put("message", r.message());
+        r.localId().ifPresent(v -> row.put("localId", v));
+        r.remoteId().ifPresent(v -> row.put("remoteId", v));
+        return row;
+    }
+
+    static String jsonLine(RecordResult r) {
+        try {
+            return JSON.writeValueAsString(jsonRow(r));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write a report row as JSON", e);
         }
     }
 
@@ -311,6 +348,10 @@ public final class SyncReport {
                 b.add(new RecordResult(row.path("key").asText(), SyncDirection.valueOf(row.path("direction").asText()),
                         Outcome.valueOf(row.path("outcome").asText()), Reason.valueOf(row.path("reason").asText()),
                         row.path("message").asText(), text(row, "localId"), text(row, "remoteId")));
+            }
+            if (root.path("rowCount").asLong(0) > b.rowCount) {
+                // A report that kept a sample: its counts are the saved ones, over every row.
+                b.restoreCounts(root.path("rowCount").asLong(), root.path("counts"), root.path("reasons"));
             }
             return b.finish(Instant.parse(root.path("finishedAt").asText()));
         } catch (IOException | RuntimeException e) {
@@ -348,6 +389,10 @@ public final class SyncReport {
         private Instant retryAfter;
         private final List<String> preflightProblems = new ArrayList<>();
         private final List<RecordResult> rows = new ArrayList<>();
+        private int keepRows = DEFAULT_ROWS_KEPT;
+        private long rowCount;
+        private final Map<Outcome, Long> outcomeCounts = zeroCounts();
+        private final Map<Reason, Long> reasonCounts = new EnumMap<>(Reason.class);
 
         private Builder(String jobId, String connectorId, SyncDirection direction, Instant startedAt) {
             this.jobId = requireNonNull(jobId, "jobId");
@@ -397,9 +442,34 @@ public final class SyncReport {
             return this;
         }
 
+        /** Adds a row to the counts, and keeps it while fewer than {@link #keepRows} are kept. */
         public Builder add(RecordResult row) {
-            rows.add(requireNonNull(row, "row"));
+            requireNonNull(row, "row");
+            rowCount++;
+            outcomeCounts.merge(row.outcome(), 1L, Long::sum);
+            reasonCounts.merge(row.reason(), 1L, Long::sum);
+            if (rows.size() < keepRows) {
+                rows.add(row);
+            }
             return this;
+        }
+
+        /** How many rows the report keeps (the first ones); the rest are counted only. Default 1,000. */
+        public Builder keepRows(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("keepRows may not be negative: " + value);
+            }
+            this.keepRows = value;
+            return this;
+        }
+
+        private void restoreCounts(long total, JsonNode counts, JsonNode reasons) {
+            rowCount = total;
+            outcomeCounts.clear();
+            outcomeCounts.putAll(zeroCounts());
+            counts.properties().forEach(e -> outcomeCounts.put(Outcome.valueOf(e.getKey()), e.getValue().asLong()));
+            reasonCounts.clear();
+            reasons.properties().forEach(e -> reasonCounts.put(Reason.valueOf(e.getKey()), e.getValue().asLong()));
         }
 
         /** How the run ends, as set so far. */

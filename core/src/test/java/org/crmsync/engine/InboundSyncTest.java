@@ -481,4 +481,21 @@ class InboundSyncTest {
         assertThat(crashed.count(Reason.RUN_STOPPED)).isEqualTo(4);
     }
 
+
+    @Test
+    void everyRowGoesToTheJobsSinkWhileTheReportKeepsOnlyItsSample() {
+        FakeQuota.fill(f, 2_500);
+        java.io.StringWriter csv = new java.io.StringWriter();
+
+        SyncReport report = f.engine.run(f.job(SyncDirection.INBOUND).reportRowsKept(1_000)
+                .reportSink(org.crmsync.report.ReportSink.csv(csv)).build());
+
+        assertThat(report.rowCount()).isEqualTo(2_500);
+        assertThat(report.rows()).hasSize(1_000);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(2_500);
+        assertThat(csv.toString().lines().count()).isEqualTo(2_501); // and the header
+        assertThat(f.state.recentReports("fake-in", 1)).singleElement()
+                .satisfies(saved -> assertThat(saved.rowCount()).isEqualTo(2_500));
+    }
+
 }

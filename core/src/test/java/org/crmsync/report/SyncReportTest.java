@@ -261,6 +261,44 @@ class SyncReportTest {
         assertThat(r.summary()).isEqualTo("day-out outbound: COMPLETED, 0 read, 1 API call");
     }
 
+    @Test
+    void aReportOfManyRowsKeepsTheFirstOnesAndCountsThemAllAlsoAfterBeingSavedAndRead() {
+        SyncReport.Builder b = SyncReport.builder("big", "fake", SyncDirection.INBOUND, STARTED).keepRows(100);
+        for (int i = 0; i < 5_000; i++) {
+            b.add(new RecordResult("A" + i, SyncDirection.INBOUND, i % 5 == 0 ? Outcome.SKIPPED : Outcome.CREATED,
+                    i % 5 == 0 ? Reason.NO_MOBILE_NUMBER : Reason.NONE, "", Optional.empty(), Optional.of("A" + i)));
+        }
+
+        SyncReport report = b.finish(FINISHED);
+        SyncReport read = SyncReport.readJson(new java.io.StringReader(report.toJson()));
+
+        assertThat(report.rows()).hasSize(100);
+        assertThat(report.rowCount()).isEqualTo(5_000);
+        assertThat(report.rowsOmitted()).isEqualTo(4_900);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(4_000);
+        assertThat(report.count(Reason.NO_MOBILE_NUMBER)).isEqualTo(1_000);
+        assertThat(read.rows()).hasSize(100);
+        assertThat(read.rowCount()).isEqualTo(5_000);
+        assertThat(read.count(Outcome.CREATED)).isEqualTo(4_000);
+        assertThat(read.count(Reason.NO_MOBILE_NUMBER)).isEqualTo(1_000);
+    }
+
+    @Test
+    void aCsvSinkWritesEveryRowFormulaSafeWithTheReportsColumns() throws IOException {
+        StringWriter out = new StringWriter();
+        ReportSink sink = ReportSink.csv(out);
+        sink.accept(new RecordResult("=1+1", SyncDirection.OUTBOUND, Outcome.CREATED, Reason.NONE, "a, b",
+                Optional.of("L1"), Optional.of("C1")));
+        sink.flush();
+
+        try (CSVParser parser = CSVParser.parse(out.toString(), CSVFormat.RFC4180)) {
+            List<CSVRecord> records = parser.getRecords();
+            assertThat(records.get(0).get(0)).isEqualTo("key");
+            assertThat(records.get(1).get(0)).isEqualTo("'=1+1");
+            assertThat(records.get(1).get(4)).isEqualTo("a, b");
+        }
+    }
+
     private static List<CSVRecord> parseCsv(SyncReport report) throws IOException {
         StringWriter out = new StringWriter();
         report.writeCsv(out);

@@ -3,6 +3,8 @@ package org.crmsync.examples;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -27,6 +29,7 @@ import org.crmsync.policy.MatchKey;
 import org.crmsync.policy.SyncMode;
 import org.crmsync.policy.SyncPolicy;
 import org.crmsync.report.Outcome;
+import org.crmsync.report.ReportSink;
 import org.crmsync.report.SyncReport;
 import org.crmsync.salesforce.SalesforceSimulator;
 import org.crmsync.spi.Connector;
@@ -234,7 +237,16 @@ public final class DemoSync {
     private static void step(SyncEngine engine, SyncJob job, String name, String title, ReportPrinter printer,
             Path reports, Map<String, SyncReport> ran) {
         printer.starting(title);
-        SyncReport report = engine.run(job);
+        SyncReport report;
+        // Every row goes to the CSV file as it happens; the report itself keeps a sample of them.
+        try {
+            Files.createDirectories(reports);
+            try (Writer csv = Files.newBufferedWriter(reports.resolve(name + ".csv"), StandardCharsets.UTF_8)) {
+                report = engine.run(job.toBuilder().reportSink(ReportSink.csv(csv)).build());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the report into " + reports, e);
+        }
         printer.print(title, report);
         printer.write(report, reports, name);
         ran.put(name, report);

@@ -73,16 +73,16 @@ final class ReportPrinter {
         if (!report.message().isEmpty()) {
             out.println("  " + report.message());
         }
-        printFirst("skipped", report.rows(Outcome.SKIPPED));
-        printFirst("failed", report.rows(Outcome.FAILED));
-        printFirst("deferred", report.rows(Outcome.DEFERRED));
+        printFirst("skipped", report.rows(Outcome.SKIPPED), report.count(Outcome.SKIPPED));
+        printFirst("failed", report.rows(Outcome.FAILED), report.count(Outcome.FAILED));
+        printFirst("deferred", report.rows(Outcome.DEFERRED), report.count(Outcome.DEFERRED));
     }
 
     /**
      * Up to {@value #SHOWN} rows: the first of each reason and of each kind of message (the message with
      * its ids and numbers left out), then the next rows in report order, at least {@value #AT_LEAST}.
      */
-    private void printFirst(String what, List<RecordResult> rows) {
+    private void printFirst(String what, List<RecordResult> rows, long total) {
         if (rows.isEmpty()) {
             return;
         }
@@ -101,12 +101,15 @@ final class ReportPrinter {
         for (int i = 0; i < rows.size() && shown.size() < AT_LEAST; i++) {
             shown.add(rows.get(i));
         }
-        out.printf(Locale.ROOT, "  first %s records (of %,d):%n", what, rows.size());
+        out.printf(Locale.ROOT, "  first %s records (of %,d):%n", what, total);
         rows.stream().filter(shown::contains).limit(SHOWN).forEach(r -> out.printf(Locale.ROOT,
                 "    %-22s %-26s %s%n", r.key(), r.reason(), r.message()));
     }
 
-    /** Writes {@code <name>.json} and {@code <name>.csv} into {@code folder}; returns the JSON path. */
+    /**
+     * Writes {@code <name>.json} (counts, and the rows the report kept) into {@code folder}, next to
+     * {@code <name>.csv}, which the run's report sink wrote with every row; returns the JSON path.
+     */
     Path write(SyncReport report, Path folder, String name) {
         try {
             Files.createDirectories(folder);
@@ -115,10 +118,8 @@ final class ReportPrinter {
             try (Writer w = Files.newBufferedWriter(json, StandardCharsets.UTF_8)) {
                 report.writeJson(w);
             }
-            try (Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-                report.writeCsv(w);
-            }
-            out.println("  full report: " + json + " and " + csv.getFileName());
+            out.println("  full report: " + csv + " (every row) and " + json.getFileName() + " (counts and the"
+                    + " first " + report.rows().size() + " rows)");
             return json;
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the report into " + folder, e);
