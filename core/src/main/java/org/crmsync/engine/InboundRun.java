@@ -74,9 +74,11 @@ final class InboundRun {
     private final ProfileStore store;
     private final Eligibility checks;
     private final Progress progress;
+    /** The run's preparing threads, or null to prepare on the run's own thread. */
+    private final java.util.concurrent.ExecutorService preparers;
 
     InboundRun(SyncJob job, ConnectorSession session, RunContext ctx, QuotaMeter meter, SyncReport.Builder report,
-            Progress progress) {
+            Progress progress, java.util.concurrent.ExecutorService preparers) {
         this.job = job;
         this.session = session;
         this.ctx = ctx;
@@ -85,6 +87,7 @@ final class InboundRun {
         this.store = job.profiles();
         this.checks = new Eligibility(job.policy());
         this.progress = progress;
+        this.preparers = preparers;
     }
 
     // ----- rule 1 and rule 6: read the changes since the cursor, move the cursor past what was applied -----
@@ -155,9 +158,11 @@ final class InboundRun {
         SyncCursor[] cursor = {start};
         int[] applied = {0};
         try {
+            List<Prepared> prepared = prepareAll(group);
             store.inTransaction(() -> {
-                for (RemoteRecord record : group) {
-                    RecordResult result = applySafely(record);
+                for (int i = 0; i < group.size(); i++) {
+                    RemoteRecord record = group.get(i);
+                    RecordResult result = applySafely(record, prepared.get(i));
                     if (result.outcome() == Outcome.FAILED) {
                         keepForRetry(record, result.message(), 0, Optional.empty());
                     }
@@ -266,9 +271,49 @@ final class InboundRun {
                 readAgain ? Optional.empty() : Optional.of(record.source())));
     }
 
-    private RecordResult applySafely(RemoteRecord record) {
+    /**
+     * Rules 2 and 3 for a group, on the run's preparing threads when there are more than one (the phone
+     * checks dominate an inbound sync's time); a record whose preparation fails is prepared again in
+     * {@link #applySafely}, in order, where its failure is reported.
+     */
+    private List<Prepared> prepareAll(List<RemoteRecord> group) {
+        List<Prepared> prepared = new ArrayList<>(group.size());
+        if (preparers == null) {
+            group.forEach(r -> prepared.add(preparedOrNull(r)));
+            return prepared;
+        }
+        List<java.util.concurrent.Future<Prepared>> futures = new ArrayList<>(group.size());
+        for (RemoteRecord r : group) {
+            futures.add(preparers.submit(() -> preparedOrNull(r)));
+        }
+        for (java.util.concurrent.Future<Prepared> f : futures) {
+            try {
+                prepared.add(f.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CrmSyncException(ErrorCode.INTERNAL, "interrupted while preparing records", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                prepared.add(null);
+            }
+        }
+        return prepared;
+    }
+
+    private Prepared preparedOrNull(RemoteRecord record) {
         try {
-            return apply(record);
+            return prepare(record);
+        } catch (RuntimeException e) {
+            return null; // prepared again in applySafely, which reports the failure
+        }
+    }
+
+    private RecordResult applySafely(RemoteRecord record) {
+        return applySafely(record, null);
+    }
+
+    private RecordResult applySafely(RemoteRecord record, Prepared prepared) {
+        try {
+            return prepared != null ? apply(prepared) : apply(record);
         } catch (CrmSyncException e) {
             if (e.code() == ErrorCode.STORAGE_FAILED) {
                 throw e; // the store is down: stop here, the cursor stays before this record
@@ -288,44 +333,81 @@ final class InboundRun {
     // ----- one record: rules 2 to 5 -----
 
     private RecordResult apply(RemoteRecord record) {
+        return apply(prepare(record));
+    }
+
+    /**
+     * What rules 2 and 3 make of a record, without the profile store: the result when the record stops
+     * there (malformed, unconvertible, not synced), else its mapped values and checked phone. Pure, so
+     * a group's records are prepared on several threads while the store sees them one at a time, in order.
+     */
+    private sealed interface Prepared permits Stopped, Ready {
+    }
+
+    private record Stopped(RemoteRecord record, RecordResult row) implements Prepared {
+    }
+
+    private record Ready(RemoteRecord record, InboundValues mapped, Optional<String> e164, OptInStatus remoteOptIn)
+            implements Prepared {
+    }
+
+    private Prepared prepare(RemoteRecord record) {
         String key = key(record);
         Optional<String> remoteId = id(record);
         if (record.problem().isPresent()) {
             RemoteRecord.Problem problem = record.problem().get();
-            return problem.retryable()
+            return new Stopped(record, problem.retryable()
                     ? row(key, IN, Outcome.FAILED, Reason.PROCESSING_ERROR, record.location() + ": could not be read ("
                             + problem.message() + "); kept, and read again on the next run", Optional.empty(), remoteId)
                     : row(key, IN, Outcome.FAILED, Reason.VALIDATION_ERROR, record.location() + ": "
-                            + problem.message(), Optional.empty(), remoteId);
+                            + problem.message(), Optional.empty(), remoteId));
         }
         // Rule 2: map the CRM's fields (API names, or CSV headings for an export file).
         InboundValues mapped = job.mapping().toLocal(record.fields(), record.source());
         if (!mapped.problems().isEmpty()) {
-            return row(key, IN, Outcome.FAILED, Reason.VALIDATION_ERROR, record.location() + ": "
-                    + String.join("; ", mapped.problems()), Optional.empty(), remoteId);
+            return new Stopped(record, row(key, IN, Outcome.FAILED, Reason.VALIDATION_ERROR, record.location() + ": "
+                    + String.join("; ", mapped.problems()), Optional.empty(), remoteId));
         }
         Map<String, String> values = mapped.values();
         Optional<Map.Entry<String, String>> oversize = oversizeField(values);
         if (oversize.isPresent()) {
-            return row(key, IN, Outcome.FAILED, Reason.VALIDATION_ERROR, record.location() + ": "
+            return new Stopped(record, row(key, IN, Outcome.FAILED, Reason.VALIDATION_ERROR, record.location() + ": "
                     + oversize.get().getKey() + " has " + oversize.get().getValue().length() + " characters, more than"
                     + " the " + MAX_VALUE_CHARS + " a profile field takes; the record was not applied",
-                    Optional.empty(), remoteId);
+                    Optional.empty(), remoteId));
         }
         // Rule 3: records without a valid mobile number, from a country not allowed, or without a
         // required value are skipped with a reason.
         PhoneCheck phone = checks.phone(values.get(StandardField.PHONE_NUMBER.fieldName()));
         Optional<Eligibility.Skip> skip = notSynced(phone, values, mapped);
         if (skip.isPresent()) {
-            return skipped(key, IN, skip.get().reason(), skip.get().message(), Optional.empty(), remoteId);
+            return new Stopped(record, skipped(key, IN, skip.get().reason(), skip.get().message(), Optional.empty(),
+                    remoteId));
         }
         Optional<String> e164 = phone.problem() == PhoneProblem.NONE ? phone.e164() : Optional.empty();
         String optInValue = values.get(StandardField.OPT_IN_STATUS.fieldName());
         Optional<OptInStatus> remoteOptIn = OptInStatus.parse(optInValue);
         if (remoteOptIn.isEmpty()) {
-            return row(key, IN, Outcome.FAILED, Reason.VALIDATION_ERROR, record.location() + ": opt_in_status value '"
-                    + optInValue + "' is not a yes/no value; map it with a converter", Optional.empty(), remoteId);
+            return new Stopped(record, row(key, IN, Outcome.FAILED, Reason.VALIDATION_ERROR, record.location()
+                    + ": opt_in_status value '" + optInValue + "' is not a yes/no value; map it with a converter",
+                    Optional.empty(), remoteId));
         }
+        return new Ready(record, mapped, e164, remoteOptIn.get());
+    }
+
+    /** Rules 4 and 5, and consent: the store's part, one record at a time, in the feed's order. */
+    private RecordResult apply(Prepared prepared) {
+        if (prepared instanceof Stopped stopped) {
+            return stopped.row();
+        }
+        Ready ready = (Ready) prepared;
+        RemoteRecord record = ready.record();
+        String key = key(record);
+        Optional<String> remoteId = id(record);
+        InboundValues mapped = ready.mapped();
+        Map<String, String> values = mapped.values();
+        Optional<String> e164 = ready.e164();
+        Optional<OptInStatus> remoteOptIn = Optional.of(ready.remoteOptIn());
 
         // Rule 4: match constituent ID, then phone, then email (the policy's order); never guess.
         Matches.Match<Profile> match = Matches.local(store, job.policy().inboundMatchOrder(), record.remoteId(),

@@ -38,6 +38,7 @@ public final class SyncEngine {
 
     private final Clock clock;
     private final Duration preflightValidity;
+    private final int preparingThreads;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final Map<String, PassedPreflight> preflights = new ConcurrentHashMap<>();
 
@@ -69,11 +70,30 @@ public final class SyncEngine {
      * job's mapping, policy or direction changed. {@code Duration.ZERO} runs it every time.
      */
     public SyncEngine(Clock clock, Duration preflightValidity) {
+        this(clock, preflightValidity, defaultPreparingThreads());
+    }
+
+    /**
+     * An engine that also says how many threads an inbound run prepares records on: maps them and checks
+     * their phones and countries (pure work, most of an inbound sync's time) while the profile store
+     * takes them one at a time, in order. 1 prepares on the run's own thread; the default is the
+     * processors available, at most 4. The threads are the run's and end with it. Mapping converters
+     * run on them, so they must be thread-safe (a mapping is shared by concurrent jobs anyway).
+     */
+    public SyncEngine(Clock clock, Duration preflightValidity, int preparingThreads) {
         this.clock = requireNonNull(clock, "clock");
         this.preflightValidity = requireNonNull(preflightValidity, "preflightValidity");
         if (preflightValidity.isNegative()) {
             throw new IllegalArgumentException("preflightValidity may not be negative: " + preflightValidity);
         }
+        if (preparingThreads < 1) {
+            throw new IllegalArgumentException("preparingThreads must be 1 or more, was " + preparingThreads);
+        }
+        this.preparingThreads = preparingThreads;
+    }
+
+    private static int defaultPreparingThreads() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
     /**
@@ -111,7 +131,19 @@ public final class SyncEngine {
                 report.status(RunStatus.PREFLIGHT_FAILED, problems.size() + " preflight problem(s); no record was"
                         + " synced: " + problems.get(0) + (problems.size() > 1 ? " (and more)" : ""));
             } else if (job.direction() == SyncDirection.INBOUND) {
-                new InboundRun(job, session, ctx, meter, report, progress).run();
+                java.util.concurrent.ExecutorService preparers = preparingThreads > 1
+                        ? java.util.concurrent.Executors.newFixedThreadPool(preparingThreads, r -> {
+                            Thread t = new Thread(r, "crmsync-prepare-" + job.id());
+                            t.setDaemon(true);
+                            return t;
+                        }) : null;
+                try {
+                    new InboundRun(job, session, ctx, meter, report, progress, preparers).run();
+                } finally {
+                    if (preparers != null) {
+                        preparers.shutdownNow();
+                    }
+                }
             } else {
                 new OutboundRun(job, session, ctx, meter, report, progress).run();
             }

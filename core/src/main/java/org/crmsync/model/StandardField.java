@@ -37,6 +37,12 @@ public enum StandardField {
 
     /** The standard field with this default name, if it is one. */
     public static Optional<StandardField> byName(String fieldName) {
-        return Arrays.stream(values()).filter(f -> f.fieldName.equals(fieldName)).findFirst();
+        return Optional.ofNullable(ByName.MAP.get(fieldName));
+    }
+
+    /** Looked up once per field of every record: a map, not a scan. */
+    private static final class ByName {
+        static final java.util.Map<String, StandardField> MAP = java.util.Map.copyOf(Arrays.stream(values())
+                .collect(java.util.stream.Collectors.toMap(f -> f.fieldName, f -> f)));
     }
 }

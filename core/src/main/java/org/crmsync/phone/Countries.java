@@ -18,6 +18,8 @@ import java.util.Optional;
  * Korea, Ivory Coast...). Case, accents, dots, spaces and punctuation are ignored.
  */
 public final class Countries {
+    private static final java.util.regex.Pattern MARKS = java.util.regex.Pattern.compile("\\p{M}");
+    private static final java.util.regex.Pattern NOT_KEY = java.util.regex.Pattern.compile("[^a-z0-9]");
     private static final Map<String, String> CODES_BY_KEY = index();
 
     private Countries() {}
@@ -54,12 +56,32 @@ public final class Countries {
 
     /** Lower-case letters and digits only, without accents: "U.S.A." and "u s a" both become "usa". */
     static String key(String value) {
-        String decomposed = Normalizer.normalize(value, Normalizer.Form.NFD);
-        return decomposed.replaceAll("\\p{M}", "")
-                .toLowerCase(Locale.ROOT)
-                .replace("&", "and")
-                .replaceAll("[^a-z0-9]", "");
+        // Read for every record of a sync, almost always plain ASCII ("US", "United States"): that is
+        // lower-cased and stripped of what is not a letter or digit without a regex or Unicode decomposition.
+        StringBuilder plain = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= 0x80) {
+                return keyOfAnyText(value);
+            }
+            if (c >= 'A' && c <= 'Z') {
+                plain.append((char) (c + ('a' - 'A')));
+            } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                plain.append(c);
+            } else if (c == '&') {
+                plain.append("and");
+            }
+        }
+        return plain.toString();
     }
+
+    private static String keyOfAnyText(String value) {
+        String decomposed = Normalizer.normalize(value, Normalizer.Form.NFD);
+        return NOT_KEY.matcher(MARKS.matcher(decomposed).replaceAll("").toLowerCase(Locale.ROOT)
+                .replace("&", "and")).replaceAll("");
+    }
+
+
 
     private static Map<String, String> index() {
         Map<String, String> codes = new HashMap<>();

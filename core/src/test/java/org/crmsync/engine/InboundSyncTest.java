@@ -498,4 +498,25 @@ class InboundSyncTest {
                 .satisfies(saved -> assertThat(saved.rowCount()).isEqualTo(2_500));
     }
 
+
+    @Test
+    void recordsPreparedOnSeveralThreadsAreAppliedInTheFeedsOrderWithTheSameResults() {
+        FakeQuota.fill(f, 600);
+        f.crm.put("A300", Map.of("opt_in_status", "maybe")); // fails its mapping, in the middle of a group
+        SyncEngine parallel = new SyncEngine(f.clock, java.time.Duration.ZERO, 4);
+        EngineFixture serial = new EngineFixture();
+        FakeQuota.fill(serial, 600);
+        serial.crm.put("A300", Map.of("opt_in_status", "maybe"));
+
+        SyncReport four = parallel.run(f.job(SyncDirection.INBOUND).build());
+        SyncReport one = new SyncEngine(serial.clock, java.time.Duration.ZERO, 1)
+                .run(serial.job(SyncDirection.INBOUND).build());
+
+        assertThat(four.rows()).extracting(r -> r.key() + " " + r.outcome() + " " + r.reason())
+                .containsExactlyElementsOf(one.rows().stream().map(r -> r.key() + " " + r.outcome() + " " + r.reason())
+                        .toList());
+        assertThat(four.row("A300").orElseThrow().reason()).isEqualTo(Reason.VALIDATION_ERROR);
+        assertThat(four.cursorAfter()).isEqualTo(one.cursorAfter());
+    }
+
 }
