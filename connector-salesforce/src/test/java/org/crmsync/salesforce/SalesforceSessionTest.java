@@ -60,7 +60,7 @@ class SalesforceSessionTest {
         String ana = f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana@example.org", "+14155552671", true));
         String ben = f.sf.addContact(SalesforceFixture.contact("Ben", "Ode", "ben@example.org", "+14155552672", false));
         String ben15 = ben.substring(0, 15);
-        int queriesBefore = f.sf.requests(Kind.QUERY);
+        int lookupsBefore = f.sf.requests(Kind.COMPOSITE);
 
         Map<String, RemoteRecord> read = f.connector().open(new DirectContext(f))
                 .read(List.of(ana, ben15, "003000000000000AAA"));
@@ -68,7 +68,8 @@ class SalesforceSessionTest {
         assertThat(read).containsOnlyKeys(ana, ben15);
         assertThat(read.get(ana).fields()).containsEntry("FirstName", "Ana");
         assertThat(read.get(ben15).fields()).containsEntry("Mobile_Subscriber__c", "false");
-        assertThat(f.sf.requests(Kind.QUERY) - queriesBefore).isEqualTo(1);
+        assertThat(f.sf.requests(Kind.COMPOSITE) - lookupsBefore).isEqualTo(1);
+        assertThat(f.sf.queries()).singleElement().asString().contains("WHERE Id IN (");
     }
 
     @Test
