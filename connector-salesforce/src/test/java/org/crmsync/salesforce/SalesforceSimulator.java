@@ -62,6 +62,10 @@ import org.crmsync.testing.sim.ScriptedFaults;
  *   <li>{@code GET query?q=}: a real SOQL subset ({@link SimulatedSoql}) with Salesforce's errors, pages
  *       of {@code Sforce-Query-Options: batchSize} (200 to 2,000, default 2,000) followed by {@code
  *       nextRecordsUrl} until {@code done}.
+ *   <li>{@code POST composite} with query subrequests ({@code GET .../query/?q=}, {@code GET
+ *       .../query/<locator>}): each answered under its {@code referenceId} with its own status, the whole
+ *       request one call against the daily limit; at most 25 subrequests, 5 of them queries; statements of
+ *       up to 100,000 characters, in a GET or a subrequest.
  *   <li>{@code GET sobjects/Contact/describe}, with fields that tests can remove, retype or make
  *       read-only, and picklists ({@code picklistValues}, {@code restrictedPicklist}) that tests can
  *       restrict; a value outside a restricted picklist fails its record with {@code
