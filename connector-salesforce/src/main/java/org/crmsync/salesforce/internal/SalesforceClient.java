@@ -70,8 +70,8 @@ public final class SalesforceClient implements AutoCloseable {
     public static final int MAX_SOQL_CHARS = 100_000;
 
     /**
-     * How long the statements of a batch lookup are made: SOQL's limit less a tenth, a margin for how
-     * Salesforce counts (the limit is stated in characters, and it may count a non-ASCII character as more).
+     * How long the statements of a batch lookup are made: SOQL's limit less a tenth, a margin, since the
+     * limit is stated in characters without saying how they are counted.
      * Such a statement is far too long for the URI of a GET (Salesforce allows 16,384 bytes for the URI and
      * headers of one REST call together, help article 000386264, https://help.salesforce.com/s/articleView?id=000386264),
      * so lookups go in the body of a Composite request ({@link #queries}).
@@ -79,10 +79,13 @@ public final class SalesforceClient implements AutoCloseable {
     public static final int LOOKUP_STATEMENT_CHARS = MAX_SOQL_CHARS - MAX_SOQL_CHARS / 10;
 
     /**
-     * The queries one Composite request may carry: "You can have up to 25 subrequests in a single call. Up
-     * to 5 of these subrequests can be sObject Collections or query operations, including Query and
-     * QueryAll requests" (Send Multiple Requests Using Composite, REST API Developer Guide,
-     * https://developer.salesforce.com/docs/platform/api-rest/guide/resources-composite-composite-post.html).
+     * The queries one Composite request may carry: up to 25 subrequests, of which up to 5 may be sObject
+     * Collections or query operations (Query, QueryAll, and a query's next batch) (Send Multiple Requests
+     * Using Composite, REST API Developer Guide,
+     * https://developer.salesforce.com/docs/platform/api-rest/guide/resources-composite-composite-post.html;
+     * the Tooling API's Composite page in English: "You can have up to 25 subrequests in a single call. Up
+     * to five of these subrequests can be query operations",
+     * https://developer.salesforce.com/docs/atlas.en-us.api_tooling.meta/api_tooling/tooling_resources_composite_composite.htm).
      */
     public static final int MAX_QUERIES_PER_COMPOSITE = 5;
 
@@ -212,7 +215,8 @@ public final class SalesforceClient implements AutoCloseable {
         String what = "lookup of Contacts (" + statements.size() + (statements.size() == 1 ? " query" : " queries")
                 + " in one Composite request)";
         CompositeRequest request = new CompositeRequest(false, subrequests);
-        CompositeResponse answer = call(what, String.join("\n", statements), (api, auth) -> api.composite(auth, request));
+        CompositeResponse answer = call(what, String.join("\n", statements),
+                (api, auth) -> api.composite(auth, request));
         Map<String, CompositeResponse.Result> byReference = new LinkedHashMap<>();
         answer.compositeResponse().forEach(r -> byReference.put(r.referenceId(), r));
         String where = "POST /services/data/v" + config.apiVersion() + "/composite";
@@ -633,14 +637,16 @@ public final class SalesforceClient implements AutoCloseable {
         String said = limit.get().message() == null ? "" : " " + limit.get().message();
         if (concurrencyLimit(status, body).isPresent()) {
             String message = "Salesforce refused the " + what + " (" + where + "): HTTP " + status
-                    + " REQUEST_LIMIT_EXCEEDED:" + said + " The org's limit of concurrent long-running requests was still reached after "
+                    + " REQUEST_LIMIT_EXCEEDED:" + said + " The org's limit of concurrent long-running requests was"
+                    + " still reached after "
                     + config.concurrentLimitAttempts() + " attempts (" + SalesforceConfig.CONCURRENT_LIMIT_ATTEMPTS
                     + ", " + SalesforceConfig.CONCURRENT_LIMIT_WAIT + "); the rest waits for the next run.";
             return Optional.of(CrmSyncException.http(ErrorCode.RATE_LIMITED,
                     Redaction.redactSecrets(message, secrets()), status, null));
         }
         String message = "Salesforce refused the " + what + " (" + where + "): HTTP " + status
-                + " REQUEST_LIMIT_EXCEEDED:" + said + " The org's API request limit is used up; the rest waits for the next run.";
+                + " REQUEST_LIMIT_EXCEEDED:" + said + " The org's API request limit is used up; the rest waits for the"
+                + " next run.";
         return Optional.of(CrmSyncException.http(ErrorCode.QUOTA_EXHAUSTED,
                 Redaction.redactSecrets(message, secrets()), status, null));
     }
@@ -860,9 +866,10 @@ public final class SalesforceClient implements AutoCloseable {
 
     /**
      * An update by Id, a token request and a Composite request of queries may be sent twice; a create
-     * (POST composite/sobjects) may not, since Salesforce does not deduplicate it. The REST API and the token endpoint answer JSON, and
-     * say so in {@code Accept}, so HttpClients checks that what comes back is JSON; the export download
-     * (CSV, or the login page it answers an unaccepted session with) asks for none.
+     * (POST composite/sobjects) may not, since Salesforce does not deduplicate it. The REST API and the
+     * token endpoint answer JSON, and say so in {@code Accept}, so HttpClients checks that what comes back
+     * is JSON; the export download (CSV, or the login page it answers an unaccepted session with) asks for
+     * none.
      */
     private static okhttp3.Response prepare(Interceptor.Chain chain) throws IOException {
         Request request = chain.request();
