@@ -72,16 +72,16 @@ final class ContactQueries {
 
     /**
      * One or more {@code SELECT ... WHERE f1 IN (...) OR f2 IN (...)} statements that together ask for
-     * every term of every request, each short enough to send. A query goes in the URI of a GET, and
-     * Salesforce refuses a URI (with headers) over 16,384 bytes, so a batch whose IN lists do not fit
-     * in {@code maxUriLength} is split between requests into several queries. Each request's terms stay
-     * in one query.
+     * every term of every request, each at most {@code maxLength} long (SOQL takes statements of up to
+     * 100,000 characters, {@link org.crmsync.salesforce.internal.SalesforceClient#MAX_SOQL_CHARS}): a batch
+     * whose IN lists do not fit is split between requests into several statements. Each request's terms
+     * stay in one statement.
      *
      * @param terms per request: API field name to the values to look for
-     * @param uriLength the encoded URI length of a statement
+     * @param length the length of a statement, as measured against {@code maxLength}
      */
     static List<String> lookups(List<String> fields, List<Map<String, List<String>>> terms,
-            ToIntFunction<String> uriLength, int maxUriLength) {
+            ToIntFunction<String> length, int maxLength) {
         List<String> queries = new ArrayList<>();
         Map<String, Set<String>> group = new LinkedHashMap<>();
         for (Map<String, List<String>> request : terms) {
@@ -90,7 +90,7 @@ final class ContactQueries {
             }
             Map<String, Set<String>> candidate = copy(group);
             add(candidate, request);
-            if (!group.isEmpty() && uriLength.applyAsInt(statement(fields, candidate)) > maxUriLength) {
+            if (!group.isEmpty() && length.applyAsInt(statement(fields, candidate)) > maxLength) {
                 queries.add(statement(fields, group));
                 group = new LinkedHashMap<>();
                 add(group, request);

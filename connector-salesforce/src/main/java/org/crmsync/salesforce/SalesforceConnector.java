@@ -57,9 +57,9 @@ import static java.util.Objects.requireNonNull;
  * <ul>
  *   <li>Inbound: a SOQL query on {@code SystemModstamp} with a (timestamp, Id) cursor, paged by
  *       {@code nextRecordsUrl}; or the custom report export, one download per run.
- *   <li>Outbound: one SOQL lookup per batch (by email, mobile and Id) so nothing is created twice, then
- *       sObject Collections calls of up to 200 records with {@code allOrNone=false}, each record's result
- *       read on its own.
+ *   <li>Outbound: one lookup per batch of 400 (SOQL by email, mobile and Id, the statements sent in one
+ *       Composite call) so nothing is created twice, then sObject Collections calls of up to 200 records
+ *       with {@code allOrNone=false}, each record's result read on its own.
  *   <li>Preflight: {@code describe} Contact; every mapped field must exist (names are case-sensitive)
  *       and be writable, the opt-in field must be a checkbox, a restricted source picklist must offer
  *       the source code, and the export URL must be on the org's host.
@@ -72,6 +72,13 @@ import static java.util.Objects.requireNonNull;
 public final class SalesforceConnector implements Connector {
     /** sObject Collections takes at most 200 records per request. */
     static final int MAX_COLLECTION_SIZE = 200;
+    /**
+     * Records per engine batch: two Collections calls' worth, looked up together in one Composite call
+     * (its statements hold about 400 people with a mobile in eleven spellings). Larger batches would save
+     * little more (each 200 records still take a Collections call) and would spend more of a tight daily
+     * quota on a batch's lookup before its first create.
+     */
+    static final int BATCH_SIZE = 2 * MAX_COLLECTION_SIZE;
     /** Field types whose values Salesforce refuses with STRING_TOO_LONG beyond describe's {@code length}. */
     static final Set<String> LENGTH_CHECKED_TYPES = Set.of("anyType", "email", "encryptedstring", "multipicklist",
             "phone", "picklist", "string", "textarea");
@@ -127,9 +134,13 @@ public final class SalesforceConnector implements Connector {
         return new SalesforceSession(this, requireNonNull(context, "context"), runMeters);
     }
 
+    /**
+     * {@value #BATCH_SIZE}: one lookup call and two sObject Collections calls per batch of new opt-ins; {@link
+     * #write} splits a batch into Collections calls of up to 200 and answers for each record.
+     */
     @Override
     public int preferredBatchSize() {
-        return MAX_COLLECTION_SIZE;
+        return BATCH_SIZE;
     }
 
     // ----- preflight -----
@@ -341,11 +352,14 @@ public final class SalesforceConnector implements Connector {
     // ----- lookup -----
 
     /**
-     * One SOQL query for the whole batch (more only when the IN lists would make the URI too long):
-     * {@code WHERE Email IN (...) OR MobilePhone IN (...) OR Id IN (...)}. SOQL compares text without
-     * regard to case, so emails match whatever their case; phones are asked for in their likely
-     * spellings ({@link PhoneVariants}). Each candidate is given to every request it may match; the
-     * engine decides.
+     * SOQL statements {@code WHERE Email IN (...) OR MobilePhone IN (...) OR Id IN (...)} for the whole
+     * batch, each as long as SOQL allows ({@link SalesforceClient#LOOKUP_STATEMENT_CHARS}: about 400
+     * people with a mobile in eleven spellings), sent together in one Composite call ({@link
+     * SalesforceClient#queries}; one more per five statements). SOQL compares text without regard to
+     * case, so emails match whatever their case; phones are asked for in every spelling {@link
+     * PhoneVariants} gives, since Salesforce keeps them as typed and compares them exactly. SOQL reads
+     * what is committed, a contact created a moment ago by a run that died before writing its id back
+     * included. Each candidate is given to every request it may match; the engine decides.
      */
     Map<String, List<RemoteRecord>> lookup(SyncContext context, List<LookupRequest> requests) {
         FieldMapping mapping = context.mapping();
@@ -360,19 +374,9 @@ public final class SalesforceConnector implements Connector {
             return found;
         }
         List<String> fields = selectedFields(mapping);
-        List<String> queries = ContactQueries.lookups(fields, terms, client::queryUriLength,
-                SalesforceClient.MAX_QUERY_URI_CHARS);
         Map<String, ObjectNode> candidates = new LinkedHashMap<>();
-        for (String soql : queries) {
-            QueryResult page = client.query(soql, config.queryBatchSize());
-            while (true) {
-                page.records().forEach(r -> candidates.putIfAbsent(ContactRecords.text(r, ContactRecords.ID), r));
-                if (page.done() || page.nextRecordsUrl() == null) {
-                    break;
-                }
-                page = client.queryMore(page.nextRecordsUrl(), config.queryBatchSize());
-            }
-        }
+        queryAll(ContactQueries.lookups(fields, terms, String::length, SalesforceClient.LOOKUP_STATEMENT_CHARS))
+                .forEach(r -> candidates.putIfAbsent(ContactRecords.text(r, ContactRecords.ID), r));
         Map<String, Map<String, List<String>>> wanted = new LinkedHashMap<>();
         for (int i = 0; i < requests.size(); i++) {
             wanted.put(requests.get(i).key(), terms.get(i));
@@ -488,8 +492,8 @@ public final class SalesforceConnector implements Connector {
             (create ? creates : updates).add(w);
             (create ? createJson : updateJson).add(json);
         }
-        // One Collections call per 200 creates, then per 200 updates. When the quota stops a later call,
-        // what the earlier ones applied keeps its results, and the rest is reported as never sent.
+        // One Collections call per 200 creates, then per 200 updates. When a later call fails or the quota
+        // stops it, what the earlier ones applied keeps its results.
         List<List<RemoteWrite>> chunks = new ArrayList<>();
         List<java.util.function.Supplier<List<SaveResult>>> calls = new ArrayList<>();
         for (boolean create : List.of(true, false)) {
@@ -509,11 +513,18 @@ public final class SalesforceConnector implements Connector {
             try {
                 results.addAll(results(chunk, sendCollection(chunk, calls.get(i))));
             } catch (CrmSyncException e) {
-                if (i == 0 || e.code() != ErrorCode.QUOTA_EXHAUSTED) {
-                    throw e;
+                if (i == 0) {
+                    throw e; // nothing of this batch reached Salesforce: the run stops, the batch is kept
                 }
-                for (List<RemoteWrite> unsent : chunks.subList(i, chunks.size())) {
-                    unsent.forEach(w -> results.add(WriteResult.notSent(w.key(), e.getMessage())));
+                // Earlier calls applied their records: those keep their own results, so the engine writes
+                // their ids back. The rest waits for the next run: for the quota, as not sent; after any
+                // other failure, as failed and kept, to be looked up again before it is created.
+                boolean quota = e.code() == ErrorCode.QUOTA_EXHAUSTED;
+                for (int j = i; j < chunks.size(); j++) {
+                    String why = j == i ? e.getMessage() : "not sent: the call before it in this batch failed: "
+                            + e.getMessage();
+                    chunks.get(j).forEach(w -> results.add(quota ? WriteResult.notSent(w.key(), e.getMessage())
+                            : WriteResult.failed(w.key(), null, why, true)));
                 }
                 break;
             }
@@ -521,7 +532,27 @@ public final class SalesforceConnector implements Connector {
         return results;
     }
 
-    /** The current contacts with these Ids, by Id: one SOQL query per URI's worth of Ids. */
+    /**
+     * Every record the statements find, each of their pages read: one Composite call per five statements
+     * ({@link SalesforceClient#queries}), then a call per further page of a statement that matched more
+     * than a page (2,000 contacts).
+     */
+    private List<ObjectNode> queryAll(List<String> statements) {
+        List<ObjectNode> records = new ArrayList<>();
+        for (QueryResult first : client.queries(statements)) {
+            QueryResult page = first;
+            while (true) {
+                records.addAll(page.records());
+                if (page.done() || page.nextRecordsUrl() == null) {
+                    break;
+                }
+                page = client.queryMore(page.nextRecordsUrl(), config.queryBatchSize());
+            }
+        }
+        return records;
+    }
+
+    /** The current contacts with these Ids, by Id, looked up like a batch's matches ({@link #queryAll}). */
     Map<String, RemoteRecord> read(SyncContext context, List<String> ids) {
         List<String> fields = selectedFields(context.mapping());
         List<Map<String, List<String>>> terms = new ArrayList<>();
@@ -534,19 +565,10 @@ public final class SalesforceConnector implements Connector {
         }
         Map<String, String> asked = new LinkedHashMap<>();
         ids.forEach(id -> SalesforceIds.to18(id).ifPresent(full -> asked.put(full, id)));
-        for (String soql : ContactQueries.lookups(fields, terms, client::queryUriLength,
-                SalesforceClient.MAX_QUERY_URI_CHARS)) {
-            QueryResult page = client.query(soql, config.queryBatchSize());
-            while (true) {
-                for (ObjectNode r : page.records()) {
-                    String id = ContactRecords.text(r, ContactRecords.ID);
-                    found.put(asked.getOrDefault(id, id), ContactRecords.candidate(r, fields));
-                }
-                if (page.done() || page.nextRecordsUrl() == null) {
-                    break;
-                }
-                page = client.queryMore(page.nextRecordsUrl(), config.queryBatchSize());
-            }
+        for (ObjectNode r : queryAll(ContactQueries.lookups(fields, terms, String::length,
+                SalesforceClient.LOOKUP_STATEMENT_CHARS))) {
+            String id = ContactRecords.text(r, ContactRecords.ID);
+            found.put(asked.getOrDefault(id, id), ContactRecords.candidate(r, fields));
         }
         return found;
     }

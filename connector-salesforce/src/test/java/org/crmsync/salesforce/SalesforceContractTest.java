@@ -86,7 +86,8 @@ class SalesforceContractTest extends ConnectorContract {
         @Override
         public Set<String> callKinds() {
             Set<String> kinds = new LinkedHashSet<>();
-            for (Kind k : List.of(Kind.LOGIN, Kind.DESCRIBE, Kind.QUERY, Kind.QUERY_MORE, Kind.CREATE, Kind.UPDATE)) {
+            for (Kind k : List.of(Kind.LOGIN, Kind.DESCRIBE, Kind.QUERY, Kind.QUERY_MORE, Kind.COMPOSITE, Kind.CREATE,
+                    Kind.UPDATE)) {
                 kinds.add(k.name());
             }
             return kinds;

@@ -54,6 +54,11 @@ final class SalesforceFixture implements AutoCloseable {
         return ((org.crmsync.spi.ChangeFeed.Ready) connector().open(context).readChanges(since)).changes();
     }
 
+    /** The next {@link #connector()} is a new connector: it logs in again, and the engine runs its preflight. */
+    void reconnect() {
+        closeConnector();
+    }
+
     ConnectorContext context() {
         return ConnectorContext.forLocalSimulator(clock, sleeper);
     }

@@ -63,6 +63,33 @@ class SalesforceInboundTest {
     }
 
     @Test
+    void readingAThousandChangedContactsTakesThreeCallsLoginDescribeAndOneQueryPage() {
+        addContacts(1000, 0);
+        f.inbound();
+        f.clock.advance(Duration.ofHours(1));
+        for (Map<String, Object> c : f.sf.contacts()) {
+            f.sf.updateContact((String) c.get("Id"), Map.of("MailingCity", "Austin"));
+        }
+        f.reconnect(); // a login and a preflight of its own, as the nightly run has
+        f.sf.resetCounts();
+
+        SyncReport report = f.inbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.UPDATED)).isEqualTo(1000);
+        assertThat(f.profiles()).allSatisfy(p -> assertThat(p.city()).contains("Austin"));
+        System.out.println("Salesforce, inbound read of 1,000 changed contacts: " + f.sf.totalRequests()
+                + " HTTP calls = " + f.sf.requests(Kind.LOGIN) + " login + " + f.sf.requests(Kind.DESCRIBE)
+                + " describe + " + (f.sf.requests(Kind.QUERY) + f.sf.requests(Kind.QUERY_MORE)) + " query pages");
+        assertThat(f.sf.requests(Kind.LOGIN)).isEqualTo(1);
+        assertThat(f.sf.requests(Kind.DESCRIBE)).isEqualTo(1);
+        // Pages of 2,000 (query.batch.size's default, Salesforce's largest): the thousand in one.
+        assertThat(f.sf.requests(Kind.QUERY)).isEqualTo(1);
+        assertThat(f.sf.requests(Kind.QUERY_MORE) + f.sf.requests(Kind.COMPOSITE)).isZero();
+        assertThat(report.apiCallsUsed()).isEqualTo(f.sf.totalRequests()).isEqualTo(3);
+    }
+
+    @Test
     void pagesAreFollowedByNextRecordsUrlUntilDone() {
         f.set(SalesforceConfig.QUERY_BATCH_SIZE, "200");
         addContacts(450, 0);

@@ -54,7 +54,7 @@ class SalesforceLogPrivacyTest {
             personalData.addAll(List.of(SalesforceSimulator.PASSWORD, SalesforceSimulator.SECURITY_TOKEN,
                     SalesforceSimulator.CLIENT_SECRET));
             // A retried lookup logs its retry too.
-            f.sf.failNext(SalesforceSimulator.Kind.QUERY, 1);
+            f.sf.failNext(SalesforceSimulator.Kind.COMPOSITE, 1);
 
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             SyncReport report = f.outbound();
@@ -76,9 +76,10 @@ class SalesforceLogPrivacyTest {
         }
         assertThat(log.contains("example.org") || log.contains("example.net")).as("the log holds an email domain")
                 .isFalse();
-        // The capture works: the lookup's request lines, their headers and the retry were logged.
-        assertThat(log).contains("DEBUG org.crmsync.http.RedactingLoggingInterceptor - GET http://127.0.0.1:")
-                .contains("/services/data/v67.0/query?q=<").contains("TRACE org.crmsync.http")
-                .contains("DEBUG org.crmsync.http.RetryInterceptor");
+        // The capture works: the lookup's request lines (a Composite POST: the statements are in its body,
+        // which is never logged), their headers and the retry were logged.
+        assertThat(log).contains("DEBUG org.crmsync.http.RedactingLoggingInterceptor - POST http://127.0.0.1:")
+                .contains("/services/data/v67.0/composite -> 503").contains("/services/data/v67.0/composite -> 200")
+                .contains("TRACE org.crmsync.http").contains("DEBUG org.crmsync.http.RetryInterceptor");
     }
 }

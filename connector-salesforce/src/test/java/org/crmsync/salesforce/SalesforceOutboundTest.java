@@ -6,15 +6,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
+import org.crmsync.SyncDirection;
 import org.crmsync.mapping.FieldRule;
 import org.crmsync.mapping.WriteMode;
 import org.crmsync.model.OptInStatus;
 import org.crmsync.model.Profile;
 import org.crmsync.model.StandardField;
+import org.crmsync.phone.PhoneVariants;
 import org.crmsync.policy.MatchKey;
 import org.crmsync.report.Outcome;
 import org.crmsync.report.Reason;
@@ -22,6 +26,7 @@ import org.crmsync.report.RecordResult;
 import org.crmsync.report.RunStatus;
 import org.crmsync.report.SyncReport;
 import org.crmsync.salesforce.SalesforceSimulator.Kind;
+import org.crmsync.salesforce.internal.SalesforceClient;
 import org.crmsync.spi.ConnectorSession;
 import org.crmsync.spi.LookupRequest;
 import org.crmsync.spi.RemoteWrite;
@@ -350,24 +355,24 @@ class SalesforceOutboundTest {
     @Test
     void theDailyQuotaStopsTheRunAndTheNextRunFinishesTheWork() {
         signUps(300);
-        // A day's quota of 9: login, describe, then for the first 200 six lookup queries (each mobile in
-        // eleven spellings: the URI limit splits them) and a create.
-        f.policy = f.policy.toBuilder().dailyApiQuota(9).build();
+        // A day's quota of 4: login, describe, the batch's lookup (one Composite call) and the first of its
+        // two Collections creates; the second would be the fifth call.
+        f.policy = f.policy.toBuilder().dailyApiQuota(4).build();
 
         SyncReport first = f.outbound();
 
         assertThat(first.status()).isEqualTo(RunStatus.QUOTA_REACHED);
         assertThat(first.count(Outcome.CREATED)).isEqualTo(200);
         assertThat(first.count(Outcome.DEFERRED)).isEqualTo(100);
-        assertThat(first.apiCallsUsed()).isEqualTo(9);
+        assertThat(first.apiCallsUsed()).isEqualTo(4);
         assertThat(f.sf.contactCount()).isEqualTo(200);
 
-        f.nextDay(); // describe, three lookup queries, one create: within the new day's quota
+        f.nextDay(); // describe, one lookup, one create: within the new day's quota
         SyncReport second = f.outbound();
 
         assertThat(second.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(second.count(Outcome.CREATED)).isEqualTo(100);
-        assertThat(second.apiCallsUsed()).isEqualTo(5);
+        assertThat(second.apiCallsUsed()).isEqualTo(3);
         assertThat(f.sf.contactCount()).isEqualTo(300);
         assertThat(f.profiles()).allSatisfy(p -> assertThat(p.constituentId()).isPresent());
     }
@@ -375,7 +380,7 @@ class SalesforceOutboundTest {
     @Test
     void theOrgsOwnLimitStopsTheRunBeforeSalesforceRefuses() {
         signUps(450);
-        f.sf.apiLimit(8); // describe, six lookup queries, a create: then Sforce-Limit-Info says 8/8
+        f.sf.apiLimit(3); // describe, the lookup, a create: then Sforce-Limit-Info says 3/3 (logins do not count)
 
         SyncReport first = f.outbound();
 
@@ -475,22 +480,24 @@ class SalesforceOutboundTest {
         assertThat(f.sf.requests(Kind.CREATE)).isEqualTo(1);
         assertThat(f.sleeper.sleeps()).isEmpty();
 
-        f.sf.failNext(Kind.QUERY, 1);
+        f.sf.failNext(Kind.COMPOSITE, 1);
         SyncReport retried = f.outbound();
 
         assertThat(retried.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(retried.count(Outcome.CREATED)).isEqualTo(2);
-        assertThat(f.sf.requests(Kind.QUERY)).isEqualTo(3); // the first run's, the 503, its retry
+        // The lookup only reads, so its Composite POST is sent again: the first run's, the 503, its retry.
+        assertThat(f.sf.requests(Kind.COMPOSITE)).isEqualTo(3);
         assertThat(f.sleeper.sleeps()).hasSize(1);
         assertThat(f.sf.contactCount()).isEqualTo(2);
     }
 
     @Test
-    void aBatchWhoseLookupWouldMakeTooLongAUriIsLookedUpInSeveralQueries() {
-        List<Profile> people = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            String email = "a.rather.long.mailbox.name.for.testing.uri.limits." + i + "@subdomain.example.org";
-            people.add(f.signUp("First" + i, "Last" + i, email, "+1415555" + (2000 + i), OptInStatus.OPTED_IN));
+    void aBatchWhoseLookupIsLongerThanOneSoqlStatementIsAskedInSeveralStatementsOfOneCompositeCall() {
+        for (int i = 0; i < 400; i++) {
+            // Emails as long as Salesforce's Email field takes (80): the batch's terms outgrow one statement.
+            String email = String.format("a.rather.long.mailbox.name.for.testing.statement.limit.%03d@subdomain.example.org",
+                    i);
+            f.signUp("First" + i, "Last" + i, email, "+1415555" + (2000 + i), OptInStatus.OPTED_IN);
             if (i % 50 == 0) {
                 f.sf.addContact(SalesforceFixture.contact("First" + i, "Last" + i, email, null, false));
             }
@@ -499,26 +506,29 @@ class SalesforceOutboundTest {
         SyncReport report = f.outbound();
 
         assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
-        assertThat(f.sf.requests(Kind.QUERY)).isGreaterThan(2);
-        assertThat(report.count(Outcome.UPDATED)).isEqualTo(4); // found and linked, not duplicated
-        assertThat(report.count(Outcome.CREATED)).isEqualTo(196);
-        assertThat(f.sf.contactCount()).isEqualTo(200);
+        assertThat(f.sf.requests(Kind.COMPOSITE)).isEqualTo(1);
+        assertThat(f.sf.requests(Kind.QUERY)).isZero();
+        assertThat(f.sf.queries()).hasSizeBetween(2, 5).allSatisfy(q -> assertThat(q.length())
+                .isLessThanOrEqualTo(SalesforceClient.LOOKUP_STATEMENT_CHARS));
+        assertThat(report.count(Outcome.UPDATED)).isEqualTo(8); // found and linked, not duplicated
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(392);
+        assertThat(f.sf.contactCount()).isEqualTo(400);
     }
 
     @Test
     void aDryRunLooksUpButWritesNothing() {
         signUps(3);
 
-        SyncReport report = f.engine.run(f.job(org.crmsync.SyncDirection.OUTBOUND).dryRun(true).build());
+        SyncReport report = f.engine.run(f.job(SyncDirection.OUTBOUND).dryRun(true).build());
 
         assertThat(report.count(Outcome.CREATED)).isEqualTo(3);
-        assertThat(f.sf.requests(Kind.QUERY)).isEqualTo(1);
+        assertThat(f.sf.requests(Kind.COMPOSITE)).isEqualTo(1);
         assertThat(f.sf.requests(Kind.CREATE)).isZero();
         assertThat(f.sf.contactCount()).isZero();
     }
 
     @Test
-    void pushingAThousandNewOptInsTakesFiveWriteCallsAndSixLookupsPerBatch() {
+    void pushingAThousandNewOptInsTakesTenCallsThreeLookupsAndFiveCollectionsCreates() {
         signUps(1000);
 
         SyncReport report = f.outbound();
@@ -526,20 +536,146 @@ class SalesforceOutboundTest {
         assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(report.count(Outcome.CREATED)).isEqualTo(1000);
         assertThat(f.sf.contactCount()).isEqualTo(1000);
-        int logins = f.sf.requests(Kind.LOGIN);
-        int describes = f.sf.requests(Kind.DESCRIBE);
-        int lookups = f.sf.requests(Kind.QUERY) + f.sf.requests(Kind.QUERY_MORE);
-        int writes = f.sf.requests(Kind.CREATE) + f.sf.requests(Kind.UPDATE);
-        System.out.println("Salesforce, 1,000 new opt-ins: " + f.sf.totalRequests() + " HTTP calls = " + logins
-                + " login + " + describes + " describe + " + lookups + " lookup queries + " + writes
-                + " sObject Collections creates; the run's meter counted " + report.apiCallsUsed());
-        assertThat(writes).isEqualTo(5);
-        assertThat(logins).isEqualTo(1);
-        assertThat(describes).isEqualTo(1);
-        // Six per batch of 200: each profile's email and its mobile in eleven spellings (PhoneVariants)
-        // make more than one query URI can hold (SalesforceClient.MAX_QUERY_URI_CHARS).
-        assertThat(lookups).isEqualTo(30);
-        assertThat(report.apiCallsUsed()).isEqualTo(f.sf.totalRequests()).isEqualTo(37);
+        System.out.println("Salesforce, 1,000 new opt-ins: " + f.sf.totalRequests() + " HTTP calls = "
+                + f.sf.requests(Kind.LOGIN) + " login + " + f.sf.requests(Kind.DESCRIBE) + " describe + "
+                + f.sf.requests(Kind.COMPOSITE) + " Composite lookups (" + f.sf.queries().size() + " SOQL statements) + "
+                + f.sf.requests(Kind.CREATE) + " sObject Collections creates; the run's meter counted "
+                + report.apiCallsUsed());
+        assertThat(f.sf.requests(Kind.LOGIN)).isEqualTo(1);
+        assertThat(f.sf.requests(Kind.DESCRIBE)).isEqualTo(1);
+        // Batches of 400 (two Collections calls' worth): one Composite lookup each, every email and each
+        // mobile in eleven spellings (PhoneVariants) in one statement per batch.
+        assertThat(f.sf.requests(Kind.COMPOSITE)).isEqualTo(3);
+        assertThat(f.sf.queries()).hasSize(3);
+        assertThat(f.sf.requests(Kind.QUERY) + f.sf.requests(Kind.QUERY_MORE)).isZero();
+        assertThat(f.sf.requests(Kind.CREATE)).isEqualTo(5);
+        assertThat(f.sf.requests(Kind.UPDATE)).isZero();
+        assertThat(report.apiCallsUsed()).isEqualTo(f.sf.totalRequests()).isEqualTo(10);
+        assertThat(f.sf.apiUsage()).isEqualTo(9); // the org counts every call but the login
+        assertThat(f.profiles()).allSatisfy(p -> assertThat(p.constituentId()).isPresent());
+    }
+
+    /** A thousand people created and linked by an earlier run, then opted out in the application. */
+    private void aThousandLinkedPeopleOptOut() {
+        signUps(1000);
+        f.outbound();
+        f.clock.advance(Duration.ofMinutes(5));
+        for (Profile p : f.profiles()) {
+            f.appUpdate(p.toBuilder().optInStatus(OptInStatus.OPTED_OUT).build());
+        }
+        f.sf.resetCounts();
+    }
+
+    @Test
+    void optingOutAThousandLinkedContactsTakesSevenCallsAndNoLookup() {
+        aThousandLinkedPeopleOptOut();
+        f.reconnect(); // a login and a preflight of its own, as the first run of a day has
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.UPDATED)).isEqualTo(1000);
+        assertThat(f.sf.contacts()).allSatisfy(c -> assertThat(c).containsEntry("Mobile_Subscriber__c", false));
+        System.out.println("Salesforce, 1,000 opt-outs of linked contacts: " + f.sf.totalRequests() + " HTTP calls = "
+                + f.sf.requests(Kind.LOGIN) + " login + " + f.sf.requests(Kind.DESCRIBE) + " describe + "
+                + f.sf.requests(Kind.UPDATE) + " sObject Collections updates");
+        assertThat(f.sf.requests(Kind.LOGIN)).isEqualTo(1);
+        assertThat(f.sf.requests(Kind.DESCRIBE)).isEqualTo(1);
+        // Linked by their constituent ID: nothing to look up, one Collections update per 200.
+        assertThat(f.sf.requests(Kind.COMPOSITE) + f.sf.requests(Kind.QUERY)).isZero();
+        assertThat(f.sf.requests(Kind.UPDATE)).isEqualTo(5);
+        assertThat(report.apiCallsUsed()).isEqualTo(f.sf.totalRequests()).isEqualTo(7);
+    }
+
+    @Test
+    void aRunWithinTheHourOfThePreflightRepeatsNeitherTheLoginNorTheDescribe() {
+        aThousandLinkedPeopleOptOut(); // the same connector and job as the run that created them
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.count(Outcome.UPDATED)).isEqualTo(1000);
+        assertThat(f.sf.requests(Kind.LOGIN) + f.sf.requests(Kind.DESCRIBE)).isZero();
+        assertThat(f.sf.requests(Kind.UPDATE)).isEqualTo(5);
+        assertThat(report.apiCallsUsed()).isEqualTo(f.sf.totalRequests()).isEqualTo(5);
+    }
+
+    @Test
+    void aThousandNewOptInsAreLinkedToContactsStoredUnderAnyOfElevenMobileSpellingsOrTheirEmailNotDuplicated() {
+        List<Profile> people = signUps(1000);
+        List<String> ids = new ArrayList<>();
+        // People 0..109: a contact with another email and the mobile as one of its eleven spellings, ten of
+        // each; people 110..159: a contact with the email in capitals and no mobile.
+        for (int i = 0; i < 160; i++) {
+            Profile p = people.get(i);
+            String phone = i < 110 ? PhoneVariants.of(p.phoneNumber().orElseThrow()).get(i % 11) : null;
+            String email = i < 110 ? "work" + i + "@example.org" : p.email().orElseThrow().toUpperCase(Locale.ROOT);
+            ids.add(f.sf.addContact(SalesforceFixture.contact(p.firstName().orElseThrow(), p.lastName().orElseThrow(),
+                    email, phone, false)));
+        }
+        assertThat(f.sf.contacts().stream().map(c -> c.get("MobilePhone")).filter(Objects::nonNull)
+                .map(m -> ((String) m).replaceAll("[0-9]", "9")).distinct()).as("stored spellings").hasSize(11);
+
+        SyncReport report = f.outbound();
+
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.UPDATED)).isEqualTo(160);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(840);
+        assertThat(f.sf.contactCount()).isEqualTo(1000);
+        for (int i = 0; i < 160; i++) {
+            assertThat(f.profile(people.get(i).localId().orElseThrow()).constituentId()).as("person %d", i)
+                    .contains(ids.get(i));
+        }
+        // Still one lookup per batch of 400; the first batch's writes are 240 creates and 160 updates.
+        assertThat(f.sf.requests(Kind.COMPOSITE)).isEqualTo(3);
+        assertThat(f.sf.requests(Kind.CREATE)).isEqualTo(5);
+        assertThat(f.sf.requests(Kind.UPDATE)).isEqualTo(1);
+        assertThat(report.apiCallsUsed()).isEqualTo(11);
+    }
+
+    @Test
+    void contactsCreatedByARunThatDiedBeforeTheWriteBackAreFoundAtOnceByTheNextRunNotCreatedAgain() {
+        signUps(1000);
+        f.sf.dropConnectionAfterNextWrite(); // the first 200 land; the answer is lost, as in a crash
+
+        SyncReport crashed = f.outbound();
+
+        assertThat(crashed.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(f.sf.contactCount()).isEqualTo(200);
+        assertThat(f.profiles()).allSatisfy(p -> assertThat(p.constituentId()).isEmpty());
+
+        SyncReport rerun = f.outbound(); // the same second: no index to wait for, SOQL sees them
+
+        assertThat(rerun.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(rerun.count(Outcome.UPDATED)).isEqualTo(200);
+        assertThat(rerun.count(Outcome.CREATED)).isEqualTo(800);
+        assertThat(f.sf.contactCount()).isEqualTo(1000);
+        assertThat(f.sf.requests(Kind.CREATE)).isEqualTo(1 + 4);
+        assertThat(f.profiles()).allSatisfy(p -> assertThat(p.constituentId()).isPresent());
+        assertThat(f.sf.contacts().stream().map(c -> c.get("Email")).distinct()).hasSize(1000);
+    }
+
+    @Test
+    void whenALaterCollectionsCallOfABatchFailsTheEarlierOnesRecordsKeepTheirIdsAndTheRestIsKeptForRetry() {
+        List<Profile> people = signUps(400);
+        f.sf.failNextAfter(Kind.CREATE, 1, 1); // the batch's second Collections create answers 503
+
+        SyncReport first = f.outbound();
+
+        assertThat(first.count(Outcome.CREATED)).isEqualTo(200);
+        assertThat(first.rows(Outcome.FAILED)).hasSize(200).allSatisfy(r -> {
+            assertThat(r.reason()).isEqualTo(Reason.PROCESSING_ERROR);
+            assertThat(r.message()).contains("503");
+        });
+        assertThat(f.sf.contactCount()).isEqualTo(200);
+        assertThat(people.subList(0, 200)).allSatisfy(p ->
+                assertThat(f.profile(p.localId().orElseThrow()).constituentId()).isPresent());
+        assertThat(f.state.pending("sf-out", SyncDirection.OUTBOUND)).hasSize(200);
+
+        SyncReport retried = f.outbound();
+
+        assertThat(retried.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(retried.count(Outcome.CREATED)).isEqualTo(200);
+        assertThat(f.sf.contactCount()).isEqualTo(400);
         assertThat(f.profiles()).allSatisfy(p -> assertThat(p.constituentId()).isPresent());
     }
 }

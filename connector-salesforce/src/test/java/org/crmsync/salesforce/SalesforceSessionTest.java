@@ -9,16 +9,20 @@ import java.util.OptionalLong;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.model.OptInStatus;
+import org.crmsync.model.Profile;
+import org.crmsync.policy.MatchKey;
 import org.crmsync.salesforce.SalesforceSimulator.Kind;
+import org.crmsync.salesforce.internal.SalesforceClient;
 import org.crmsync.spi.ApiCallMeter;
 import org.crmsync.spi.ConnectorSession;
+import org.crmsync.spi.LookupRequest;
 import org.crmsync.spi.RemoteRecord;
 import org.crmsync.spi.RemoteWrite;
 import org.crmsync.spi.WriteResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The connector's sessions: read by id, the quota between calls of one write, one meter per run. */
+/** The connector's sessions: read by id, lookups, the quota between calls of one write, one meter per run. */
 class SalesforceSessionTest {
     private final SalesforceFixture f = new SalesforceFixture();
 
@@ -60,7 +64,7 @@ class SalesforceSessionTest {
         String ana = f.sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana@example.org", "+14155552671", true));
         String ben = f.sf.addContact(SalesforceFixture.contact("Ben", "Ode", "ben@example.org", "+14155552672", false));
         String ben15 = ben.substring(0, 15);
-        int queriesBefore = f.sf.requests(Kind.QUERY);
+        int lookupsBefore = f.sf.requests(Kind.COMPOSITE);
 
         Map<String, RemoteRecord> read = f.connector().open(new DirectContext(f))
                 .read(List.of(ana, ben15, "003000000000000AAA"));
@@ -68,7 +72,40 @@ class SalesforceSessionTest {
         assertThat(read).containsOnlyKeys(ana, ben15);
         assertThat(read.get(ana).fields()).containsEntry("FirstName", "Ana");
         assertThat(read.get(ben15).fields()).containsEntry("Mobile_Subscriber__c", "false");
-        assertThat(f.sf.requests(Kind.QUERY) - queriesBefore).isEqualTo(1);
+        assertThat(f.sf.requests(Kind.COMPOSITE) - lookupsBefore).isEqualTo(1);
+        assertThat(f.sf.queries()).singleElement().asString().contains("WHERE Id IN (");
+    }
+
+    @Test
+    void aLookupOfMoreStatementsThanOneCompositeRequestTakesGoesInSeveralOfAtMostFiveQueriesEach() {
+        List<LookupRequest> requests = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            String email = String.format("a.rather.long.mailbox.name.for.testing.statement.limit.%04d@subdomain.example.org",
+                    i).substring(1);
+            String phone = "+1415555" + (2000 + i);
+            requests.add(new LookupRequest("p" + i, Profile.builder().firstName("F" + i).lastName("L" + i).email(email)
+                    .phoneNumber(phone).optInStatus(OptInStatus.OPTED_IN).build(), List.of(MatchKey.EMAIL, MatchKey.PHONE)));
+            if (i % 250 == 0) {
+                ids.add(f.sf.addContact(SalesforceFixture.contact("F" + i, "L" + i, null,
+                        "(415) 555-" + (2000 + i), false)));
+            }
+        }
+        ConnectorSession session = f.connector().open(new DirectContext(f));
+        session.preflight();
+
+        Map<String, List<RemoteRecord>> found = session.lookup(requests);
+
+        int statements = f.sf.queries().size();
+        assertThat(statements).isGreaterThan(SalesforceClient.MAX_QUERIES_PER_COMPOSITE);
+        assertThat(f.sf.queries()).allSatisfy(q -> assertThat(q.length())
+                .isLessThanOrEqualTo(SalesforceClient.LOOKUP_STATEMENT_CHARS));
+        assertThat(f.sf.requests(Kind.COMPOSITE)).isEqualTo((statements + 4) / 5);
+        assertThat(f.sf.requests(Kind.QUERY)).isZero();
+        for (int i = 0; i < 2000; i += 250) {
+            assertThat(found.get("p" + i)).extracting(RemoteRecord::remoteId).containsExactly(ids.get(i / 250));
+        }
+        assertThat(found.values().stream().mapToInt(List::size).sum()).isEqualTo(ids.size());
     }
 
     @Test

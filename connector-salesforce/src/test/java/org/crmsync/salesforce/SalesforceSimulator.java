@@ -62,6 +62,10 @@ import org.crmsync.testing.sim.ScriptedFaults;
  *   <li>{@code GET query?q=}: a real SOQL subset ({@link SimulatedSoql}) with Salesforce's errors, pages
  *       of {@code Sforce-Query-Options: batchSize} (200 to 2,000, default 2,000) followed by {@code
  *       nextRecordsUrl} until {@code done}.
+ *   <li>{@code POST composite} with query subrequests ({@code GET .../query/?q=}, {@code GET
+ *       .../query/<locator>}): each answered under its {@code referenceId} with its own status, the whole
+ *       request one call against the daily limit; at most 25 subrequests, 5 of them queries; statements of
+ *       up to 100,000 characters, in a GET or a subrequest.
  *   <li>{@code GET sobjects/Contact/describe}, with fields that tests can remove, retype or make
  *       read-only, and picklists ({@code picklistValues}, {@code restrictedPicklist}) that tests can
  *       restrict; a value outside a restricted picklist fails its record with {@code
@@ -97,6 +101,12 @@ public final class SalesforceSimulator implements AutoCloseable {
     public static final long DEFAULT_API_LIMIT = 15_000;
 
     private static final int MAX_URI_AND_HEADERS = 16_384;
+    /** "By default, 100,000 characters" (SOQL and SOSL Limits for Search Queries). */
+    static final int MAX_SOQL_CHARS = 100_000;
+    private static final int MAX_SUBREQUESTS = 25;
+    private static final int MAX_QUERY_SUBREQUESTS = 5;
+    private static final Pattern SUBREQUEST_QUERY = Pattern.compile("/services/data/v([0-9]+\\.[0-9])/query/?\\?(.*)");
+    private static final Pattern SUBREQUEST_QUERY_MORE = Pattern.compile("/services/data/v([0-9]+\\.[0-9])/query/([^/?]+)");
     /**
      * "The queryLocator value expires automatically after 15 minutes of inactivity", and "a user can have
      * up to ten query cursors open at a time": an eleventh releases the oldest (QueryLocator, SOAP API
@@ -115,7 +125,7 @@ public final class SalesforceSimulator implements AutoCloseable {
 
     /** The kinds of request the simulator counts. */
     public enum Kind {
-        LOGIN, QUERY, QUERY_MORE, DESCRIBE, CREATE, UPDATE, EXPORT, OTHER
+        LOGIN, QUERY, QUERY_MORE, COMPOSITE, DESCRIBE, CREATE, UPDATE, EXPORT, OTHER
     }
 
     /** A Contact field as describe reports it. */
@@ -179,6 +189,7 @@ public final class SalesforceSimulator implements AutoCloseable {
     private String exportRedirect;
     private int failNextCalls;
     private final Map<Kind, Integer> failNext = new EnumMap<>(Kind.class);
+    private final Map<Kind, Integer> servedBeforeFailing = new EnumMap<>(Kind.class);
     private final ScriptedFaults scripted = new ScriptedFaults(aResponse().withStatus(503)
             .withHeader("Content-Type", "application/json").withBody("[{\"errorCode\":\"SERVER_UNAVAILABLE\","
                     + "\"message\":\"Server busy\"}]"));
@@ -385,6 +396,7 @@ public final class SalesforceSimulator implements AutoCloseable {
     public synchronized void clearFaults() {
         failNextCalls = 0;
         failNext.clear();
+        servedBeforeFailing.clear();
         scripted.clear();
         limitExceededNext.clear();
         dropConnectionAfterNextWrite = false;
@@ -402,6 +414,12 @@ public final class SalesforceSimulator implements AutoCloseable {
 
     /** The next {@code calls} data API calls of this kind answer 503 (server busy). */
     public synchronized void failNext(Kind kind, int calls) {
+        failNext.put(kind, calls);
+    }
+
+    /** After {@code served} more calls of this kind are served as usual, the next {@code calls} answer 503. */
+    public synchronized void failNextAfter(Kind kind, int served, int calls) {
+        servedBeforeFailing.put(kind, served);
         failNext.put(kind, calls);
     }
 
@@ -666,7 +684,12 @@ public final class SalesforceSimulator implements AutoCloseable {
         if (apiUsed >= apiMax || takeLimitExceeded(kind)) {
             return limitExceeded(limitInfo());
         }
-        if (failNextCalls > 0 || failNext.getOrDefault(kind, 0) > 0) {
+        boolean kindFails = failNext.getOrDefault(kind, 0) > 0;
+        if (kindFails && servedBeforeFailing.getOrDefault(kind, 0) > 0) {
+            servedBeforeFailing.merge(kind, -1, Integer::sum);
+            kindFails = false;
+        }
+        if (failNextCalls > 0 || kindFails) {
             if (failNextCalls > 0) {
                 failNextCalls--;
             } else {
@@ -682,6 +705,8 @@ public final class SalesforceSimulator implements AutoCloseable {
                     return query(request, version, params.getOrDefault("q", ""));
                 case QUERY_MORE:
                     return queryMore(resource.substring("query/".length()), version);
+                case COMPOSITE:
+                    return composite(request);
                 case DESCRIBE:
                     return respond(200, "application/json", describe().toString(), limitInfo()).build();
                 case CREATE:
@@ -740,6 +765,9 @@ public final class SalesforceSimulator implements AutoCloseable {
         if (resource.equals("composite/sobjects") && method.equals("POST")) {
             return Kind.CREATE;
         }
+        if (resource.equals("composite") && method.equals("POST")) {
+            return Kind.COMPOSITE;
+        }
         if (resource.equals("composite/sobjects") && method.equals("PATCH")) {
             return Kind.UPDATE;
         }
@@ -749,19 +777,35 @@ public final class SalesforceSimulator implements AutoCloseable {
     // ----- query -----
 
     private ResponseDefinition query(Request request, String version, String soql) {
-        queries.add(soql);
-        SimulatedSoql.Query q = SimulatedSoql.parse(soql, this::fieldInfo);
-        List<Map<String, Object>> rows = contacts.values().stream().filter(q.where()).sorted(q.order())
-                .limit(q.limit()).<Map<String, Object>>map(LinkedHashMap::new).toList();
-        int pageSize = 2000;
-        String options = request.getHeader("Sforce-Query-Options");
+        ObjectNode page = openQuery(soql, version, pageSize(request.getHeader("Sforce-Query-Options")));
+        return respond(200, "application/json", page.toString(), limitInfo()).build();
+    }
+
+    /**
+     * "The default is 2,000; the minimum is 200, and the maximum is 2,000" ({@code Sforce-Query-Options:
+     * batchSize=n}).
+     */
+    private static int pageSize(String options) {
         if (options != null) {
             Matcher m = Pattern.compile("batchSize=(\\d+)").matcher(options);
             if (m.find()) {
-                // "The default is 2,000; the minimum is 200, and the maximum is 2,000."
-                pageSize = Math.max(200, Math.min(2000, Integer.parseInt(m.group(1))));
+                return Math.max(200, Math.min(2000, Integer.parseInt(m.group(1))));
             }
         }
+        return 2000;
+    }
+
+    /** Runs a statement and answers its first page, opening a query locator for the rest. */
+    private ObjectNode openQuery(String soql, String version, int pageSize) {
+        queries.add(soql);
+        if (soql.length() > MAX_SOQL_CHARS) {
+            // The wording orgs answer (django-salesforce/django-salesforce#164).
+            throw new SoqlException("MALFORMED_QUERY", "SOQL statements can not be longer than " + MAX_SOQL_CHARS
+                    + " characters");
+        }
+        SimulatedSoql.Query q = SimulatedSoql.parse(soql, this::fieldInfo);
+        List<Map<String, Object>> rows = contacts.values().stream().filter(q.where()).sorted(q.order())
+                .limit(q.limit()).<Map<String, Object>>map(LinkedHashMap::new).toList();
         String locator = "01gSIM" + String.format(Locale.ROOT, "%09d", nextCursor++);
         while (cursors.size() >= MAX_OPEN_LOCATORS) {
             releaseCursor(cursors.keySet().iterator().next()); // the oldest open one
@@ -775,6 +819,16 @@ public final class SalesforceSimulator implements AutoCloseable {
     }
 
     private ResponseDefinition queryMore(String locatorAndOffset, String version) {
+        Optional<ObjectNode> page = nextPage(locatorAndOffset, version);
+        if (page.isEmpty()) {
+            return respond(400, "application/json", error("INVALID_QUERY_LOCATOR", "invalid query locator"), limitInfo())
+                    .build();
+        }
+        return respond(200, "application/json", page.get().toString(), limitInfo()).build();
+    }
+
+    /** The next page of an open locator, or empty when Salesforce would answer INVALID_QUERY_LOCATOR. */
+    private Optional<ObjectNode> nextPage(String locatorAndOffset, String version) {
         int dash = locatorAndOffset.lastIndexOf('-');
         String locator = dash < 0 ? locatorAndOffset : locatorAndOffset.substring(0, dash);
         Instant used = cursorLastUsed.get(locator);
@@ -783,13 +837,12 @@ public final class SalesforceSimulator implements AutoCloseable {
         }
         if (!cursors.containsKey(locator) || dash < 0
                 || !locatorAndOffset.substring(dash + 1).equals(cursorOffsets.get(locator).toString())) {
-            return respond(400, "application/json", error("INVALID_QUERY_LOCATOR", "invalid query locator"), limitInfo())
-                    .build();
+            return Optional.empty();
         }
-        return page(locator, version);
+        return Optional.of(page(locator, version));
     }
 
-    private ResponseDefinition page(String locator, String version) {
+    private ObjectNode page(String locator, String version) {
         Iterator<Map<String, Object>> rows = cursors.get(locator);
         List<String> selected = cursorFields.get(locator);
         int size = cursorPageSizes.get(locator);
@@ -810,7 +863,96 @@ public final class SalesforceSimulator implements AutoCloseable {
             releaseCursor(locator);
         }
         body.set("records", records);
-        return respond(200, "application/json", body.toString(), limitInfo()).build();
+        return body;
+    }
+
+    // ----- Composite -----
+
+    /**
+     * {@code POST composite}: the subrequests run in order and are answered together, with HTTP 200 whatever
+     * they did, each result {@code {"body":...,"httpHeaders":{},"httpStatusCode":n,"referenceId":"..."}},
+     * a failed one's body the REST error array (Composite Response Body). The whole request is one call
+     * against the daily limit ("The entire series of requests counts as a single call toward your API
+     * limits"). At most 25 subrequests, at most 5 of them queries or sObject Collections; a subrequest may
+     * not set Accept, Authorization or Content-Type ("the top-level request fails and returns HTTP 400";
+     * Send Multiple Requests Using Composite and Composite Request Body, REST API Developer Guide,
+     * https://developer.salesforce.com/docs/platform/api-rest/guide/resources-composite-composite-post.html).
+     * Salesforce documents those limits but not its answer past them: here a 400 {@code
+     * INVALID_API_INPUT}-style error array, whose code and wording are this simulator's. It runs query
+     * subrequests ({@code GET .../query/?q=} and {@code GET .../query/<locator>}); any other subrequest gets
+     * 404 {@code NOT_FOUND}, and {@code allOrNone} has no rollback to do for them.
+     */
+    private ResponseDefinition composite(Request request) {
+        JsonNode body;
+        try {
+            body = json.readTree(request.getBodyAsString());
+        } catch (JsonProcessingException e) {
+            return badRequest("JSON_PARSER_ERROR", "Unexpected character in the request body");
+        }
+        JsonNode subrequests = body == null ? null : body.get("compositeRequest");
+        if (subrequests == null || !subrequests.isArray() || subrequests.isEmpty()) {
+            return badRequest("JSON_PARSER_ERROR", "compositeRequest is required and must be a non-empty list");
+        }
+        if (subrequests.size() > MAX_SUBREQUESTS) {
+            return badRequest("INVALID_API_INPUT", "(simulator) a Composite request takes at most " + MAX_SUBREQUESTS
+                    + " subrequests; this one has " + subrequests.size());
+        }
+        int queryOperations = 0;
+        for (JsonNode sub : subrequests) {
+            String url = sub.path("url").asText("");
+            if (url.contains("/query/") || url.contains("/queryAll/") || url.contains("/composite/sobjects")) {
+                queryOperations++;
+            }
+            if (sub.path("method").asText("").isEmpty() || url.isEmpty() || sub.path("referenceId").asText("").isEmpty()) {
+                return badRequest("INVALID_API_INPUT", "(simulator) every subrequest needs method, url and referenceId");
+            }
+            for (Iterator<String> names = sub.path("httpHeaders").fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (List.of("accept", "authorization", "content-type").contains(name.toLowerCase(Locale.ROOT))) {
+                    return badRequest("INVALID_API_INPUT", "(simulator) a subrequest may not set " + name
+                            + "; it is taken from the top-level request");
+                }
+            }
+        }
+        if (queryOperations > MAX_QUERY_SUBREQUESTS) {
+            return badRequest("INVALID_API_INPUT", "(simulator) a Composite request takes at most "
+                    + MAX_QUERY_SUBREQUESTS + " query or sObject Collections subrequests; this one has "
+                    + queryOperations);
+        }
+        ArrayNode results = json.createArrayNode();
+        for (JsonNode sub : subrequests) {
+            ObjectNode result = results.addObject();
+            String url = sub.path("url").asText();
+            Matcher query = SUBREQUEST_QUERY.matcher(url);
+            Matcher more = SUBREQUEST_QUERY_MORE.matcher(url);
+            JsonNode answer;
+            int status = 200;
+            try {
+                if (sub.path("method").asText().equals("GET") && query.matches()) {
+                    String soql = parseQuery(query.group(2)).getOrDefault("q", "");
+                    answer = openQuery(soql, query.group(1), pageSize(sub.path("httpHeaders")
+                            .path("Sforce-Query-Options").asText(null)));
+                } else if (sub.path("method").asText().equals("GET") && more.matches()) {
+                    Optional<ObjectNode> page = nextPage(more.group(2), more.group(1));
+                    status = page.isPresent() ? 200 : 400;
+                    answer = page.isPresent() ? page.get()
+                            : errorArray("INVALID_QUERY_LOCATOR", "invalid query locator");
+                } else {
+                    status = 404;
+                    answer = errorArray("NOT_FOUND", "The requested resource does not exist");
+                }
+            } catch (SoqlException e) {
+                status = 400;
+                answer = errorArray(e.errorCode, e.getMessage());
+            }
+            result.set("body", answer);
+            result.putObject("httpHeaders");
+            result.put("httpStatusCode", status);
+            result.put("referenceId", sub.path("referenceId").asText());
+        }
+        ObjectNode out = json.createObjectNode();
+        out.set("compositeResponse", results);
+        return respond(200, "application/json", out.toString(), limitInfo()).build();
     }
 
     private void releaseCursor(String locator) {
@@ -1160,11 +1302,15 @@ public final class SalesforceSimulator implements AutoCloseable {
     }
 
     private String error(String errorCode, String message) {
+        return errorArray(errorCode, message).toString();
+    }
+
+    private ArrayNode errorArray(String errorCode, String message) {
         ArrayNode array = json.createArrayNode();
         ObjectNode e = array.addObject();
         e.put("message", message);
         e.put("errorCode", errorCode);
-        return array.toString();
+        return array;
     }
 
     private static Map<String, String> parseQuery(String query) {

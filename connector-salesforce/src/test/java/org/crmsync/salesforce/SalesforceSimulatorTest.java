@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.Collections;
+import java.util.List;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -168,5 +172,66 @@ class SalesforceSimulatorTest {
                 .build()).execute()) {
             assertThat(r.code()).isEqualTo(414);
         }
+    }
+
+    /** A Composite request of query subrequests, one per statement. */
+    private JsonNode composite(List<String> statements, int expectedStatus) throws IOException {
+        ObjectNode request = json.createObjectNode();
+        ArrayNode subrequests = request.put("allOrNone", false)
+                .putArray("compositeRequest");
+        for (int i = 0; i < statements.size(); i++) {
+            HttpUrl url = HttpUrl.get(sf.baseUrl() + "/services/data/v67.0/query/").newBuilder()
+                    .addQueryParameter("q", statements.get(i)).build();
+            subrequests.addObject().put("method", "GET").put("url", url.encodedPath() + "?" + url.encodedQuery())
+                    .put("referenceId", "q" + i);
+        }
+        try (Response r = http.newCall(new Request.Builder().url(sf.baseUrl() + "/services/data/v67.0/composite")
+                .header("Authorization", "Bearer " + token)
+                .post(RequestBody.create(request.toString(), MediaType.get("application/json"))).build()).execute()) {
+            assertThat(r.code()).isEqualTo(expectedStatus);
+            assertThat(r.header("Sforce-Limit-Info")).matches("api-usage=\\d+/15000");
+            return json.readTree(r.body().string());
+        }
+    }
+
+    @Test
+    void aCompositeRequestAnswersEachQueryUnderItsReferenceAndCountsAsOneCall() throws IOException {
+        sf.addContact(SalesforceFixture.contact("Ana", "Reyes", "ana@example.org", "(415) 555-2671", true));
+        long before = sf.apiUsage();
+        // Longer than a GET's URI can hold, well within SOQL's 100,000 characters.
+        String longList = "SELECT Id FROM Contact WHERE Email IN ('ana@example.org'"
+                + ", 'someone.else@example.org'".repeat(2_000) + ")";
+
+        JsonNode answer = composite(List.of(longList, "SELECT Id FROM Contact WHERE Emial = 'x'",
+                "SELECT Id, MobilePhone FROM Contact WHERE MobilePhone IN ('(415) 555-2671')"), 200);
+
+        JsonNode results = answer.path("compositeResponse");
+        assertThat(results).hasSize(3);
+        assertThat(results.get(0).path("referenceId").asText()).isEqualTo("q0");
+        assertThat(results.get(0).path("httpStatusCode").asInt()).isEqualTo(200);
+        assertThat(results.get(0).path("body").path("totalSize").asInt()).isEqualTo(1);
+        assertThat(results.get(1).path("httpStatusCode").asInt()).isEqualTo(400);
+        assertThat(results.get(1).path("body").get(0).path("errorCode").asText()).isEqualTo("INVALID_FIELD");
+        assertThat(results.get(2).path("body").path("records").get(0).path("MobilePhone").asText())
+                .isEqualTo("(415) 555-2671");
+        assertThat(sf.apiUsage() - before).isEqualTo(1);
+        assertThat(sf.requests(SalesforceSimulator.Kind.COMPOSITE)).isEqualTo(1);
+        assertThat(sf.queries()).hasSize(3);
+    }
+
+    @Test
+    void aCompositeRequestTakesAtMostFiveQueriesAndAStatementAtMostOneHundredThousandCharacters() throws IOException {
+        List<String> six = Collections.nCopies(6, "SELECT Id FROM Contact");
+
+        assertThat(composite(six, 400).get(0).path("message").asText()).contains("at most 5");
+        assertThat(sf.queries()).isEmpty();
+
+        String tooLong = "SELECT Id FROM Contact WHERE Email IN ('a@example.org'"
+                + ", 'someone.else@example.org'".repeat(4_000) + ")";
+        assertThat(tooLong.length()).isGreaterThan(SalesforceSimulator.MAX_SOQL_CHARS);
+        JsonNode refused = composite(List.of(tooLong), 200).path("compositeResponse").get(0);
+        assertThat(refused.path("httpStatusCode").asInt()).isEqualTo(400);
+        assertThat(refused.path("body").get(0).path("errorCode").asText()).isEqualTo("MALFORMED_QUERY");
+        assertThat(refused.path("body").get(0).path("message").asText()).contains("100000 characters");
     }
 }

@@ -174,7 +174,21 @@ final class SimulatedSoql {
             } while (accept(Kind.COMMA));
             expect(Kind.RPAREN);
             boolean not = negated;
-            return r -> not != values.stream().anyMatch(v -> compare(f, r.get(f.name()), v) == 0);
+            // Equal under compare() is equal comparable keys: a set answers a long IN list at once.
+            java.util.Set<Object> keys = new java.util.HashSet<>();
+            boolean withNull = false;
+            for (Object v : values) {
+                if (v == null) {
+                    withNull = true;
+                } else {
+                    keys.add(comparable(f, v));
+                }
+            }
+            boolean nullMatches = withNull;
+            return r -> {
+                Object actual = r.get(f.name());
+                return not != (actual == null ? nullMatches : keys.contains(comparable(f, actual)));
+            };
         }
         Token op = next();
         if (op.kind != Kind.OP) {

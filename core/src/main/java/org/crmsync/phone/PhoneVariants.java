@@ -31,11 +31,11 @@ import java.util.Set;
  *   <li>{@code (415)555-2671}: the UI's format without its space.
  * </ul>
  *
- * <p>Each form costs about 25 to 45 characters of query URI per profile, so a batch's lookup needs more
- * queries (the URI limit splits them; see {@code ContactQueries.lookups}); rarer spellings are not
- * asked for. (SOSL's phone search would normalize, but its index is updated asynchronously, so a
- * contact created seconds ago, say by a run that crashed, may be missing: unsafe for duplicate
- * prevention.)
+ * <p>Each form costs about 15 to 20 characters of a lookup statement per profile (Salesforce sends its
+ * statements in a Composite request, up to SOQL's 100,000 characters each; see {@code
+ * ContactQueries.lookups}); rarer spellings are not asked for. (SOSL's phone search would normalize,
+ * but its index is updated asynchronously, so a contact created seconds ago, say by a run that
+ * crashed, may be missing: unsafe for duplicate prevention.)
  */
 public final class PhoneVariants {
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();

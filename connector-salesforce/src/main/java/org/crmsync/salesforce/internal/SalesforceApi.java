@@ -18,7 +18,8 @@ import retrofit2.http.Url;
  * instance URL comes from the token response; never a hard-coded pod). Every call carries {@code
  * Authorization: Bearer <access_token>}. Sources: REST API Developer Guide,
  * https://developer.salesforce.com/docs/platform/api-rest/guide/ (resources-query, dome-query,
- * resources-composite-sobjects-collections-create / -update, dome-sobject-describe).
+ * resources-composite-sobjects-collections-create / -update, resources-composite-composite-post,
+ * dome-sobject-describe).
  */
 interface SalesforceApi {
     /** {@code GET query?q=<SOQL>}; pages follow {@code nextRecordsUrl} until {@code done}. */
@@ -30,6 +31,14 @@ interface SalesforceApi {
     @GET
     Call<QueryResult> queryMore(@Header("Authorization") String authorization,
             @Header("Sforce-Query-Options") String queryOptions, @Url String nextRecordsUrl);
+
+    /**
+     * {@code POST composite}: the subrequests run on the server and come back in one answer, one call
+     * against the API limits. This connector sends only query subrequests in it (so it applies nothing
+     * and may be sent again).
+     */
+    @POST("composite")
+    Call<CompositeResponse> composite(@Header("Authorization") String authorization, @Body CompositeRequest request);
 
     @GET("sobjects/{type}/describe")
     Call<DescribeResult> describe(@Header("Authorization") String authorization, @Path("type") String sObjectType);

@@ -30,6 +30,7 @@ import org.crmsync.http.HttpErrors;
 import org.crmsync.http.Redaction;
 import org.crmsync.http.RetryPolicy;
 import org.crmsync.kit.ApiCalls;
+import org.crmsync.kit.Chunks;
 import org.crmsync.salesforce.SalesforceConfig;
 import org.crmsync.spi.ApiCallMeter;
 import org.crmsync.spi.ConnectorContext;
@@ -62,12 +63,31 @@ public final class SalesforceClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SalesforceClient.class);
 
     /**
-     * The longest query URI we send. Salesforce allows 16,384 bytes for the URI and headers of one REST
-     * call together (414 URI Too Long beyond it; help article 000386264,
-     * https://help.salesforce.com/s/articleView?id=000386264). Our headers take well under 1 KB; the rest
-     * is margin.
+     * The longest SOQL statement Salesforce takes: "By default, 100,000 characters" (SOQL and SOSL Limits
+     * for Search Queries,
+     * https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_soslsoql.htm).
      */
-    public static final int MAX_QUERY_URI_CHARS = 14_000;
+    public static final int MAX_SOQL_CHARS = 100_000;
+
+    /**
+     * How long the statements of a batch lookup are made: SOQL's limit less a tenth, a margin, since the
+     * limit is stated in characters without saying how they are counted.
+     * Such a statement is far too long for the URI of a GET (Salesforce allows 16,384 bytes for the URI and
+     * headers of one REST call together, help article 000386264, https://help.salesforce.com/s/articleView?id=000386264),
+     * so lookups go in the body of a Composite request ({@link #queries}).
+     */
+    public static final int LOOKUP_STATEMENT_CHARS = MAX_SOQL_CHARS - MAX_SOQL_CHARS / 10;
+
+    /**
+     * The queries one Composite request may carry: up to 25 subrequests, of which up to 5 may be sObject
+     * Collections or query operations (Query, QueryAll, and a query's next batch) (Send Multiple Requests
+     * Using Composite, REST API Developer Guide,
+     * https://developer.salesforce.com/docs/platform/api-rest/guide/resources-composite-composite-post.html;
+     * the Tooling API's Composite page in English: "You can have up to 25 subrequests in a single call. Up
+     * to five of these subrequests can be query operations",
+     * https://developer.salesforce.com/docs/atlas.en-us.api_tooling.meta/api_tooling/tooling_resources_composite_composite.htm).
+     */
+    public static final int MAX_QUERIES_PER_COMPOSITE = 5;
 
     static final String LIMIT_HEADER = "Sforce-Limit-Info";
     // "api-usage=18/15000", possibly followed by other entries ("; api-bursts=1/750"); the lookbehind
@@ -156,11 +176,115 @@ public final class SalesforceClient implements AutoCloseable {
         session();
     }
 
-    /** The length of the query URI for {@code soql}, encoded as it will be sent. */
-    public int queryUriLength(String soql) {
-        Session s = session();
-        return s.dataBase().newBuilder().addPathSegment("query").addQueryParameter("q", soql).build().toString()
-                .length();
+    /**
+     * The first page of each statement, in order, from as few calls as Salesforce allows: one Composite
+     * request per {@value #MAX_QUERIES_PER_COMPOSITE} statements, each a query subrequest ({@code GET
+     * /services/data/vNN.N/query/?q=...}). The Query resource itself takes its statement in the URI of a
+     * GET, which holds a tenth of what SOQL allows; a subrequest's URL travels in the request body, and the
+     * whole Composite request "counts as a single call toward your API limits" (Send Multiple Requests
+     * Using Composite, https://developer.salesforce.com/docs/platform/api-rest/guide/resources-composite-composite-post.html).
+     * SOQL reads committed data, so a contact another run created a moment ago is found (unlike a SOSL
+     * search, whose index can take "about 15 minutes or more" to show a new record: Search Architecture,
+     * https://developer.salesforce.com/docs/platform/salesforce-large-data-volumes-bp/guide/ldv-deployments-concepts-search-architecture.html).
+     * Pages after the first (a statement matching more than 2,000 contacts) are the caller's, from
+     * {@link #queryMore}. The subrequests only read, so a Composite request that failed in flight is sent
+     * again like a GET.
+     *
+     * @param statements each at most {@link #MAX_SOQL_CHARS} long
+     * @throws CrmSyncException for a query Salesforce refused, as {@link #query} would (a mapped field it
+     *     does not know is {@code INVALID_MAPPING}), never quoting the statement's literals
+     */
+    public List<QueryResult> queries(List<String> statements) {
+        List<QueryResult> pages = new ArrayList<>(statements.size());
+        for (List<String> chunk : Chunks.byCount(statements, MAX_QUERIES_PER_COMPOSITE)) {
+            pages.addAll(compositeQueries(chunk));
+        }
+        return pages;
+    }
+
+    private List<QueryResult> compositeQueries(List<String> statements) {
+        List<CompositeRequest.Subrequest> subrequests = new ArrayList<>();
+        for (int i = 0; i < statements.size(); i++) {
+            String soql = statements.get(i);
+            if (soql.length() > MAX_SOQL_CHARS) {
+                throw new IllegalArgumentException("a SOQL statement of " + soql.length() + " characters; Salesforce"
+                        + " takes at most " + MAX_SOQL_CHARS);
+            }
+            subrequests.add(new CompositeRequest.Subrequest("GET", queryUrl(soql), "query" + i, Map.of()));
+        }
+        String what = "lookup of Contacts (" + statements.size() + (statements.size() == 1 ? " query" : " queries")
+                + " in one Composite request)";
+        CompositeRequest request = new CompositeRequest(false, subrequests);
+        CompositeResponse answer = call(what, String.join("\n", statements),
+                (api, auth) -> api.composite(auth, request));
+        Map<String, CompositeResponse.Result> byReference = new LinkedHashMap<>();
+        answer.compositeResponse().forEach(r -> byReference.put(r.referenceId(), r));
+        String where = "POST /services/data/v" + config.apiVersion() + "/composite";
+        List<QueryResult> pages = new ArrayList<>(statements.size());
+        for (int i = 0; i < statements.size(); i++) {
+            CompositeResponse.Result result = byReference.get("query" + i);
+            if (result == null) {
+                throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, "Salesforce " + what + " answered without a"
+                        + " result for query " + (i + 1) + " of " + statements.size() + " (" + where + ")");
+            }
+            if (result.httpStatusCode() < 200 || result.httpStatusCode() > 299) {
+                throw subrequestError(result, what, statements.get(i), where);
+            }
+            try {
+                QueryResult page = result.body() == null ? null : mapper.treeToValue(result.body(), QueryResult.class);
+                if (page == null) {
+                    throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, "Salesforce " + what + " answered query "
+                            + (i + 1) + " with HTTP " + result.httpStatusCode() + " and no body (" + where + ")");
+                }
+                pages.add(page);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, "Salesforce " + what + " answered query "
+                        + (i + 1) + " with a body that is not a query result (" + where + ")");
+            }
+        }
+        return pages;
+    }
+
+    /** A query subrequest's URL, as the Query resource takes it: {@code /services/data/vNN.N/query/?q=<encoded>}. */
+    private String queryUrl(String soql) {
+        HttpUrl url = new HttpUrl.Builder().scheme("https").host("salesforce.invalid")
+                .encodedPath("/services/data/v" + config.apiVersion() + "/query/").addQueryParameter("q", soql).build();
+        return url.encodedPath() + "?" + url.encodedQuery();
+    }
+
+    /**
+     * The exception for a query subrequest Salesforce answered with an error: its status and the REST error
+     * array as its body, quoted as a refused query is ({@link #queryErrorMessage}: nothing of the statement).
+     */
+    private CrmSyncException subrequestError(CompositeResponse.Result result, String what, String soql, String where) {
+        int status = result.httpStatusCode();
+        String body = result.body() == null ? "" : result.body().toString();
+        Optional<CrmSyncException> limit = limitExceeded(status, body, what, where);
+        if (limit.isPresent()) {
+            return limit.get();
+        }
+        Optional<ApiError> first = apiErrors(body).stream().findFirst();
+        ErrorCode code = HttpErrors.codeFor(status);
+        if (status == 400) {
+            code = first.map(ApiError::errorCode).filter("INVALID_FIELD"::equals).isPresent()
+                    ? ErrorCode.INVALID_MAPPING : ErrorCode.UNEXPECTED_RESPONSE;
+        }
+        StringBuilder m = new StringBuilder("Salesforce ").append(what).append(" failed: a query answered HTTP ")
+                .append(status);
+        if (first.isPresent()) {
+            m.append(' ').append(first.get().errorCode());
+            String said = queryErrorMessage(first.get().message(), soql);
+            if (!said.isEmpty()) {
+                m.append(": ").append(said);
+            }
+        } else {
+            String said = queryErrorMessage(body, soql);
+            if (!said.isEmpty()) {
+                m.append(": ").append(said.length() > 300 ? said.substring(0, 300) + "..." : said);
+            }
+        }
+        m.append(" (a query subrequest of ").append(where).append(").");
+        return CrmSyncException.http(code, Redaction.redactSecrets(m.toString(), secrets()), status, null);
     }
 
     /** {@code GET query?q=}, with {@code Sforce-Query-Options: batchSize=n}. */
@@ -401,9 +525,18 @@ public final class SalesforceClient implements AutoCloseable {
         return calls.send(call, what);
     }
 
-    /** A create: {@code POST composite/sobjects}. The token request is a POST too, but it applies nothing. */
+    /**
+     * A create: {@code POST composite/sobjects}. The token request and the Composite lookups are POSTs too,
+     * but they apply nothing.
+     */
     private static boolean isCreate(okhttp3.Request request) {
-        return "POST".equals(request.method()) && !request.url().encodedPath().endsWith(TOKEN_PATH);
+        return "POST".equals(request.method()) && !request.url().encodedPath().endsWith(TOKEN_PATH)
+                && !isComposite(request);
+    }
+
+    /** {@code POST composite}, which this connector uses for queries only ({@link #queries}). */
+    private static boolean isComposite(okhttp3.Request request) {
+        return "POST".equals(request.method()) && request.url().encodedPath().endsWith("/composite");
     }
 
     /** The setting that names the host a request went to, for a message about reaching it. */
@@ -440,9 +573,9 @@ public final class SalesforceClient implements AutoCloseable {
         Optional<ApiError> first = apiErrors(body).stream().findFirst();
         String where = request.method() + " " + request.url().encodedPath();
         ErrorCode code = HttpErrors.codeFor(status);
-        if (status == 400 && "GET".equals(request.method())) {
-            // A refused query or describe is no record's fault: a mapped field Salesforce does not know
-            // (INVALID_FIELD), or a statement this connector got wrong.
+        if (status == 400 && ("GET".equals(request.method()) || isComposite(request))) {
+            // A refused query, lookup or describe is no record's fault: a mapped field Salesforce does not
+            // know (INVALID_FIELD), or a statement this connector got wrong.
             code = first.map(ApiError::errorCode).filter("INVALID_FIELD"::equals).isPresent()
                     ? ErrorCode.INVALID_MAPPING : ErrorCode.UNEXPECTED_RESPONSE;
         }
@@ -491,6 +624,11 @@ public final class SalesforceClient implements AutoCloseable {
      * failure the next run retries.
      */
     private Optional<CrmSyncException> limitExceeded(int status, String body, String what, okhttp3.Request request) {
+        return limitExceeded(status, body, what, request.method() + " " + request.url().encodedPath());
+    }
+
+    /** @param where the method and path of the request, for the message */
+    private Optional<CrmSyncException> limitExceeded(int status, String body, String what, String where) {
         Optional<ApiError> limit = apiErrors(body).stream()
                 .filter(e -> "REQUEST_LIMIT_EXCEEDED".equals(e.errorCode())).findFirst();
         if (limit.isEmpty()) {
@@ -498,17 +636,17 @@ public final class SalesforceClient implements AutoCloseable {
         }
         String said = limit.get().message() == null ? "" : " " + limit.get().message();
         if (concurrencyLimit(status, body).isPresent()) {
-            String message = "Salesforce refused the " + what + " (" + request.method() + " "
-                    + request.url().encodedPath() + "): HTTP " + status + " REQUEST_LIMIT_EXCEEDED:" + said + " The"
-                    + " org's limit of concurrent long-running requests was still reached after "
+            String message = "Salesforce refused the " + what + " (" + where + "): HTTP " + status
+                    + " REQUEST_LIMIT_EXCEEDED:" + said + " The org's limit of concurrent long-running requests was"
+                    + " still reached after "
                     + config.concurrentLimitAttempts() + " attempts (" + SalesforceConfig.CONCURRENT_LIMIT_ATTEMPTS
                     + ", " + SalesforceConfig.CONCURRENT_LIMIT_WAIT + "); the rest waits for the next run.";
             return Optional.of(CrmSyncException.http(ErrorCode.RATE_LIMITED,
                     Redaction.redactSecrets(message, secrets()), status, null));
         }
-        String message = "Salesforce refused the " + what + " (" + request.method() + " "
-                + request.url().encodedPath() + "): HTTP " + status + " REQUEST_LIMIT_EXCEEDED:" + said + " The org's"
-                + " API request limit is used up; the rest waits for the next run.";
+        String message = "Salesforce refused the " + what + " (" + where + "): HTTP " + status
+                + " REQUEST_LIMIT_EXCEEDED:" + said + " The org's API request limit is used up; the rest waits for the"
+                + " next run.";
         return Optional.of(CrmSyncException.http(ErrorCode.QUOTA_EXHAUSTED,
                 Redaction.redactSecrets(message, secrets()), status, null));
     }
@@ -727,15 +865,17 @@ public final class SalesforceClient implements AutoCloseable {
     // ----- interceptors -----
 
     /**
-     * An update by Id and a token request may be sent twice; a create (POST composite/sobjects) may not,
-     * since Salesforce does not deduplicate it. The REST API and the token endpoint answer JSON, and
-     * say so in {@code Accept}, so HttpClients checks that what comes back is JSON; the export download
-     * (CSV, or the login page it answers an unaccepted session with) asks for none.
+     * An update by Id, a token request and a Composite request of queries may be sent twice; a create
+     * (POST composite/sobjects) may not, since Salesforce does not deduplicate it. The REST API and the
+     * token endpoint answer JSON, and say so in {@code Accept}, so HttpClients checks that what comes back
+     * is JSON; the export download (CSV, or the login page it answers an unaccepted session with) asks for
+     * none.
      */
     private static okhttp3.Response prepare(Interceptor.Chain chain) throws IOException {
         Request request = chain.request();
         boolean safeToRepeat = "PATCH".equals(request.method())
-                || ("POST".equals(request.method()) && request.url().encodedPath().endsWith(TOKEN_PATH));
+                || ("POST".equals(request.method()) && request.url().encodedPath().endsWith(TOKEN_PATH))
+                || isComposite(request);
         Request.Builder b = request.newBuilder();
         if (safeToRepeat) {
             HttpClients.idempotent(b);
