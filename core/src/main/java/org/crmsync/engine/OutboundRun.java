@@ -3,15 +3,24 @@ package org.crmsync.engine;
 import static org.crmsync.engine.Outcomes.row;
 import static org.crmsync.engine.Outcomes.skipped;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
@@ -49,6 +58,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@link #run}: the application's changes since the cursor, one {@link Change} per profile, in
  *       batches; rule 10, the cursor stays before the first record the quota (or a failure) left;
+ *       {@link #process}: the batches in waves of as many as may be in flight at once;
  *   <li>{@link #plan}: what each profile needs, before any call: rule 8 (an opt-out) and rule 9 (liberal
  *       and system-of-record pushes) for linked profiles in {@link #planLinked}, rule 7 (a new opt-in
  *       with an email) and rule 8 for the others in {@link #planUnlinked}, each a {@link Plan};
@@ -74,6 +84,10 @@ final class OutboundRun {
     private final int batchSize;
     private final boolean systemOfRecord;
     private final boolean crmMatchesOnCreate;
+    /** How many batches' calls are in flight at once ({@link SyncJob#callsInFlight()}). */
+    private final int inFlight;
+    /** The threads that make those calls; none when one call is in flight at a time. */
+    private ExecutorService callers;
     private final Set<String> seen = new HashSet<>();
     private final Map<String, PendingRecord> pending = new LinkedHashMap<>();
     /** The outcome of each change of the page being processed, to place the cursor when the run stops. */
@@ -97,6 +111,7 @@ final class OutboundRun {
         this.batchSize = Math.max(1, job.connector().preferredBatchSize());
         this.systemOfRecord = job.policy().authority() == Authority.LOCAL_SYSTEM_OF_RECORD;
         this.crmMatchesOnCreate = job.connector().capabilities().contains(Capability.MATCHES_ON_CREATE);
+        this.inFlight = job.callsInFlight();
     }
 
     /**
@@ -119,6 +134,24 @@ final class OutboundRun {
     // ----- the changes, in batches; rule 10's cursor -----
 
     void run() {
+        if (inFlight > 1) {
+            AtomicInteger n = new AtomicInteger();
+            callers = Executors.newFixedThreadPool(inFlight, r -> {
+                Thread t = new Thread(r, "crmsync-" + job.id() + "-call-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        try {
+            runChanges();
+        } finally {
+            if (callers != null) {
+                callers.shutdownNow();
+            }
+        }
+    }
+
+    private void runChanges() {
         SyncCursor before = job.state().cursor(job.id(), OUT).orElse(SyncCursor.start());
         long sequence = before.get(SEQUENCE).map(Long::parseLong).orElse(0L);
         report.cursorBefore(before).cursorAfter(before);
@@ -210,24 +243,226 @@ final class OutboundRun {
         return new ArrayList<>(changes.values());
     }
 
+    /**
+     * The changes in waves of up to {@link #inFlight} batches: each wave's batches are planned, looked
+     * up at once, resolved in order, written at once, and applied in order, so the report and the
+     * cursor are exactly as if the batches had gone one after another. A record held back by its wave
+     * (see {@link WaveGuard}) goes first in the next.
+     */
     private void process(List<Change> changes) {
-        for (int from = 0; from < changes.size(); from += batchSize) {
-            List<Change> batch = changes.subList(from, Math.min(changes.size(), from + batchSize));
+        Deque<Change> queue = new ArrayDeque<>(changes);
+        while (!queue.isEmpty()) {
             if (stop.isPresent()) {
                 Stop s = stop.get();
-                batch.forEach(c -> finish(c.localId(), deferred(c.localId(), Optional.empty(), s.reason(),
+                queue.forEach(c -> finish(c.localId(), deferred(c.localId(), Optional.empty(), s.reason(),
+                        "not reached: " + s.why())));
+                return;
+            }
+            List<Batch> wave = new ArrayList<>();
+            while (!queue.isEmpty() && wave.size() < inFlight) {
+                List<Change> batch = new ArrayList<>();
+                while (!queue.isEmpty() && batch.size() < batchSize) {
+                    batch.add(queue.poll());
+                }
+                wave.add(new Batch(batch));
+            }
+            List<Change> held = runWave(wave);
+            for (int i = held.size() - 1; i >= 0; i--) {
+                queue.addFirst(held.get(i));
+            }
+        }
+    }
+
+    /** One batch's way through its wave. */
+    private static final class Batch {
+        /** The batch's changes; a change held back for the next wave leaves it. */
+        final List<Change> changes;
+        final List<Plan> plans = new ArrayList<>();
+        final List<LookupRequest> requests = new ArrayList<>();
+        /** Rows that need no call of this batch, in order. */
+        final List<RecordResult> settled = new ArrayList<>();
+        final List<Send> writes = new ArrayList<>();
+        CompletableFuture<Map<String, List<RemoteRecord>>> lookup;
+        CompletableFuture<List<WriteResult>> written;
+        /** Why the batch failed before its writes: the store or the look-up. */
+        RuntimeException failure;
+        /** An earlier batch of the wave failed before writing: this one is not written either. */
+        boolean notReached;
+
+        Batch(List<Change> changes) {
+            this.changes = changes;
+        }
+    }
+
+    private List<Change> runWave(List<Batch> wave) {
+        // Plans on this thread, which alone uses the store; a failure leaves the later batches unreached.
+        boolean failed = false;
+        for (Batch b : wave) {
+            if (failed) {
+                b.notReached = true;
+                continue;
+            }
+            try {
+                planBatch(b);
+            } catch (RuntimeException e) {
+                b.failure = e;
+                failed = true;
+            }
+        }
+        for (Batch b : wave) {
+            if (!b.notReached && b.failure == null && !b.requests.isEmpty()) {
+                b.lookup = call(() -> session.lookup(b.requests));
+            }
+        }
+        // Answers resolved in order, against what the wave's earlier batches create and link.
+        WaveGuard guard = new WaveGuard();
+        List<Change> held = new ArrayList<>();
+        for (Batch b : wave) {
+            Map<String, List<RemoteRecord>> found = Map.of();
+            RuntimeException lookupFailure = null;
+            if (b.lookup != null) {
+                try {
+                    found = await(b.lookup);
+                } catch (RuntimeException e) {
+                    lookupFailure = e;
+                }
+            }
+            if (failed && b.failure == null) {
+                b.notReached = true; // waited for, so no call of the session outlives the wave
+                continue;
+            }
+            if (b.failure != null || b.notReached) {
+                continue;
+            }
+            if (lookupFailure != null) {
+                b.failure = lookupFailure;
+                failed = true;
+                continue;
+            }
+            try {
+                resolveBatch(b, found, guard, held);
+            } catch (RuntimeException e) {
+                b.failure = e;
+                failed = true;
+            }
+        }
+        for (Batch b : wave) {
+            if (!b.notReached && b.failure == null && !b.writes.isEmpty()) {
+                List<RemoteWrite> writes = b.writes.stream().map(Send::write).toList();
+                b.written = call(() -> session.write(writes));
+            }
+        }
+        // Every write that was sent is applied, in order, even after a failure: the CRM has it.
+        for (Batch b : wave) {
+            if (b.notReached) {
+                if (b.written != null) {
+                    throw new IllegalStateException("an unreached batch was written");
+                }
+                Stop s = stop.orElseGet(() -> new Stop(Reason.RUN_STOPPED, "an earlier batch failed"));
+                b.changes.forEach(c -> finish(c.localId(), deferred(c.localId(), Optional.empty(), s.reason(),
                         "not reached: " + s.why())));
                 continue;
             }
             Set<String> done = new HashSet<>();
             try {
                 store.inTransaction(() -> {
-                    processBatch(batch, done);
+                    apply(b, done);
                     return null;
                 });
             } catch (RuntimeException failure) {
-                stopped(failure, batch, done);
+                stopped(failure, b.changes, done);
             }
+        }
+        return held;
+    }
+
+    private void planBatch(Batch b) {
+        for (Change change : b.changes) {
+            progress.read();
+            Plan plan = store.findByLocalId(change.localId()).map(p -> plan(change, p))
+                    .orElseGet(() -> new Settled(skipped(change.localId(), OUT, Reason.NOT_IN_CRM,
+                            "the local profile no longer exists", Optional.of(change.localId()), Optional.empty())));
+            b.plans.add(plan);
+            if (plan instanceof Find f && !(crmMatchesOnCreate && f.intent() == Intent.NEW_OPT_IN)) {
+                b.requests.add(new LookupRequest(f.change().localId(), f.profile(), job.policy().outboundMatchOrder()));
+            } else if (plan instanceof Push push && push.needsCurrent()) {
+                b.requests.add(new LookupRequest(push.change().localId(), push.profile(),
+                        List.of(MatchKey.CONSTITUENT_ID)));
+            }
+        }
+    }
+
+    /** The batch's rows in order: those settled without a write, then the writes' results. */
+    private void apply(Batch b, Set<String> done) {
+        for (RecordResult row : b.settled) {
+            finish(row.key(), row);
+            done.add(row.key());
+        }
+        if (b.failure != null) {
+            throw b.failure;
+        }
+        if (b.written != null) {
+            applyResults(b.writes, await(b.written), done);
+        }
+    }
+
+    /** Runs a call of the session on the run's callers, or on this thread when one call is in flight at a time. */
+    private <T> CompletableFuture<T> call(Supplier<T> what) {
+        return CompletableFuture.supplyAsync(what, callers == null ? Runnable::run : callers);
+    }
+
+    private static <T> T await(CompletableFuture<T> call) {
+        try {
+            return call.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * What a wave's earlier records will create and link, so its later ones, looked up before any of
+     * it was written, do not duplicate or share a CRM record. A look-up that could have found a record
+     * the wave is creating (same email or mobile number, by the policy's match keys) is held back and
+     * made again in the next wave, after the create (a CRM that matches on create is held back the same
+     * way, so two creates of one person never race); a match already being linked to another profile is
+     * reported as linked to another, as it would be one batch later.
+     */
+    private final class WaveGuard {
+        private final Map<String, String> creating = new HashMap<>();
+        private final Map<String, String> linking = new HashMap<>();
+
+        boolean mayFindACreate(Find find) {
+            return keys(find.profile()).stream().anyMatch(k -> {
+                String other = creating.get(k);
+                return other != null && !other.equals(find.change().localId());
+            });
+        }
+
+        void creates(Find find) {
+            keys(find.profile()).forEach(k -> creating.putIfAbsent(k, find.change().localId()));
+        }
+
+        /** Whether {@code localId} may link {@code remoteId}: no other record of the wave links it. */
+        boolean links(String remoteId, String localId) {
+            return linking.putIfAbsent(remoteId, localId) == null || linking.get(remoteId).equals(localId);
+        }
+
+        private List<String> keys(Profile p) {
+            List<String> keys = new ArrayList<>(2);
+            List<MatchKey> order = job.policy().outboundMatchOrder();
+            if (order.contains(MatchKey.EMAIL) || order.contains(MatchKey.NAME_AND_EMAIL)) {
+                p.email().filter(e -> !e.isBlank()).ifPresent(e -> keys.add("e:" + e.trim().toLowerCase(Locale.ROOT)));
+            }
+            if (order.contains(MatchKey.PHONE)) {
+                p.phoneNumber().flatMap(raw -> checks.phone(raw).e164()).ifPresent(e -> keys.add("p:" + e));
+            }
+            return keys;
         }
     }
 
@@ -253,37 +488,6 @@ final class OutboundRun {
                                 Optional.of(c.localId()), Optional.empty()));
                 done.add(c.localId());
             }
-        }
-    }
-
-    private void processBatch(List<Change> batch, Set<String> done) {
-        List<Plan> plans = new ArrayList<>();
-        for (Change change : batch) {
-            progress.read();
-            Plan plan = store.findByLocalId(change.localId()).map(p -> plan(change, p))
-                    .orElseGet(() -> new Settled(skipped(change.localId(), OUT, Reason.NOT_IN_CRM,
-                            "the local profile no longer exists", Optional.of(change.localId()), Optional.empty())));
-            plans.add(plan);
-        }
-        List<Send> sends = resolveAll(plans);
-        for (Plan plan : plans) {
-            if (plan instanceof Settled settled) {
-                finish(settled.row().key(), settled.row());
-                done.add(settled.row().key());
-            }
-        }
-        List<Send> writes = new ArrayList<>();
-        for (Send s : sends) {
-            Optional<RecordResult> notSent = beforeSending(s);
-            if (notSent.isPresent()) {
-                finish(s.localId(), notSent.get());
-                done.add(s.localId());
-            } else {
-                writes.add(s);
-            }
-        }
-        if (!writes.isEmpty()) {
-            send(writes, done);
         }
     }
 
@@ -432,23 +636,16 @@ final class OutboundRun {
     }
 
     /**
-     * One look-up call for the batch's profiles that need one; each becomes a {@link Send} or a
-     * {@link Settled} row (replacing its plan in {@code plans}).
+     * The batch's look-up answers: each plan becomes a {@link Send} or a settled row, or, when the
+     * wave's guard says its look-up may have missed what an earlier record of the wave creates, is held
+     * for the next wave.
      */
-    private List<Send> resolveAll(List<Plan> plans) {
-        List<LookupRequest> requests = new ArrayList<>();
-        for (Plan plan : plans) {
-            if (plan instanceof Find f && !(crmMatchesOnCreate && f.intent() == Intent.NEW_OPT_IN)) {
-                requests.add(new LookupRequest(f.change().localId(), f.profile(), job.policy().outboundMatchOrder()));
-            } else if (plan instanceof Push push && push.needsCurrent()) {
-                requests.add(new LookupRequest(push.change().localId(), push.profile(), List.of(MatchKey.CONSTITUENT_ID)));
-            }
-        }
-        Map<String, List<RemoteRecord>> found = requests.isEmpty() ? Map.of() : session.lookup(requests);
+    private void resolveBatch(Batch b, Map<String, List<RemoteRecord>> found, WaveGuard guard, List<Change> held) {
         List<Send> sends = new ArrayList<>();
-        for (int i = 0; i < plans.size(); i++) {
-            Plan plan = plans.get(i);
-            if (plan instanceof Push push) {
+        for (Plan plan : b.plans) {
+            if (plan instanceof Settled settled) {
+                b.settled.add(settled.row());
+            } else if (plan instanceof Push push) {
                 Map<String, String> current = found.getOrDefault(push.change().localId(), List.of()).stream()
                         .filter(r -> r.remoteId().equals(push.remoteId())).findFirst().map(RemoteRecord::fields)
                         .orElse(Map.of());
@@ -456,27 +653,46 @@ final class OutboundRun {
                         push.remoteId(), fields(push.profile(), current, false, push.whole(), push.fields()),
                         push.optIn()), false, push.note()));
             } else if (plan instanceof Find find) {
-                Optional<Send> send;
-                if (crmMatchesOnCreate && find.intent() == Intent.NEW_OPT_IN) {
-                    send = Optional.of(create(find)); // the CRM matches on create (MATCHES_ON_CREATE)
-                } else {
-                    List<RemoteRecord> candidates = found.getOrDefault(find.change().localId(), List.of());
-                    Matches.Match<RemoteRecord> match = Matches.remote(find.profile(), candidates,
-                            job.policy().outboundMatchOrder(), job.mapping(), checks.phones());
-                    Resolved resolved = resolve(find, match);
-                    if (resolved instanceof Reported reported) {
-                        plans.set(i, new Settled(reported.row()));
-                        send = Optional.empty();
-                    } else if (resolved instanceof Linked linked) {
-                        send = Optional.of(link(find, linked.record()));
-                    } else {
-                        send = Optional.of(create(find));
-                    }
+                boolean crmMatches = crmMatchesOnCreate && find.intent() == Intent.NEW_OPT_IN;
+                if (guard.mayFindACreate(find)) {
+                    held.add(find.change());
+                    b.changes.remove(find.change());
+                    continue;
                 }
-                send.ifPresent(sends::add);
+                if (crmMatches) {
+                    guard.creates(find);
+                    sends.add(create(find)); // the CRM matches on create (MATCHES_ON_CREATE)
+                    continue;
+                }
+                List<RemoteRecord> candidates = found.getOrDefault(find.change().localId(), List.of());
+                Matches.Match<RemoteRecord> match = Matches.remote(find.profile(), candidates,
+                        job.policy().outboundMatchOrder(), job.mapping(), checks.phones());
+                Resolved resolved = resolve(find, match);
+                if (resolved instanceof Linked linked && !guard.links(linked.record().remoteId(),
+                        find.change().localId())) {
+                    String localId = find.change().localId();
+                    resolved = new Reported(skipped(localId, OUT, Reason.LINKED_TO_OTHER_RECORD, "CRM record "
+                            + linked.record().remoteId() + " matches but is being linked to another local profile",
+                            Optional.of(localId), Optional.of(linked.record().remoteId())));
+                }
+                if (resolved instanceof Reported reported) {
+                    b.settled.add(reported.row());
+                } else if (resolved instanceof Linked linked) {
+                    sends.add(link(find, linked.record()));
+                } else {
+                    guard.creates(find);
+                    sends.add(create(find));
+                }
             }
         }
-        return sends;
+        for (Send s : sends) {
+            Optional<RecordResult> notSent = beforeSending(s);
+            if (notSent.isPresent()) {
+                b.settled.add(notSent.get());
+            } else {
+                b.writes.add(s);
+            }
+        }
     }
 
     /** What the look-up decided for an unlinked profile: one type per answer. */
@@ -585,8 +801,7 @@ final class OutboundRun {
         return Optional.empty();
     }
 
-    private void send(List<Send> writes, Set<String> done) {
-        List<WriteResult> results = session.write(writes.stream().map(Send::write).toList());
+    private void applyResults(List<Send> writes, List<WriteResult> results, Set<String> done) {
         Map<String, WriteResult> byKey = new HashMap<>();
         results.forEach(r -> byKey.put(r.key(), r));
         Optional<String> quotaStop = Optional.empty();

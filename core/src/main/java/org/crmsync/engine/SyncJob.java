@@ -42,6 +42,7 @@ public final class SyncJob {
     private final SyncListener listener;
     private final org.crmsync.report.ReportSink reportSink;
     private final int reportRowsKept;
+    private final int maxCallsInFlight;
 
     private SyncJob(Builder b) {
         this.id = b.id;
@@ -60,6 +61,7 @@ public final class SyncJob {
         this.listener = b.listener;
         this.reportSink = b.reportSink;
         this.reportRowsKept = b.reportRowsKept;
+        this.maxCallsInFlight = b.maxCallsInFlight;
     }
 
     /**
@@ -98,6 +100,7 @@ public final class SyncJob {
         b.listener = listener;
         b.reportSink = reportSink;
         b.reportRowsKept = reportRowsKept;
+        b.maxCallsInFlight = maxCallsInFlight;
         return b;
     }
 
@@ -172,6 +175,15 @@ public final class SyncJob {
         return reportRowsKept;
     }
 
+    /**
+     * How many of an outbound run's look-ups and writes are in flight at once: the connector's
+     * {@link Connector#maxCallsInFlight()}, or less when the job asks for less.
+     */
+    public int callsInFlight() {
+        int connectors = Math.max(1, connector.maxCallsInFlight());
+        return maxCallsInFlight == 0 ? connectors : Math.min(maxCallsInFlight, connectors);
+    }
+
     /** The origin the engine gives the changes it writes to the profile store. */
     public String origin() {
         return "crmsync:" + connectionId;
@@ -203,6 +215,7 @@ public final class SyncJob {
         private SyncListener listener = SyncListener.NONE;
         private org.crmsync.report.ReportSink reportSink = org.crmsync.report.ReportSink.NONE;
         private int reportRowsKept = org.crmsync.report.SyncReport.DEFAULT_ROWS_KEPT;
+        private int maxCallsInFlight;
 
         private Builder(String id) {
             this.id = requireNonNull(id, "id");
@@ -326,6 +339,19 @@ public final class SyncJob {
                 throw new IllegalArgumentException("reportRowsKept may not be negative: " + value);
             }
             this.reportRowsKept = value;
+            return this;
+        }
+
+        /**
+         * At most this many of an outbound run's calls in flight at once, when that is fewer than the
+         * connector allows: for example when several servers run jobs of one CRM account and share its
+         * rate limit. Default: the connector's {@link Connector#maxCallsInFlight()}.
+         */
+        public Builder maxCallsInFlight(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("maxCallsInFlight must be at least 1: " + value);
+            }
+            this.maxCallsInFlight = value;
             return this;
         }
 

@@ -17,10 +17,15 @@ import java.util.Optional;
  *
  * <h2>Threading</h2>
  * The engine may have up to {@link Connector#maxCallsInFlight()} calls of {@link #lookup},
- * {@link #write} and {@link #read} running at once on different threads; with the default of one it
- * calls one method at a time. {@link #preflight}, {@link #readChanges} and {@link #close} are never
- * called while another call of the session runs. A {@link ChangeStream} is used by one thread at a
- * time, not always the same one, and closed by the engine before the session.
+ * {@link #write} and {@link #read} running at once on different threads (never the thread that
+ * opened the session, when more than one); with the default of one it calls one method at a time.
+ * A connector declaring more keeps what its calls share (a token, a cache, a rate limiter) safe for
+ * them; the context's {@link ApiCallMeter} already is. Outbound, the engine sends a wave of up to that
+ * many batches' look-ups, then their writes, and applies the results in batch order; it never has a
+ * look-up and a write of records that may be the same person in flight together, so a session need
+ * not order them. {@link #preflight}, {@link #readChanges} and {@link #close} are never called while
+ * another call of the session runs. A {@link ChangeStream} is used by one thread at a time, not always
+ * the same one, and closed by the engine before the session.
  *
  * <h2>Errors</h2>
  * A failure of a whole call (authentication, the CRM down after retries, the quota) is thrown as a

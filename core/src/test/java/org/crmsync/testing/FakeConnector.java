@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
@@ -77,6 +78,10 @@ public final class FakeConnector implements Connector {
     private int exportJobsStarted;
     private String accountKey = "fake.example/api-user";
     private boolean stampPassEnds;
+    private int failLookupCalls;
+    private String failLookupOf;
+    private int callsInFlight = 1;
+    private final Calls inFlight = new Calls();
 
     public FakeConnector() {
         this(50);
@@ -221,6 +226,38 @@ public final class FakeConnector implements Connector {
     }
 
     /** The next write call applies its records and then the connection drops before the answer. */
+    /** The next {@code calls} look-up calls fail as a CRM down after every retry would. */
+    public synchronized FakeConnector failLookupCalls(int calls) {
+        this.failLookupCalls = calls;
+        return this;
+    }
+
+    /** The next look-up call that asks for a profile with this email fails as a CRM down would. */
+    public synchronized FakeConnector failLookupOf(String email) {
+        this.failLookupOf = email;
+        return this;
+    }
+
+    /** Declares that up to {@code n} look-ups and writes of a session may be in flight at once. */
+    public synchronized FakeConnector callsInFlight(int n) {
+        this.callsInFlight = n;
+        return this;
+    }
+
+    /**
+     * Every look-up and write waits until {@code n} of them have arrived (at most five seconds), so a
+     * test sees whether the engine sends {@code n} at once; zero (the default) lets each go at once.
+     */
+    public FakeConnector gatherCalls(int n) {
+        inFlight.gather(n);
+        return this;
+    }
+
+    /** The most look-ups and writes that were in flight at once. */
+    public int peakCallsInFlight() {
+        return inFlight.peak();
+    }
+
     public synchronized FakeConnector crashAfterApplyingNextWrite() {
         this.crashAfterApplyingNextWrite = true;
         return this;
@@ -305,6 +342,11 @@ public final class FakeConnector implements Connector {
     @Override
     public int preferredBatchSize() {
         return 200;
+    }
+
+    @Override
+    public synchronized int maxCallsInFlight() {
+        return callsInFlight;
     }
 
     @Override
@@ -454,6 +496,15 @@ public final class FakeConnector implements Connector {
 
         @Override
         public Map<String, List<RemoteRecord>> lookup(List<LookupRequest> requests) {
+            inFlight.enter();
+            try {
+                return lookupNow(requests);
+            } finally {
+                inFlight.leave();
+            }
+        }
+
+        private Map<String, List<RemoteRecord>> lookupNow(List<LookupRequest> requests) {
             context.calls().acquire("POST /records/lookup");
             FieldMapping m = context.mapping();
             String email = api(m, StandardField.EMAIL);
@@ -462,6 +513,15 @@ public final class FakeConnector implements Connector {
             Map<String, List<RemoteRecord>> found = new LinkedHashMap<>();
             synchronized (FakeConnector.this) {
                 lookupCalls++;
+                if (failLookupOf != null && requests.stream().anyMatch(r -> r.profile().email()
+                        .filter(failLookupOf::equalsIgnoreCase).isPresent())) {
+                    failLookupOf = null;
+                    throw new CrmSyncException(ErrorCode.REMOTE_UNAVAILABLE, "fake CRM answered 503 on every retry");
+                }
+                if (failLookupCalls > 0) {
+                    failLookupCalls--;
+                    throw new CrmSyncException(ErrorCode.REMOTE_UNAVAILABLE, "fake CRM answered 503 on every retry");
+                }
                 for (LookupRequest r : requests) {
                     Set<String> ids = new java.util.TreeSet<>();
                     r.profile().constituentId().filter(records::containsKey).ifPresent(ids::add);
@@ -492,6 +552,15 @@ public final class FakeConnector implements Connector {
          */
         @Override
         public List<WriteResult> write(List<RemoteWrite> batch) {
+            inFlight.enter();
+            try {
+                return writeNow(batch);
+            } finally {
+                inFlight.leave();
+            }
+        }
+
+        private List<WriteResult> writeNow(List<RemoteWrite> batch) {
             List<RemoteWrite> creates = batch.stream().filter(w -> w.operation() == RemoteWrite.Operation.CREATE)
                     .toList();
             List<RemoteWrite> updates = batch.stream().filter(w -> w.operation() == RemoteWrite.Operation.UPDATE)
@@ -571,6 +640,55 @@ public final class FakeConnector implements Connector {
                 }
                 return results;
             }
+        }
+    }
+
+    /** The look-ups and writes in flight: counted, and gathered when a test asks. */
+    private static final class Calls {
+        private int now;
+        private int peak;
+        private int gather;
+        private long arrived;
+        private long released;
+
+        synchronized void gather(int n) {
+            this.gather = n;
+        }
+
+        synchronized int peak() {
+            return peak;
+        }
+
+        synchronized void enter() {
+            now++;
+            peak = Math.max(peak, now);
+            if (gather <= 1) {
+                return;
+            }
+            arrived++;
+            if (arrived % gather == 0) {
+                released = arrived;
+                notifyAll();
+                return;
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            long mine = arrived;
+            while (released < mine) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        synchronized void leave() {
+            now--;
         }
     }
 

@@ -41,7 +41,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * crash between the CRM's create and the write-back duplicates nothing, an opt-out is never lost while
  * the CRM is down, the quota stops a run and the next one finishes, a dry run writes nothing, and no
  * secret or personal data reaches a log, an exception or a report. The fault matrix runs every fault
- * against every kind of call the connector makes.
+ * against every kind of call the connector makes. A connector that declares more than one call in
+ * flight pushes two waves of batches at once and loses, duplicates and miscounts nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ConnectorContract {
@@ -309,6 +310,31 @@ public abstract class ConnectorContract {
         assertThat(runs).allSatisfy(r -> assertThat(r.apiCallsUsed()).isLessThanOrEqualTo(quota));
         assertThat(crmByEmail()).hasSize(450).isEqualTo(localByEmail());
         assertLinked();
+    }
+
+    @Test
+    void batchesInFlightAtOnceLoseNothingDuplicateNothingAndCountEveryRequest() {
+        int inFlight = connector.maxCallsInFlight();
+        org.junit.jupiter.api.Assumptions.assumeTrue(inFlight > 1,
+                "the connector declares one call in flight at a time; the other promises cover it");
+        int people = connector.preferredBatchSize() * inFlight + connector.preferredBatchSize() / 2; // two waves
+        crm.add(Person.number(7)); // one of them is in the CRM already
+        for (int i = 1; i <= people; i++) {
+            signUp(Person.number(i));
+        }
+        int before = crm.requests();
+
+        SyncReport first = outbound();
+
+        assertThat(first.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(first.count(Outcome.CREATED) + first.count(Outcome.UPDATED)).isEqualTo(people);
+        assertThat(crmByEmail()).hasSize(people).isEqualTo(localByEmail());
+        assertLinked();
+        assertThat(first.apiCallsUsed()).as("every request the CRM received was counted against the quota")
+                .isEqualTo(crm.requests() - before);
+
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(changes(outbound())).isZero();
     }
 
     @Test
