@@ -86,6 +86,8 @@ final class OutboundRun {
     private final boolean crmMatchesOnCreate;
     /** How many batches' calls are in flight at once ({@link SyncJob#callsInFlight()}). */
     private final int inFlight;
+    /** The most calls a wave's batches took each so far, a look-up and a write at least. */
+    private long callsPerBatch = 2;
     /** The threads that make those calls; none when one call is in flight at a time. */
     private ExecutorService callers;
     private final Set<String> seen = new HashSet<>();
@@ -259,7 +261,9 @@ final class OutboundRun {
                 return;
             }
             List<Batch> wave = new ArrayList<>();
-            while (!queue.isEmpty() && wave.size() < inFlight) {
+            int size = waveSize();
+            long usedBefore = meter.used();
+            while (!queue.isEmpty() && wave.size() < size) {
                 List<Change> batch = new ArrayList<>();
                 while (!queue.isEmpty() && batch.size() < batchSize) {
                     batch.add(queue.poll());
@@ -267,10 +271,24 @@ final class OutboundRun {
                 wave.add(new Batch(batch));
             }
             List<Change> held = runWave(wave);
+            callsPerBatch = Math.max(callsPerBatch, (meter.used() - usedBefore + wave.size() - 1) / wave.size());
             for (int i = held.size() - 1; i >= 0; i--) {
                 queue.addFirst(held.get(i));
             }
         }
+    }
+
+    /**
+     * As many batches as may be in flight, unless the quota left (the policy's or the CRM's own) would
+     * not pay for their look-ups and writes: then fewer, down to one, so a run near its quota spends it
+     * on whole batches, as one batch at a time would, instead of on look-ups whose writes it cannot send.
+     */
+    private int waveSize() {
+        java.util.OptionalLong left = meter.remaining();
+        if (inFlight == 1 || left.isEmpty()) {
+            return inFlight;
+        }
+        return (int) Math.max(1, Math.min(inFlight, left.getAsLong() / callsPerBatch));
     }
 
     /** One batch's way through its wave. */
@@ -438,14 +456,14 @@ final class OutboundRun {
         private final Map<String, String> linking = new HashMap<>();
 
         boolean mayFindACreate(Find find) {
-            return keys(find.profile()).stream().anyMatch(k -> {
+            return keys(find).stream().anyMatch(k -> {
                 String other = creating.get(k);
                 return other != null && !other.equals(find.change().localId());
             });
         }
 
         void creates(Find find) {
-            keys(find.profile()).forEach(k -> creating.putIfAbsent(k, find.change().localId()));
+            keys(find).forEach(k -> creating.putIfAbsent(k, find.change().localId()));
         }
 
         /** Whether {@code localId} may link {@code remoteId}: no other record of the wave links it. */
@@ -453,14 +471,15 @@ final class OutboundRun {
             return linking.putIfAbsent(remoteId, localId) == null || linking.get(remoteId).equals(localId);
         }
 
-        private List<String> keys(Profile p) {
+        private List<String> keys(Find find) {
+            Profile p = find.profile();
             List<String> keys = new ArrayList<>(2);
             List<MatchKey> order = job.policy().outboundMatchOrder();
             if (order.contains(MatchKey.EMAIL) || order.contains(MatchKey.NAME_AND_EMAIL)) {
                 p.email().filter(e -> !e.isBlank()).ifPresent(e -> keys.add("e:" + e.trim().toLowerCase(Locale.ROOT)));
             }
             if (order.contains(MatchKey.PHONE)) {
-                p.phoneNumber().flatMap(raw -> checks.phone(raw).e164()).ifPresent(e -> keys.add("p:" + e));
+                find.phone().e164().ifPresent(e -> keys.add("p:" + e));
             }
             return keys;
         }
@@ -512,8 +531,8 @@ final class OutboundRun {
             OptInStatus optIn, String note, boolean needsCurrent) implements Plan {
     }
 
-    /** An unlinked profile: look it up, then link or create. */
-    private record Find(Change change, Profile profile, Intent intent) implements Plan {
+    /** An unlinked profile: look it up, then link or create; {@code phone} is its number checked once. */
+    private record Find(Change change, Profile profile, Intent intent, PhoneCheck phone) implements Plan {
     }
 
     /** Why an unlinked profile is looked up. */
@@ -572,7 +591,7 @@ final class OutboundRun {
     private Plan planUnlinked(Change change, Profile p) {
         Optional<String> id = Optional.of(change.localId());
         if (systemOfRecord) {
-            return new Find(change, p, Intent.EXPORT);
+            return new Find(change, p, Intent.EXPORT, phoneOf(p));
         }
         switch (p.optInStatus()) {
             case OPTED_IN:
@@ -582,27 +601,31 @@ final class OutboundRun {
                             + " address is not added to the CRM", id, Optional.empty()));
                 }
                 // Rule 3 holds both ways: whom the inbound sync would skip is not added to the CRM.
-                Optional<Eligibility.Skip> skip = notEligible(p);
+                PhoneCheck phone = phoneOf(p);
+                Optional<Eligibility.Skip> skip = notEligible(p, phone);
                 if (skip.isPresent()) {
                     return new Settled(skipped(change.localId(), OUT, skip.get().reason(), skip.get().message()
                             + "; not added to the CRM", id, Optional.empty()));
                 }
-                return new Find(change, p, Intent.NEW_OPT_IN);
+                return new Find(change, p, Intent.NEW_OPT_IN, phone);
             case OPTED_OUT:
                 if (!change.optInChanged()) {
                     return new Settled(row(change.localId(), OUT, Outcome.NO_DIFFERENCE, Reason.NONE,
                             "opted out and not in the CRM", id, Optional.empty()));
                 }
-                return new Find(change, p, Intent.OPT_OUT); // an opt-out of someone the CRM knows is sent
+                return new Find(change, p, Intent.OPT_OUT, phoneOf(p)); // an opt-out of someone the CRM knows is sent
             default:
                 return new Settled(row(change.localId(), OUT, Outcome.NO_DIFFERENCE, Reason.NONE,
                         "not opted in and not in the CRM: nothing to send", id, Optional.empty()));
         }
     }
 
+    private PhoneCheck phoneOf(Profile p) {
+        return checks.phone(p.phoneNumber().orElse(""));
+    }
+
     /** Why the person would not be synced inbound (no valid mobile number, a country not allowed). */
-    private Optional<Eligibility.Skip> notEligible(Profile p) {
-        PhoneCheck phone = checks.phone(p.phoneNumber().orElse(""));
+    private Optional<Eligibility.Skip> notEligible(Profile p, PhoneCheck phone) {
         return checks.mobileProblem(phone).or(() -> checks.countryProblem(p.country().orElse(null), phone));
     }
 
@@ -731,7 +754,7 @@ final class OutboundRun {
             return new Reported(skipped(localId, OUT, Reason.NOT_IN_CRM, "opted out, and no CRM record matches",
                     Optional.of(localId), Optional.empty()));
         }
-        Optional<Eligibility.Skip> skip = notEligible(find.profile());
+        Optional<Eligibility.Skip> skip = notEligible(find.profile(), find.phone());
         if (find.intent() == Intent.EXPORT && skip.isPresent()) {
             return new Reported(skipped(localId, OUT, skip.get().reason(), skip.get().message()
                     + "; not added to the CRM", Optional.of(localId), Optional.empty()));

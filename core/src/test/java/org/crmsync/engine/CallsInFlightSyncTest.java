@@ -173,16 +173,17 @@ class CallsInFlightSyncTest {
     }
 
     @Test
-    void whenTheQuotaRunsOutInAWaveTheCursorStaysBeforeTheFirstRecordNotWrittenAndNothingIsDuplicated() {
+    void nearTheQuotaAWaveHasOnlyTheBatchesItCanPayForAndTheCursorStaysBeforeTheFirstRecordNotWritten() {
         List<Profile> people = signUps(800);
-        // the preflight, four look-ups, and writes for two of the four batches
+        // the preflight, then six calls: a look-up and a write for three of the four batches
         f.policy = f.policy.toBuilder().dailyApiQuota(7).build();
 
         SyncReport first = f.outbound();
 
         assertThat(first.status()).isEqualTo(RunStatus.QUOTA_REACHED);
-        assertThat(first.count(Outcome.CREATED)).isEqualTo(400);
-        assertThat(first.count(Reason.QUOTA_REACHED)).isEqualTo(400);
+        assertThat(first.count(Outcome.CREATED)).isEqualTo(600);
+        assertThat(first.count(Reason.QUOTA_REACHED)).isEqualTo(200);
+        assertThat(f.crm.lookupCalls()).as("no look-up whose write the quota could not pay for").isEqualTo(3);
         long firstDeferred = people.stream().filter(p -> first.row(id(p)).orElseThrow().outcome() == Outcome.DEFERRED)
                 .mapToLong(p -> people.indexOf(p) + 1).min().orElseThrow();
         assertThat(first.cursorAfter()).isEqualTo(SyncCursor.of("sequence", Long.toString(firstDeferred - 1)));
