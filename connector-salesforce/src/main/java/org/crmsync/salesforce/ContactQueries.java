@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.function.ToIntFunction;
 import org.crmsync.spi.SyncCursor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,42 +71,66 @@ final class ContactQueries {
 
     /**
      * One or more {@code SELECT ... WHERE f1 IN (...) OR f2 IN (...)} statements that together ask for
-     * every term of every request, each at most {@code maxLength} long (SOQL takes statements of up to
-     * 100,000 characters, {@link org.crmsync.salesforce.internal.SalesforceClient#MAX_SOQL_CHARS}): a batch
-     * whose IN lists do not fit is split between requests into several statements. Each request's terms
-     * stay in one statement.
+     * every term of every request, each at most {@code maxLength} characters (SOQL takes statements of up
+     * to 100,000, {@link org.crmsync.salesforce.internal.SalesforceClient#MAX_SOQL_CHARS}): a batch whose
+     * IN lists do not fit is split between requests into several statements. Each request's terms stay
+     * in one statement. The length is counted as terms are added, so a batch costs one pass over its
+     * terms, not a statement built per request.
      *
      * @param terms per request: API field name to the values to look for
-     * @param length the length of a statement, as measured against {@code maxLength}
      */
-    static List<String> lookups(List<String> fields, List<Map<String, List<String>>> terms,
-            ToIntFunction<String> length, int maxLength) {
+    static List<String> lookups(List<String> fields, List<Map<String, List<String>>> terms, int maxLength) {
         List<String> queries = new ArrayList<>();
+        int base = Soql.select(fields, ContactRecords.TYPE, "", "").length() + " WHERE ".length();
         Map<String, Set<String>> group = new LinkedHashMap<>();
+        int length = base;
         for (Map<String, List<String>> request : terms) {
             if (request.values().stream().allMatch(List::isEmpty)) {
                 continue;
             }
-            Map<String, Set<String>> candidate = copy(group);
-            add(candidate, request);
-            if (!group.isEmpty() && length.applyAsInt(statement(fields, candidate)) > maxLength) {
-                queries.add(statement(fields, group));
+            int added = added(group, request);
+            if (!group.isEmpty() && length + added > maxLength) {
+                queries.add(statement(fields, group, length));
                 group = new LinkedHashMap<>();
-                add(group, request);
-            } else {
-                group = candidate;
+                length = base;
+                added = added(group, request);
             }
+            add(group, request);
+            length += added;
         }
         if (!group.isEmpty()) {
-            queries.add(statement(fields, group));
+            queries.add(statement(fields, group, length));
         }
         return queries;
     }
 
-    private static Map<String, Set<String>> copy(Map<String, Set<String>> group) {
-        Map<String, Set<String>> copy = new LinkedHashMap<>();
-        group.forEach((k, v) -> copy.put(k, new LinkedHashSet<>(v)));
-        return copy;
+    /** How many characters {@code request}'s new terms add to the statement of {@code group}. */
+    private static int added(Map<String, Set<String>> group, Map<String, List<String>> request) {
+        int added = 0;
+        int fieldsAfter = group.size();
+        for (Map.Entry<String, List<String>> e : request.entrySet()) {
+            Set<String> values = group.get(e.getKey());
+            Set<String> fresh = new LinkedHashSet<>();
+            for (String v : e.getValue()) {
+                if (values == null || !values.contains(v)) {
+                    fresh.add(v);
+                }
+            }
+            if (fresh.isEmpty()) {
+                continue;
+            }
+            boolean newField = values == null;
+            if (newField) {
+                // " OR " before every IN list but the first, then "Field IN (" and ")"
+                added += (fieldsAfter++ > 0 ? " OR ".length() : 0) + Soql.field(e.getKey()).length()
+                        + " IN (".length() + ")".length();
+            }
+            int i = 0;
+            for (String v : fresh) {
+                added += Soql.quote(v).length() + (newField && i++ == 0 ? 0 : ", ".length());
+            }
+        }
+        return added;
     }
 
     private static void add(Map<String, Set<String>> group, Map<String, List<String>> request) {
@@ -116,6 +139,15 @@ final class ContactQueries {
                 group.computeIfAbsent(field, k -> new LinkedHashSet<>()).addAll(values);
             }
         });
+    }
+
+    private static String statement(List<String> fields, Map<String, Set<String>> group, int counted) {
+        String statement = statement(fields, group);
+        if (statement.length() != counted) {
+            throw new IllegalStateException("a look-up statement of " + statement.length()
+                    + " characters was counted as " + counted);
+        }
+        return statement;
     }
 
     private static String statement(List<String> fields, Map<String, Set<String>> group) {

@@ -47,6 +47,7 @@ public final class SalesforceConfig {
     public static final String QUERY_BATCH_SIZE = "query.batch.size";
     public static final String CONCURRENT_LIMIT_ATTEMPTS = "concurrent.limit.attempts";
     public static final String CONCURRENT_LIMIT_WAIT = "concurrent.limit.wait";
+    public static final String CALLS_IN_FLIGHT = "calls.in.flight";
 
     /**
      * A current GA version. Summer '26 is v67.0 (the release/version map of the REST API guide's version
@@ -132,7 +133,15 @@ public final class SalesforceConfig {
             ConfigKey.optional(CONCURRENT_LIMIT_WAIT, ConfigKey.Type.DURATION, "5s", "The first wait before"
                     + " such a call is sent again; each further wait doubles, up to a minute, with jitter")
                     .constrained(ConfigConstraint.durationRange(java.time.Duration.ofMillis(1),
-                            java.time.Duration.ofHours(1)))),
+                            java.time.Duration.ofHours(1))),
+            // Salesforce limits concurrent long-running requests (20 s or longer) to 25 per org in production
+            // and sandboxes and to 5 in Developer and Trial orgs, and short ones not at all (API Request Limits
+            // and Allocations). Four stays under even the smallest limit were every call long-running.
+            ConfigKey.optional(CALLS_IN_FLIGHT, ConfigKey.Type.INT, "4", "How many look-ups and writes of one"
+                    + " run may be in flight at once (Salesforce allows 25 concurrent long-running requests per"
+                    + " org, 5 in Developer and Trial orgs); 1 sends one at a time")
+                    .constrained(ConfigConstraint.range(1, 25, "Salesforce's limit of concurrent long-running"
+                            + " requests per org"))),
             HttpSettings.configKeys().stream()).toList();
 
     /** How the connector logs in. */
@@ -167,6 +176,7 @@ public final class SalesforceConfig {
     private final int queryBatchSize;
     private final int concurrentLimitAttempts;
     private final Duration concurrentLimitWait;
+    private final int callsInFlight;
     private final HttpSettings httpSettings;
 
     private SalesforceConfig(ConnectorConfig c) {
@@ -189,6 +199,7 @@ public final class SalesforceConfig {
         this.queryBatchSize = Integer.parseInt(c.require(QUERY_BATCH_SIZE));
         this.concurrentLimitAttempts = Integer.parseInt(c.require(CONCURRENT_LIMIT_ATTEMPTS));
         this.concurrentLimitWait = c.getDuration(CONCURRENT_LIMIT_WAIT).orElseThrow();
+        this.callsInFlight = Integer.parseInt(c.require(CALLS_IN_FLIGHT));
         this.httpSettings = HttpSettings.from(c);
     }
 
@@ -219,6 +230,11 @@ public final class SalesforceConfig {
     /** Validates {@code values} (every problem at once) and builds the typed configuration. */
     public static SalesforceConfig from(Map<String, String> values) {
         return new SalesforceConfig(ConnectorConfig.of(SalesforceConnectorProvider.ID, KEYS, values));
+    }
+
+    /** How many look-ups and writes of one run may be in flight at once. */
+    public int callsInFlight() {
+        return callsInFlight;
     }
 
     public AuthFlow authFlow() {

@@ -143,6 +143,16 @@ public final class SalesforceConnector implements Connector {
         return BATCH_SIZE;
     }
 
+    /**
+     * {@code calls.in.flight} (default 4): the login, the describe cache and the HTTP client are shared
+     * safely by the runs of this connector and so by the calls of one run; each call charges its own
+     * run's meter on its own thread.
+     */
+    @Override
+    public int maxCallsInFlight() {
+        return config.callsInFlight();
+    }
+
     // ----- preflight -----
 
     List<PreflightProblem> preflight(SyncContext context) {
@@ -375,7 +385,7 @@ public final class SalesforceConnector implements Connector {
         }
         List<String> fields = selectedFields(mapping);
         Map<String, ObjectNode> candidates = new LinkedHashMap<>();
-        queryAll(ContactQueries.lookups(fields, terms, String::length, SalesforceClient.LOOKUP_STATEMENT_CHARS))
+        queryAll(ContactQueries.lookups(fields, terms, SalesforceClient.LOOKUP_STATEMENT_CHARS))
                 .forEach(r -> candidates.putIfAbsent(ContactRecords.text(r, ContactRecords.ID), r));
         Map<String, Map<String, List<String>>> wanted = new LinkedHashMap<>();
         for (int i = 0; i < requests.size(); i++) {
@@ -565,8 +575,7 @@ public final class SalesforceConnector implements Connector {
         }
         Map<String, String> asked = new LinkedHashMap<>();
         ids.forEach(id -> SalesforceIds.to18(id).ifPresent(full -> asked.put(full, id)));
-        for (ObjectNode r : queryAll(ContactQueries.lookups(fields, terms, String::length,
-                SalesforceClient.LOOKUP_STATEMENT_CHARS))) {
+        for (ObjectNode r : queryAll(ContactQueries.lookups(fields, terms, SalesforceClient.LOOKUP_STATEMENT_CHARS))) {
             String id = ContactRecords.text(r, ContactRecords.ID);
             found.put(asked.getOrDefault(id, id), ContactRecords.candidate(r, fields));
         }

@@ -56,6 +56,18 @@ class SalesforceConfigTest {
         assertThat(c.loginHost()).isEqualTo("acme.my.salesforce.com");
         assertThat(c.inboundSource()).isEqualTo(SalesforceConfig.InboundSource.API);
         assertThat(c.queryBatchSize()).isEqualTo(2000);
+        assertThat(c.callsInFlight()).isEqualTo(4);
+    }
+
+    @Test
+    void callsInFlightStayWithinSalesforcesConcurrentRequestLimit() {
+        Map<String, String> values = valid();
+        values.put("calls.in.flight", "26");
+        Map<String, String> one = valid();
+        one.put("calls.in.flight", "1");
+
+        assertThat(SalesforceConfig.validate(values)).extracting(ConfigProblem::key).containsExactly("calls.in.flight");
+        assertThat(SalesforceConfig.from(one).callsInFlight()).isEqualTo(1);
     }
 
     @Test

@@ -634,6 +634,7 @@ class SalesforceOutboundTest {
 
     @Test
     void contactsCreatedByARunThatDiedBeforeTheWriteBackAreFoundAtOnceByTheNextRunNotCreatedAgain() {
+        f.set(SalesforceConfig.CALLS_IN_FLIGHT, "1"); // one batch at a time: the run stops at the first
         signUps(1000);
         f.sf.dropConnectionAfterNextWrite(); // the first 200 land; the answer is lost, as in a crash
 
@@ -652,6 +653,30 @@ class SalesforceOutboundTest {
         assertThat(f.sf.requests(Kind.CREATE)).isEqualTo(1 + 4);
         assertThat(f.profiles()).allSatisfy(p -> assertThat(p.constituentId()).isPresent());
         assertThat(f.sf.contacts().stream().map(c -> c.get("Email")).distinct()).hasSize(1000);
+    }
+
+    @Test
+    void withBatchesInFlightAWriteWhoseAnswerIsLostDuplicatesNothingAndTheOthersAreLinkedAtOnce() {
+        List<Profile> people = signUps(1000); // three batches of 400, 400 and 200, in flight together
+        f.sf.dropConnectionAfterNextWrite(); // one Collections create lands; its answer is lost
+
+        SyncReport crashed = f.outbound();
+
+        assertThat(crashed.status()).isEqualTo(RunStatus.FAILED);
+        long linked = people.stream().filter(p -> f.profile(p.localId().orElseThrow()).constituentId().isPresent())
+                .count();
+        assertThat(crashed.count(Outcome.CREATED)).isEqualTo(linked);
+        // Which create lost its answer depends on which came first; its 200 landed unlinked, and the rest
+        // of its batch was not sent.
+        assertThat(f.sf.contactCount() - linked).as("contacts whose answer was lost").isEqualTo(200);
+        assertThat(crashed.count(Outcome.FAILED)).as("the lost answer's batch").isEqualTo(1000 - linked);
+
+        SyncReport rerun = f.outbound();
+
+        assertThat(rerun.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(f.sf.contactCount()).isEqualTo(1000);
+        assertThat(f.sf.contacts().stream().map(c -> c.get("Email")).distinct()).hasSize(1000);
+        assertThat(f.profiles()).allSatisfy(p -> assertThat(p.constituentId()).isPresent());
     }
 
     @Test

@@ -156,6 +156,7 @@ public final class SalesforceSimulator implements AutoCloseable {
     }
 
     private final WireMockServer server;
+    private volatile long latencyMillis;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
 
@@ -407,6 +408,14 @@ public final class SalesforceSimulator implements AutoCloseable {
         return scripted.pending();
     }
 
+    /**
+     * Every answer is sent this much later (zero by default), as over a network to a real org; the
+     * requests in flight wait at once, not one after another. For the benchmark's figures.
+     */
+    public void latency(Duration late) {
+        this.latencyMillis = late.toMillis();
+    }
+
     /** The next {@code calls} data API calls answer 503 (server busy). */
     public synchronized void failNextCalls(int calls) {
         this.failNextCalls = calls;
@@ -574,11 +583,14 @@ public final class SalesforceSimulator implements AutoCloseable {
         @Override
         public ResponseDefinition transform(ServeEvent serveEvent) {
             Request request = serveEvent.getRequest();
+            ResponseDefinition answer;
             try {
-                return serve(request);
+                answer = serve(request);
             } catch (RuntimeException e) {
-                return respond(500, "application/json", error("UNKNOWN_EXCEPTION", e.toString()), null).build();
+                answer = respond(500, "application/json", error("UNKNOWN_EXCEPTION", e.toString()), null).build();
             }
+            long late = latencyMillis;
+            return late > 0 ? ResponseDefinitionBuilder.like(answer).withFixedDelay((int) late).build() : answer;
         }
 
         @Override

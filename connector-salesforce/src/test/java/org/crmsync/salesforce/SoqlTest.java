@@ -68,13 +68,38 @@ class SoqlTest {
             terms.add(Map.of("Email", List.of("person" + i + "@example.org")));
         }
 
-        List<String> one = ContactQueries.lookups(List.of("Id"), terms, String::length, 100_000);
-        List<String> several = ContactQueries.lookups(List.of("Id"), terms, String::length, 1_000);
+        List<String> one = ContactQueries.lookups(List.of("Id"), terms, 100_000);
+        List<String> several = ContactQueries.lookups(List.of("Id"), terms, 1_000);
 
         assertThat(one).hasSize(1);
         assertThat(one.get(0)).startsWith("SELECT Id FROM Contact WHERE Email IN ('person0@example.org', ");
         assertThat(several).hasSizeGreaterThan(2).allSatisfy(q -> assertThat(q.length()).isLessThanOrEqualTo(1_000));
         assertThat(String.join(" ", several)).contains("'person99@example.org'").contains("'person0@example.org'");
+    }
+
+    @Test
+    void lookupsOfSeveralFieldsWithRepeatedTermsAreSplitAtTheLimitAndAskForEveryTermOnce() {
+        List<Map<String, List<String>>> terms = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            Map<String, List<String>> request = new java.util.LinkedHashMap<>();
+            request.put("Email", List.of("person" + (i % 250) + "@example.org", "o'brien" + i + "@example.org"));
+            request.put(i % 3 == 0 ? "Phone" : "MobilePhone", List.of("+1415555" + (1000 + i % 7), "(415) 555-"
+                    + (1000 + i % 7)));
+            terms.add(request);
+        }
+
+        for (int max : new int[] {2_000, 9_000, 90_000}) {
+            List<String> statements = ContactQueries.lookups(List.of("Id", "Email"), terms, max);
+
+            assertThat(statements).allSatisfy(q -> assertThat(q.length()).isLessThanOrEqualTo(max));
+            String all = String.join(" ", statements);
+            assertThat(all).contains("'o\\'brien299@example.org'").contains("'person249@example.org'")
+                    .contains("'(415) 555-1006'");
+            for (String q : statements) {
+                assertThat(q.split("'person7@example.org'", -1)).as("a term once per statement").hasSizeLessThanOrEqualTo(2);
+            }
+        }
+        assertThat(ContactQueries.lookups(List.of("Id"), terms, 90_000)).hasSize(1);
     }
 
     @Test
