@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +61,9 @@ import org.crmsync.store.ProfileStore;
  * <p>Arguments: rows (default 1,000,000), rounds (3), store {@code memory} or {@code none}.
  */
 public final class InboundFileBenchmark {
+    /** The start of the line that sums up the last round, for a program that runs this one in its own JVM. */
+    static final String SUMMARY = "summary: ";
+
     private InboundFileBenchmark() {
     }
 
@@ -78,18 +84,32 @@ public final class InboundFileBenchmark {
                     Runtime.getRuntime().maxMemory() >> 20);
             List<Double> sync = new ArrayList<>();
             List<Double> raw = new ArrayList<>();
-            for (int round = 1; round <= rounds; round++) {
+            // With several rounds, a first one warms the JIT up and is not counted.
+            for (int round = rounds > 1 ? 0 : 1; round <= rounds; round++) {
                 double parse = rawParse(file, rows);
-                raw.add(parse);
+                if (round > 0) {
+                    raw.add(parse);
+                }
                 ProfileStore store = keepNothing ? new KeepsNothing() : new InMemoryProfileStore();
+                heapUsed();
+                ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
                 long t0 = System.nanoTime();
                 SyncReport report = new SyncEngine().run(job(file, store));
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                long peak = peakHeap();
                 long heap = heapUsed();
-                sync.add(report.recordsRead() / seconds);
-                out.printf(Locale.ROOT, "  round %d: sync %,.0f records/s (%s, %,d read), raw parse %,.0f records/s,"
-                        + " ratio %.3f; heap after the sync %,d MB%n", round, report.recordsRead() / seconds,
+                if (round > 0) {
+                    sync.add(report.recordsRead() / seconds);
+                }
+                out.printf(Locale.ROOT, "  %s: sync %,.0f records/s (%s, %,d read), raw parse %,.0f records/s,"
+                        + " ratio %.3f; heap after the sync %,d MB%n", round == 0 ? "warm-up" : "round " + round,
+                        report.recordsRead() / seconds,
                         report.status(), report.recordsRead(), parse, report.recordsRead() / seconds / parse, heap >> 20);
+                if (round == rounds) {
+                    out.printf(Locale.ROOT, "%s%s, %,d records read, peak heap in use %,d MB (the heap pools' peaks"
+                            + " added up: an upper bound), %,d MB after, of at most %,d MB%n", SUMMARY, report.status(),
+                            report.recordsRead(), peak >> 20, heap >> 20, Runtime.getRuntime().maxMemory() >> 20);
+                }
             }
             double s = median(sync);
             double r = median(raw);
@@ -260,6 +280,12 @@ public final class InboundFileBenchmark {
         public Stream<Profile> all() {
             return Stream.empty();
         }
+    }
+
+    /** The most each heap pool held during the sync, added up (pools peak at different times: an upper bound). */
+    private static long peakHeap() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
     }
 
     private static long heapUsed() {
