@@ -174,6 +174,13 @@ final class ActivityRun {
     private Map<String, ActivityWrite> prepare(List<Item> items) {
         Map<String, ActivityWrite> writes = new LinkedHashMap<>();
         for (Item i : items) {
+            Activity a = i.activity();
+            if (writes.containsKey(a.key())) {
+                finish(i, row(a.key(), ACT, Outcome.FAILED, Reason.VALIDATION_ERROR, "a second activity with key "
+                        + a.key() + " (sequence " + a.sequence() + "): a key names one activity, so only the first is"
+                        + " posted", Optional.of(a.localId()), Optional.empty()));
+                continue;
+            }
             Object plan = plan(i);
             if (plan instanceof ActivityWrite w) {
                 writes.put(w.key(), w);

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.crmsync.SyncDirection;
 import org.crmsync.activity.Activity;
 import org.crmsync.activity.ActivityMapping;
+import org.crmsync.activity.FileActivitySource;
 import org.crmsync.activity.InMemoryActivitySource;
 import org.crmsync.model.OptInStatus;
 import org.crmsync.model.Profile;
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * activities per call, in batches of 200, and keeps each one's key unless a test says otherwise.
  */
 class ActivitySyncTest {
+    @TempDir
+    Path dir;
     private final EngineFixture f = new EngineFixture(new FakeConnector().postsActivities(50, true));
     private final InMemoryActivitySource calls = new InMemoryActivitySource();
     private final ActivityMapping mapping = ActivityMapping.builder().type("call", "legislator_call")
@@ -152,7 +155,7 @@ class ActivitySyncTest {
     }
 
     @Test
-    void inDoubtActivitiesKeptInAFileStateStoreAreLookedForAfterTheProcessStartsAgain(@TempDir Path dir) {
+    void inDoubtActivitiesKeptInAFileStateStoreAreLookedForAfterTheProcessStartsAgain() {
         List<Profile> people = linkedPeople(2);
         callsOf(people, 80);
         f.crm.dropAnswerOfActivityCalls(1);
@@ -289,6 +292,22 @@ class ActivitySyncTest {
         assertThat(report.row("call-2").orElseThrow().message()).contains("no profile no-such-profile");
         assertThat(f.crm.postedActivities()).isEmpty();
         assertThat(f.crm.activityCalls()).isZero();
+    }
+
+    @Test
+    void twoActivitiesWithOneKeyInABatchPostTheFirstOnly() {
+        Profile p = linkedPeople(1).get(0);
+        FileActivitySource file = FileActivitySource.open(dir.resolve("calls.jsonl"));
+        file.append(Activity.of("call-1", "call", p.localId().orElseThrow(), at, Map.of("recipient_id", "R1")));
+        file.append(Activity.of("call-1", "call", p.localId().orElseThrow(), at, Map.of("recipient_id", "R2")));
+
+        SyncReport report = f.engine.run(activityJob().activities(file).build());
+
+        assertThat(report.rowCount()).isEqualTo(2);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(1);
+        assertThat(report.count(Reason.VALIDATION_ERROR)).isEqualTo(1);
+        assertThat(f.crm.postedActivitiesWithKey("call-1")).isEqualTo(1);
+        assertThat(f.crm.postedActivities().get(0).fields()).containsEntry("map_recipient_id", "R1");
     }
 
     @Test
