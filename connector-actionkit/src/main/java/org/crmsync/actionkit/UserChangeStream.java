@@ -35,7 +35,8 @@ import org.crmsync.spi.SyncCursor;
  *
  * <p>Cursor: {@code updated_at} (as ActionKit prints it, UTC), {@code id}, and {@code pass} ({@code open}
  * inside a pass, {@code closed} on the pass's last record). A new pass starts the policy's look-back
- * before a closed cursor; an open one resumes right after its record.
+ * before a closed cursor (without one, right after its record); an open one resumes right after its
+ * record, with the rest of its second.
  */
 final class UserChangeStream extends PagedChangeStream<UserWithPhones> {
     static final String UPDATED_AT = "updated_at";
@@ -65,7 +66,13 @@ final class UserChangeStream extends PagedChangeStream<UserWithPhones> {
         if (t.isEmpty()) {
             this.updatedAt = null;
             this.lastId = -1;
-        } else if (open || lookback.isZero()) {
+        } else if (open) {
+            // A pass cut off (the quota, a failure) resumes right after its last record: the rest of its second
+            // first, then later seconds; no page of records already applied is read again.
+            this.updatedAt = t.get();
+            this.lastId = since.get(ID).map(UserChangeStream::number).orElse(-1L);
+            this.tie = true;
+        } else if (lookback.isZero()) {
             this.updatedAt = t.get();
             this.lastId = since.get(ID).map(UserChangeStream::number).orElse(-1L);
         } else {
