@@ -25,8 +25,9 @@ import org.crmsync.spi.SyncContext;
  *       ({@link UserChangeStream}); a user needs a mobile phone and (the policy) a US address.
  *   <li>Outbound: a look-up of the batch by id, email and mobile number ({@link UserLookup}), then each
  *       record through the user and phone resources ({@link UserWriter}).
- *   <li>Preflight: the login, the opt-in field, the mapped fields, the filters the schemas allow
- *       ({@link Preflight}).
+ *   <li>Activities: mConnect calls as actions on their call pages, each once ({@link CallActions}).
+ *   <li>Preflight: the login, the opt-in field, the mapped fields, the filters the schemas allow, the
+ *       pages the configuration names ({@link Preflight}).
  * </ul>
  *
  * <p>One HTTP client serves every run, at most {@code requests.in.flight} requests at once over all of
@@ -85,10 +86,14 @@ public final class ActionKitConnector implements Connector {
         return config.host() + "/" + config.login();
     }
 
-    /** Users can be read by id, so inbound retries read the current user. */
+    /**
+     * Users can be read by id, so inbound retries read the current user; mConnect calls are posted as
+     * actions, and each carries its key in an action field, looked for before a call in doubt is posted
+     * again ({@link CallActions}).
+     */
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.READ_BY_ID);
+        return EnumSet.of(Capability.READ_BY_ID, Capability.WRITE_ACTIVITIES, Capability.FINDS_ACTIVITIES_BY_KEY);
     }
 
     @Override

@@ -9,6 +9,8 @@ import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.actionkit.UserRecords.UserWithPhones;
 import org.crmsync.http.RunMeters;
+import org.crmsync.spi.ActivityResult;
+import org.crmsync.spi.ActivityWrite;
 import org.crmsync.spi.ChangeFeed;
 import org.crmsync.spi.ConnectorSession;
 import org.crmsync.spi.LookupRequest;
@@ -29,6 +31,7 @@ final class ActionKitSession implements ConnectorSession {
     private final SyncContext context;
     private final RunMeters meters;
     private volatile Parts parts;
+    private final CallPages callPages;
 
     /** What the run's calls use, made once the schemas are known. */
     private record Parts(Schemas schemas, PhoneBook phoneBook, UserLookup lookup, UserWriter writer) {
@@ -38,6 +41,7 @@ final class ActionKitSession implements ConnectorSession {
         this.connector = connector;
         this.context = context;
         this.meters = meters;
+        this.callPages = new CallPages(connector.client(), connector.config());
     }
 
     private String source() {
@@ -64,7 +68,7 @@ final class ActionKitSession implements ConnectorSession {
     @Override
     public List<PreflightProblem> preflight() {
         return meters.charging(context.calls(), () -> {
-            List<PreflightProblem> problems = new Preflight(connector).run(context);
+            List<PreflightProblem> problems = new Preflight(connector, callPages).run(context);
             parts = null; // the schemas were read again
             return problems;
         });
@@ -124,6 +128,16 @@ final class ActionKitSession implements ConnectorSession {
             }
         }
         return results;
+    }
+
+    /** mConnect calls, posted as actions on their call pages ({@link CallActions}). */
+    @Override
+    public List<ActivityResult> writeActivities(List<ActivityWrite> batch) {
+        if (context.dryRun()) {
+            throw new IllegalStateException("writeActivities called in a dry run; nothing may be sent");
+        }
+        return meters.charging(context.calls(), () -> new CallActions(connector.client(), connector.config(), callPages,
+                parts().lookup()).write(batch));
     }
 
     /** The current users with these ids, with their phones, as the inbound read gives them. */

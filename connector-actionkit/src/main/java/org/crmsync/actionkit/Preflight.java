@@ -35,11 +35,14 @@ final class Preflight {
     private final ActionKitConnector connector;
     private final ActionKitClient client;
     private final ActionKitConfig config;
+    private final CallPages callPages;
 
-    Preflight(ActionKitConnector connector) {
+    /** @param callPages the run's call pages, so that the pages preflight reads are not read again for the calls */
+    Preflight(ActionKitConnector connector, CallPages callPages) {
         this.connector = connector;
         this.client = connector.client();
         this.config = connector.config();
+        this.callPages = callPages;
     }
 
     List<PreflightProblem> run(SyncContext context) {
@@ -51,7 +54,7 @@ final class Preflight {
         List<PreflightProblem> problems = new ArrayList<>();
         SyncDirection direction = context.direction();
         if (direction == SyncDirection.ACTIVITIES) {
-            new CallPages(client, config).problems().forEach(problems::add);
+            callPages.problems().forEach(problems::add);
             return problems;
         }
         Map<String, JsonNode> allowed = allowedUserFields();

@@ -7,6 +7,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
+import java.time.Instant;
+import org.crmsync.activity.Activity;
 import java.util.Base64;
 import java.nio.charset.StandardCharsets;
 import org.crmsync.spi.Connector;
@@ -36,6 +39,8 @@ class ActionKitContractTest extends ConnectorContract {
             this.ak = ak;
             this.config = new LinkedHashMap<>(ak.connectorConfig());
             config.put("http.read.timeout", "300ms");
+            ak.addPage("call_congress", "Call", Map.of("call_mconnect_id", "MC1"));
+            config.put(ActionKitConfig.CALL_PAGES, "MC1=call_congress");
         }
 
         @Override
@@ -136,6 +141,22 @@ class ActionKitContractTest extends ConnectorContract {
         @Override
         public void clearFaults() {
             ak.clearFaults();
+        }
+
+        @Override
+        public Optional<Activity> sampleActivity(String key, String localId) {
+            return Optional.of(Activity.of(key, "call", localId, Instant.parse("2026-06-01T07:30:00Z"),
+                    Map.of("mconnect_key", "MC1", "target", "Rep. Example")));
+        }
+
+        @Override
+        public long activitiesWithKey(String key) {
+            return ak.actionsWith(CallActions.KEY_FIELD, key);
+        }
+
+        @Override
+        public String activityKind() {
+            return "POST /action/";
         }
 
         @Override
