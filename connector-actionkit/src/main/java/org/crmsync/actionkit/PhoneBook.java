@@ -2,12 +2,15 @@ package org.crmsync.actionkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.crmsync.actionkit.internal.ActionKitClient;
 import org.crmsync.actionkit.internal.ActionKitJson;
+import org.crmsync.kit.Chunks;
 
 /**
  * What one run knows of its users' phones: the phones look-ups and reads brought, and none for users the
@@ -33,6 +36,26 @@ final class PhoneBook {
     /** A user the run just created has no phone yet. */
     void created(String userId) {
         phones.put(userId, List.of());
+    }
+
+    /**
+     * Reads the phones of the users the run knows nothing of yet, 100 users a call ({@code user__in}) where
+     * the phone schema allows, so that a batch's mobile numbers are compared without a call per user.
+     */
+    void preload(Collection<String> userIds) {
+        if (!schemas.phonesByUsers()) {
+            return; // read one user at a time, when needed
+        }
+        List<String> unknown = userIds.stream().filter(id -> !phones.containsKey(id)).distinct().toList();
+        for (List<String> chunk : Chunks.byCount(unknown, ActionKitClient.MAX_PAGE)) {
+            Map<String, List<JsonNode>> byUser = new LinkedHashMap<>();
+            chunk.forEach(id -> byUser.put(id, new ArrayList<>()));
+            for (JsonNode p : client.all(client.collectionUrl("phone", List.of(Map.entry("user__in", String.join(",", chunk)),
+                    Map.entry("_limit", Integer.toString(ActionKitClient.MAX_PAGE)))), "phones of users (GET /rest/v1/phone/)")) {
+                ActionKitJson.idOf(ActionKitJson.text(p, "user")).map(byUser::get).ifPresent(list -> list.add(p));
+            }
+            byUser.forEach(this::remember);
+        }
     }
 
     /** The user's mobile phone of the sync's source, from what the run knows or one read. */

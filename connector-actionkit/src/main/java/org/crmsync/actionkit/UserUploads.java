@@ -45,6 +45,7 @@ import org.crmsync.spi.WriteResult;
  * when a file has only the id column and user fields ({@code user_fields_only}).
  */
 final class UserUploads {
+    private static final String EMAIL = "email";
     
     private final ActionKitClient client;
     private final ActionKitConfig config;
@@ -72,10 +73,17 @@ final class UserUploads {
             String what) {
     }
 
-    /** Whether a write can go in an upload of updates: user columns only, no mobile number, no new email. */
+    /**
+     * Whether a write can go in an upload of updates: an update of user fields. A file of updates is
+     * keyed by {@code user_id} alone ("uploading combo of user_id and email column should be mutually
+     * exclusive", parsons): an email the update carries is compared with the user's after the upload and
+     * written through the user resource when it changed (it may belong to another user, which the 409 says
+     * for the record alone); the mobile number, not a user field, goes to the phone resource when it
+     * changed.
+     */
     static boolean uploadable(RemoteWrite w) {
-        return w.operation() == RemoteWrite.Operation.UPDATE && !w.fields().containsKey(ActionKitMapping.MOBILE_PHONE)
-                && !w.fields().containsKey("email") && !w.fields().isEmpty();
+        return w.operation() == RemoteWrite.Operation.UPDATE
+                && w.fields().keySet().stream().anyMatch(f -> !f.equals(ActionKitMapping.MOBILE_PHONE) && !f.equals(EMAIL));
     }
 
     /**
@@ -102,7 +110,9 @@ final class UserUploads {
     Map<String, WriteResult> updates(List<RemoteWrite> updates) {
         List<Row> rows = new ArrayList<>();
         for (RemoteWrite w : updates) {
-            rows.add(new Row(w, cells(writer.userBody(w.fields(), false), w.remoteId())));
+            Map<String, String> cells = cells(writer.userBody(w.fields(), false), w.remoteId());
+            cells.remove(EMAIL);
+            rows.add(new Row(w, cells));
         }
         Map<String, WriteResult> results = new LinkedHashMap<>();
         for (List<Row> group : groups(rows)) {
@@ -272,19 +282,61 @@ final class UserUploads {
             return results;
         }
         Map<String, JsonNode> readBack = new LinkedHashMap<>();
-        if (!outcome.otherErrors().isEmpty()) {
-            // Errors that name no row: which rows failed is read from the users themselves.
-            lookup.usersById(group.stream().map(r -> r.write().remoteId().orElseThrow()).toList())
+        List<String> emailed = group.stream().filter(r -> r.write().fields().containsKey(EMAIL))
+                .map(r -> r.write().remoteId().orElseThrow()).toList();
+        if (!outcome.otherErrors().isEmpty() || !emailed.isEmpty()) {
+            // Errors that name no row: which rows failed is read from the users themselves; and the emails the
+            // updates carry are compared with the users'.
+            lookup.usersById(outcome.otherErrors().isEmpty() ? emailed
+                    : group.stream().map(r -> r.write().remoteId().orElseThrow()).toList())
                     .forEach(u -> readBack.put(ActionKitJson.text(u, "id"), u));
+        }
+        Optional<String> quota = Optional.empty();
+        try {
+            phoneBook.preload(group.stream().filter(r -> mobile(r.write()).isPresent())
+                    .map(r -> r.write().remoteId().orElseThrow()).toList());
+        } catch (CrmSyncException e) {
+            if (e.code() != ErrorCode.QUOTA_EXHAUSTED) {
+                throw e;
+            }
+            quota = Optional.of(e.getMessage());
         }
         for (int i = 0; i < group.size(); i++) {
             Row r = group.get(i);
             RemoteWrite w = r.write();
             String id = w.remoteId().orElseThrow();
+            if (quota.isPresent() && mobile(w).isPresent()) {
+                // Its user fields were uploaded; the quota stopped its phone: sent again next run.
+                results.put(w.key(), WriteResult.notSent(w.key(), quota.get()));
+                continue;
+            }
             String rowError = outcome.rowErrors().get(i + 2);
             boolean failed = rowError != null || (!outcome.otherErrors().isEmpty() && !applied(r, readBack.get(id)));
-            results.put(w.key(), failed ? WriteResult.failed(w.key(), "UPLOAD_ROW_FAILED", rowError(outcome, i + 2), true)
-                    : WriteResult.updated(w.key(), id));
+            if (failed) {
+                results.put(w.key(), WriteResult.failed(w.key(), "UPLOAD_ROW_FAILED", rowError(outcome, i + 2), true));
+                continue;
+            }
+            String note;
+            try {
+                Optional<WriteResult> email = newEmail(w, readBack.get(id));
+                if (email.isPresent()) {
+                    results.put(w.key(), email.get());
+                    continue;
+                }
+                note = mobile(w).map(number -> writer.writeMobile(id, number)).orElse("");
+            } catch (CrmSyncException e) {
+                if (e.code() == ErrorCode.QUOTA_EXHAUSTED) {
+                    quota = Optional.of(e.getMessage());
+                    results.put(w.key(), WriteResult.notSent(w.key(), e.getMessage()));
+                } else {
+                    results.put(w.key(), WriteResult.failed(w.key(), "PHONE_NOT_WRITTEN", "the upload updated ActionKit"
+                            + " user " + id + " but its mobile phone could not be written (" + e.getMessage() + "); sent"
+                            + " again on the next run", true));
+                }
+                continue;
+            }
+            results.put(w.key(), note.isEmpty() ? WriteResult.updated(w.key(), id) : new WriteResult(w.key(),
+                    WriteResult.Status.UPDATED, Optional.of(id), Optional.of("PHONE_NOT_WRITTEN"), note, false));
         }
         return results;
     }
@@ -307,6 +359,31 @@ final class UserUploads {
             }
         }
         return true;
+    }
+
+    /**
+     * The update's email, written through the user resource when it differs from the user's (ignoring case);
+     * empty when there is nothing to write or it was written, else the record's failure.
+     */
+    private Optional<WriteResult> newEmail(RemoteWrite w, JsonNode user) {
+        String email = w.fields().get(EMAIL);
+        if (email == null || email.isBlank() || user != null && email.equalsIgnoreCase(ActionKitJson.text(user, EMAIL))) {
+            return Optional.empty();
+        }
+        Written changed = writer.updateEmail(w.remoteId().orElseThrow(), email);
+        if (changed instanceof Written.Conflict conflict) {
+            return Optional.of(WriteResult.failed(w.key(), "EMAIL_TAKEN", "the new email belongs to another ActionKit"
+                    + " user" + conflict.existingId().map(o -> " (" + o + ")").orElse("") + ": " + conflict.summary(),
+                    false));
+        }
+        if (changed instanceof Written.Refused refused) {
+            return Optional.of(WriteResult.failed(w.key(), "USER_REFUSED", refused.summary(), false));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> mobile(RemoteWrite w) {
+        return Optional.ofNullable(w.fields().get(ActionKitMapping.MOBILE_PHONE)).filter(v -> !v.isBlank());
     }
 
     private static String rowError(Outcome outcome, int row) {

@@ -121,6 +121,11 @@ final class UserWriter {
                         note, false);
     }
 
+    /** A user's new email, through the user resource (409 when another user has it). */
+    Written updateEmail(String userId, String email) {
+        return client.updateUser(userId, ActionKitJson.MAPPER.createObjectNode().put("email", email));
+    }
+
     private static Optional<String> mobile(RemoteWrite w) {
         return Optional.ofNullable(w.fields().get(ActionKitMapping.MOBILE_PHONE)).filter(v -> !v.isBlank());
     }

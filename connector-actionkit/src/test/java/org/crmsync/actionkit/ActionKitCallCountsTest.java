@@ -104,6 +104,33 @@ class ActionKitCallCountsTest {
     }
 
     @Test
+    void aThousandUpdatesCarryingEveryMappedFieldAreUploadedAndTheirEmailsAndPhonesComparedInFewCalls() {
+        uploads();
+        List<Profile> people = signUps(1000);
+        f.outbound();
+        f.later(Duration.ofMinutes(5));
+        people.forEach(p -> f.appUpdate(f.profile(p.localId().orElseThrow()).toBuilder()
+                .optInStatus(OptInStatus.OPTED_OUT).build()));
+
+        // A job of its own reads the whole change log: each linked profile's creation and opt-out, so a liberal
+        // sync pushes every mapped field, the mobile number included (the benchmark's opt-out run).
+        SyncReport r = measured(() -> f.engine.run(f.job(org.crmsync.SyncDirection.OUTBOUND).id("ak-out-again").build()));
+
+        assertThat(r.count(Outcome.UPDATED)).isEqualTo(1000);
+        // Files keyed by user_id alone; then the users are read back 50 a call to compare their emails, and their
+        // phones 100 users a call to compare the numbers (all unchanged: nothing more is written).
+        assertThat(f.ak.requests()).containsExactlyInAnyOrderEntriesOf(Map.of("GET /user/schema/", 1,
+                "GET /phone/schema/", 1, "GET /alloweduserfield/", 1, "GET /page/", 1, "POST /upload/", 2,
+                "GET /upload/{id}/", 4, "GET /user/", 20, "GET /phone/", 10));
+        assertThat(f.ak.uploadedFiles().get(2)).doesNotContain("@").startsWith("user_id,");
+        assertThat(f.ak.value(constituentOf(people.get(5)), "user_mobile_subscriber")).contains("false");
+    }
+
+    private String constituentOf(Profile p) {
+        return f.profile(p.localId().orElseThrow()).constituentId().orElseThrow();
+    }
+
+    @Test
     void aThousandOptOutsOfLinkedUsersThroughTheRestResourcesTake1003Calls() {
         List<Profile> people = signUps(1000);
         f.outbound();

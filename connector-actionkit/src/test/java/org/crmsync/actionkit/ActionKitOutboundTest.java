@@ -163,6 +163,24 @@ class ActionKitOutboundTest {
     }
 
     @Test
+    void batchesInFlightTogetherKeepTheRequestsInFlightUnderTheBoundAndMeetNo429() {
+        f.set(ActionKitConfig.REQUESTS_IN_FLIGHT, "2");
+        f.ak.simultaneousLimit(2).latency(Duration.ofMillis(5)); // answers take a while, so requests overlap
+        for (int i = 0; i < 250; i++) {
+            f.signUp("F" + i, "L" + i, "p" + i + "@example.org", String.format("+1415%03d%04d", 900, i),
+                    OptInStatus.OPTED_IN);
+        }
+
+        SyncReport r = f.outbound();
+
+        assertThat(r.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(r.count(Outcome.CREATED)).isEqualTo(250);
+        assertThat(f.ak.refusedSimultaneous()).as("429 too many simultaneous requests").isZero();
+        assertThat(f.ak.mostSimultaneous()).isLessThanOrEqualTo(2);
+        assertThat(f.connector().maxCallsInFlight()).isEqualTo(2);
+    }
+
+    @Test
     void aNewOptInWithoutAnEmailIsNotAdded() {
         f.store.create(Profile.builder().firstName("No").phoneNumber("+14155552671").optInStatus(OptInStatus.OPTED_IN)
                 .build(), java.util.Optional.empty(), org.crmsync.store.LocalChange.APPLICATION);

@@ -112,6 +112,7 @@ public final class ActionKitSimulator implements AutoCloseable {
     private int simultaneousLimit;
     private int refusedSimultaneous;
     private Predicate<String> uploadRowFails = email -> false;
+    private volatile Duration latency = Duration.ZERO;
 
     private static final class User {
         final long id;
@@ -172,6 +173,11 @@ public final class ActionKitSimulator implements AutoCloseable {
     private ActionKitSimulator(Clock clock) {
         this.clock = clock;
         this.server = SimulatorServer.start("actionkit-simulator", this::handle);
+    }
+
+    /** A simulator on the wall clock (the benchmark's). */
+    public static ActionKitSimulator start() {
+        return start(Clock.systemUTC());
     }
 
     /** A simulator on a free local port with the seed's subscriber field; time comes from {@code clock}. */
@@ -323,6 +329,12 @@ public final class ActionKitSimulator implements AutoCloseable {
 
     public synchronized ActionKitSimulator restrictPhoneFilters(Map<String, Set<String>> filters) {
         this.phoneFilters = new LinkedHashMap<>(filters);
+        return this;
+    }
+
+    /** Every answer this much later (the benchmark's latency; faults keep their own timing). */
+    public ActionKitSimulator latency(Duration late) {
+        this.latency = late;
         return this;
     }
 
@@ -487,7 +499,9 @@ public final class ActionKitSimulator implements AutoCloseable {
             if (faults.dropAfter(kind)) {
                 return ScriptedFaults.droppedConnection();
             }
-            return answer;
+            Duration late = latency;
+            return late.isZero() ? answer : ResponseDefinitionBuilder.like(answer).withFixedDelay((int) late.toMillis())
+                    .build();
         } catch (IOException e) {
             return json(400, "{\"errors\": [\"" + e.getMessage().replace("\"", "'") + "\"]}");
         } finally {

@@ -104,6 +104,26 @@ class ActionKitUploadTest {
     }
 
     @Test
+    void aChangedEmailInAnUploadedBatchIsWrittenThroughTheUserResourceAndATakenOneFailsAlone() {
+        List<Profile> people = signUps(60);
+        f.outbound();
+        f.later(Duration.ofMinutes(5));
+        for (int i = 0; i < 60; i++) {
+            Profile p = f.profile(people.get(i).localId().orElseThrow());
+            f.appUpdate(p.toBuilder().firstName("Renamed" + i).email(i == 1 ? "new1@example.org"
+                    : i == 2 ? "p3@example.org" : p.email().orElseThrow()).build());
+        }
+
+        SyncReport r = f.outbound();
+
+        assertThat(f.ak.value(constituent(people.get(1)), "email")).contains("new1@example.org");
+        assertThat(f.ak.value(constituent(people.get(1)), "first_name")).contains("Renamed1");
+        assertThat(r.rows(Outcome.FAILED)).singleElement().satisfies(row -> assertThat(row.message())
+                .contains("belongs to another ActionKit user"));
+        assertThat(f.ak.uploadedFiles().get(1)).doesNotContain("@");
+    }
+
+    @Test
     void aRowTheImportRefusesFailsAloneWithTheUploadsErrorAndNoEmail() {
         f.ak.uploadRowsFail(email -> email.equals("p13@example.org"));
         signUps(60);
@@ -145,6 +165,7 @@ class ActionKitUploadTest {
         assertThat(first.count(Outcome.FAILED)).isEqualTo(60);
         assertThat(first.rows(Outcome.FAILED).get(0).message()).contains("had not completed").contains("upload.timeout");
         f.later(Duration.ofHours(1));
+        f.ak.uploadDelay(Duration.ofSeconds(3));
         SyncReport second = f.outbound();
 
         assertThat(second.status()).isEqualTo(RunStatus.COMPLETED);

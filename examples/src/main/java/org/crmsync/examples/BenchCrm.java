@@ -41,6 +41,11 @@ interface BenchCrm extends AutoCloseable {
     /** How that bound is reached, for the printout. */
     String outboundBoundWhy(Duration latency);
 
+    /** The most API calls 1,000 new opt-ins may take. */
+    default int optInCallsBound() {
+        return Benchmark.CALLS_BOUND;
+    }
+
     default FieldMapping mapping() {
         return provider().defaultMapping(config());
     }
@@ -66,6 +71,69 @@ interface BenchCrm extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * ActionKit, with an Import page: new opt-ins uploaded 500 a file, then a phone create each (no phone
+     * column is documented for uploads), so a push is bound by the phone creates in flight at once.
+     */
+    final class ActionKit implements BenchCrm {
+        /** Twice the least the upload API allows for 1,000 new opt-ins with their phones (about 1,012 calls). */
+        private static final int OPT_IN_CALLS_BOUND = 2 * 1_012;
+        private final org.crmsync.actionkit.ActionKitSimulator ak = org.crmsync.actionkit.ActionKitSimulator.start();
+
+        ActionKit() {
+            ak.addPage("bench_import", "Import", Map.of());
+        }
+
+        @Override
+        public String name() {
+            return org.crmsync.actionkit.ActionKitConnectorProvider.ID;
+        }
+
+        @Override
+        public Map<String, String> config() {
+            Map<String, String> c = new LinkedHashMap<>(ak.connectorConfig());
+            c.put(org.crmsync.actionkit.ActionKitConfig.UPLOAD_PAGE, "bench_import");
+            return c;
+        }
+
+        @Override
+        public Connector connector() {
+            return newConnector();
+        }
+
+        @Override
+        public void add(Person p) {
+            ak.addUser(Map.of("first_name", p.firstName(), "last_name", p.lastName(), "email", p.email(), "country",
+                    "United States", "mobile_phone", p.phone(), "user_mobile_subscriber", Boolean.toString(p.optedIn())));
+        }
+
+        @Override
+        public void latency(Duration late) {
+            ak.latency(late);
+        }
+
+        /** One phone create per new opt-in, {@code requests.in.flight} (4 by default) at once. */
+        @Override
+        public double outboundBound(Duration latency) {
+            return 4 / (latency.toNanos() / 1e9);
+        }
+
+        @Override
+        public String outboundBoundWhy(Duration latency) {
+            return "4 phone creates in flight / " + latency.toMillis() + " ms";
+        }
+
+        @Override
+        public int optInCallsBound() {
+            return OPT_IN_CALLS_BOUND;
+        }
+
+        @Override
+        public void close() {
+            ak.close();
+        }
+    }
 
     /** Salesforce: Contacts, SOQL look-ups in Composite requests, sObject Collections writes. */
     final class Salesforce implements BenchCrm {

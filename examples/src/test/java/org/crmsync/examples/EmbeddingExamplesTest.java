@@ -62,6 +62,25 @@ class EmbeddingExamplesTest {
     }
 
     @Test
+    void theActionKitExampleSyncsBothWaysPostsEachCallOnceAndItsSecondRoundFindsNothingToDo() {
+        List<SyncReport> reports = ActionKitExample.run();
+
+        SyncReport inbound = reports.get(0);
+        assertThat(inbound.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(inbound.count(Outcome.CREATED)).isEqualTo(15); // conservative: five are not subscribed
+        SyncReport outbound = reports.get(1);
+        assertThat(outbound.count(Outcome.CREATED)).isEqualTo(5);
+        assertThat(outbound.count(Outcome.UPDATED)).isEqualTo(1); // the opt-out
+        SyncReport calls = reports.get(2);
+        assertThat(calls.direction()).isEqualTo(SyncDirection.ACTIVITIES);
+        assertThat(calls.count(Outcome.CREATED)).isEqualTo(10);
+        for (SyncReport again : reports.subList(3, 6)) {
+            assertThat(again.status()).as(again.summary()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(again.count(Outcome.CREATED) + again.count(Outcome.UPDATED)).as(again.summary()).isZero();
+        }
+    }
+
+    @Test
     void discoveryListsTheConnectorsOnTheClassPathWithTheirKeys() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
