@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -242,15 +241,6 @@ public final class ActionKitConfig {
 
     public HttpSettings httpSettings() {
         return httpSettings;
-    }
-
-    /** The secret values, to mask wherever text from ActionKit or an exception could carry them. */
-    List<String> secretValues() {
-        List<String> secrets = new ArrayList<>();
-        secrets.add(password);
-        secrets.add(java.util.Base64.getEncoder().encodeToString((login + ":" + password)
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        return secrets;
     }
 
     @Override

@@ -2,8 +2,6 @@ package org.crmsync.actionkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -195,10 +193,5 @@ final class UserWriter {
             user.set(FIELDS, custom);
         }
         return user;
-    }
-
-    /** The API names of a write's custom fields, for messages. */
-    static List<String> names(Map<String, String> fields) {
-        return new ArrayList<>(fields.keySet());
     }
 }
