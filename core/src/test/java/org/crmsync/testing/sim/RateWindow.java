@@ -6,9 +6,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * A CRM's requests-per-second limit on the simulator's clock: a request is admitted when fewer than
- * the limit were admitted in the second before it, as a sliding window, so a client spaced just under
- * the limit is never refused and a burst is. Zero switches the limit off.
+ * A CRM's requests-per-second limit on the simulator's clock, kept strictly: a request is refused when
+ * the limit were already admitted in the closed second before it ({@code [now - 1 s, now]}), so no
+ * rolling one-second window ever holds more than the limit. A client spaced at exactly the limit (5 per
+ * second, one every 200 ms) is refused: its sixth request falls exactly one second after the first.
+ * Zero switches the limit off.
  */
 public final class RateWindow {
     private final Clock clock;
@@ -31,7 +33,7 @@ public final class RateWindow {
             return true;
         }
         Instant now = clock.instant();
-        while (!window.isEmpty() && !window.peekFirst().isAfter(now.minusSeconds(1))) {
+        while (!window.isEmpty() && window.peekFirst().isBefore(now.minusSeconds(1))) {
             window.pollFirst();
         }
         if (window.size() >= perSecond) {
