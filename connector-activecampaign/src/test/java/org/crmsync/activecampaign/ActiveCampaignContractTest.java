@@ -22,6 +22,12 @@ import org.crmsync.testing.contract.Person;
  * linked contacts are not pulled, by design).
  */
 class ActiveCampaignContractTest extends ConnectorContract {
+    /** Batches of 1,000: the quota test's push spans two of them (see {@link ConnectorContract#quotaPushSize}). */
+    @Override
+    protected int quotaPushSize() {
+        return 1800;
+    }
+
     @Override
     protected ContractCrm startCrm(MutableClock clock) {
         return new ActiveCampaignContractCrm(ActiveCampaignSimulator.start(clock));
@@ -29,7 +35,7 @@ class ActiveCampaignContractTest extends ConnectorContract {
 
     /** The ActiveCampaign simulator as the contract sees it: contacts, and a list whose status is the opt-in. */
     static final class ActiveCampaignContractCrm implements ContractCrm {
-        static final List<String> KINDS = List.of("GET /users/me", "GET /fields", "GET /lists", "GET /contacts",
+        static final List<String> KINDS = List.of("GET /fields", "GET /lists", "GET /contacts",
                 "POST /contact/sync", "PUT /contacts/{id}", "POST /contactLists", "POST /import/bulk_import",
                 "GET /import/info");
         private final ActiveCampaignSimulator ac;
