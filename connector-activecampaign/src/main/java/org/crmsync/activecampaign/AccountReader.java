@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -119,16 +120,17 @@ final class AccountReader {
      * Reads these contacts afresh after the run wrote them (created them, or synced them by email): in an
      * account the run knows whole, with everything created since it read the account through (the run's
      * own new contacts and any another integration made meanwhile, which keeps the run's knowledge
-     * whole), then by id whatever that did not read.
+     * whole), then by id whatever that did not read. Returns the ids the read of what is new found.
      */
-    void afterWrite(Collection<String> ids) {
-        Set<String> read = new HashSet<>();
+    Set<String> afterWrite(Collection<String> ids) {
+        Set<String> read = new LinkedHashSet<>();
         if (known.whole()) {
             while (!nextPage(c -> true, read)) {
                 // on to the next page
             }
         }
         byIdsAgain(ids.stream().filter(id -> !read.contains(id)).toList());
+        return read;
     }
 
     /**

@@ -16,8 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
+import org.crmsync.activecampaign.internal.AcContact;
 import org.crmsync.activecampaign.internal.ActiveCampaignClient;
 import org.crmsync.activecampaign.internal.BulkImportOutcome;
+import org.crmsync.activecampaign.internal.ContactData;
 import org.crmsync.activecampaign.internal.Exclusion;
 import org.crmsync.activecampaign.internal.ImportContact;
 import org.crmsync.activecampaign.internal.ImportInfo;
@@ -230,13 +232,28 @@ final class BulkImports {
 
     // ----- waiting and reporting -----
 
-    /** Waits for the queued chunks in the order they were sent, then reads their new contacts and reports. */
+    /**
+     * Waits for the queued chunks in the order they were sent, then reads their new contacts and reports.
+     * Chunks that only create contacts, in an account the run knows whole, are first confirmed by reading
+     * what they made ({@link #confirmedByReading}); the others, and any that reading did not confirm, by
+     * {@code import/info}.
+     */
     private void settle(List<Queued> queued) {
         Map<Queued, ImportInfo> completed = new LinkedHashMap<>();
+        if (known.whole() && !queued.isEmpty() && queued.stream().allMatch(q -> q.items().stream().allMatch(Item::create))) {
+            completed.putAll(confirmedByReading(queued));
+        }
+        Set<String> newIds = new LinkedHashSet<>();
+        boolean creates = false;
         for (Queued q : queued) {
+            if (completed.containsKey(q)) {
+                continue;
+            }
             JobPoller.Outcome<ImportInfo> outcome = await(q);
             if (outcome instanceof JobPoller.Done) {
                 completed.put(q, outcome.status());
+                newIds.addAll(newContactIds(q, outcome.status()));
+                creates |= q.items().stream().anyMatch(Item::create);
                 anyCompleted = true;
                 continue;
             }
@@ -247,12 +264,74 @@ final class BulkImports {
             q.items().forEach(i -> results.put(i.key(), WriteResult.failed(i.key(), "IMPORT_NOT_COMPLETED",
                     failure.getMessage(), true)));
         }
-        Set<String> newIds = new LinkedHashSet<>();
-        completed.forEach((q, info) -> newIds.addAll(newContactIds(q, info)));
-        if (completed.keySet().stream().anyMatch(q -> q.items().stream().anyMatch(Item::create))) {
+        if (creates) {
             reader.afterWrite(newIds);
         }
         completed.forEach(this::report);
+    }
+
+    /**
+     * The chunks whose every contact can be read as the import made it: a new contact with its email
+     * holding every value sent and its place on the lists. The run reads the contacts created since it
+     * read the account through anyway, to learn which email got which id ({@code import/info} says only
+     * ids); when what it reads shows every contact of a chunk so, the chunk has done all it was sent to
+     * do, and its {@code import/info} check is not needed. The read comes {@code import.poll.interval}
+     * after the first chunk was queued (sooner the importer has no status to give,
+     * bulk-import-status-info) and goes on, 100 a call, while the later chunks complete. A chunk it does
+     * not confirm (one the importer has not finished, or failed or skipped a contact of, or whose values
+     * ActiveCampaign wrote otherwise) is checked with {@code import/info} as any other.
+     */
+    private Map<Queued, ImportInfo> confirmedByReading(List<Queued> queued) {
+        sleepUntil(queued.get(0).queuedAt().plus(config.importPollInterval()));
+        Map<String, AcContact> newByEmail = new HashMap<>();
+        for (String id : reader.afterWrite(List.of())) {
+            known.current(id).ifPresent(c -> newByEmail.put(ActiveCampaignConnector.normalEmail(c.email()), c));
+        }
+        Map<Queued, ImportInfo> confirmed = new LinkedHashMap<>();
+        for (Queued q : queued) {
+            List<String> ids = new ArrayList<>();
+            for (Item i : q.items()) {
+                AcContact c = newByEmail.get(i.email());
+                if (c == null || !holds(c, i.contact())) {
+                    break;
+                }
+                ids.add(c.id());
+            }
+            if (ids.size() == q.items().size()) {
+                LOG.debug("ActiveCampaign import {} of {} contacts confirmed by reading them", q.batchId(), ids.size());
+                confirmed.put(q, new ImportInfo("completed", ids, List.of()));
+                anyCompleted = true;
+            }
+        }
+        return confirmed;
+    }
+
+    /** Whether a contact holds what an import sent it: every value, and its place on each list. */
+    private static boolean holds(AcContact c, ImportContact sent) {
+        ContactData d = sent.data();
+        boolean values = same(d.firstName(), c.firstName()) && same(d.lastName(), c.lastName())
+                && same(d.phone(), c.phone()) && d.customByFieldId().entrySet().stream()
+                        .allMatch(v -> same(v.getValue(), c.fieldValues().getOrDefault(v.getKey(), "")));
+        return values && sent.subscribeListIds().stream().allMatch(l -> c.listStatus(l).isPresent())
+                && sent.unsubscribeListIds().stream().allMatch(l -> c.listStatus(l).filter("2"::equals).isPresent());
+    }
+
+    private static boolean same(String sent, String now) {
+        return sent == null || sent.trim().equals(now.trim());
+    }
+
+    private void sleepUntil(Instant due) {
+        Duration wait = Duration.between(clock.instant(), due);
+        if (wait.isNegative() || wait.isZero()) {
+            return;
+        }
+        try {
+            // Whole milliseconds, rounded up: Sleeper.SYSTEM truncates, which would read early.
+            sleeper.sleep(Duration.ofMillis(wait.toMillis() + (wait.toNanos() % 1_000_000 == 0 ? 0 : 1)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CrmSyncException(ErrorCode.INTERNAL, "interrupted while waiting for an ActiveCampaign import", e);
+        }
     }
 
     /**

@@ -96,6 +96,8 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     private long nextExclusionId = 1;
     private boolean exclusionListDenied;
     private final RateWindow window;
+    /** When the request being served arrived. */
+    private Instant arrivedAt;
     private int resubscribed;
     private final List<String> automationsRunOn = new ArrayList<>();
     private int failNextCount;
@@ -536,7 +538,9 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
         @Override
         public ResponseDefinition transform(ServeEvent event) {
             ResponseDefinition answer;
+            Instant arrived = clock.instant(); // before waiting for the requests being served
             synchronized (ActiveCampaignSimulator.this) {
+                arrivedAt = arrived;
                 try {
                     answer = handle(event.getRequest());
                 } catch (Reply r) {
@@ -602,7 +606,7 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
             failNextCount--;
             return json(failNextStatus, error("Service Unavailable"));
         }
-        if (!window.admit()) {
+        if (!window.admit(arrivedAt)) {
             // 5 requests per second per account; above it 429 with Retry-After (rate-limits reference).
             return ResponseDefinitionBuilder.responseDefinition().withStatus(429).withHeader("Retry-After", "1")
                     .withHeader("Content-Type", "application/json")

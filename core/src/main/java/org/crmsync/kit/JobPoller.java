@@ -139,12 +139,14 @@ public final class JobPoller<S> {
         }
     }
 
+    /** Sleeps {@code d} rounded up to whole milliseconds: {@link Sleeper#SYSTEM} truncates, which would poll early. */
     private void sleep(Duration d) {
-        if (d.isZero()) {
+        if (d.isZero() || d.isNegative()) {
             return;
         }
+        long millis = d.toMillis() + (d.minusMillis(d.toMillis()).isZero() ? 0 : 1);
         try {
-            sleeper.sleep(d);
+            sleeper.sleep(Duration.ofMillis(millis));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CrmSyncException(ErrorCode.INTERNAL, "interrupted while waiting for a " + what, e);

@@ -4,6 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import org.crmsync.activecampaign.ActiveCampaignConnectorProvider;
+import org.crmsync.activecampaign.ActiveCampaignSimulator;
 import org.crmsync.mapping.FieldMapping;
 import org.crmsync.policy.Authority;
 import org.crmsync.policy.SyncMode;
@@ -40,6 +44,21 @@ interface BenchCrm extends AutoCloseable {
 
     /** How that bound is reached, for the printout. */
     String outboundBoundWhy(Duration latency);
+
+    /** The records/s an inbound read of changed contacts could reach at {@code latency}, if this CRM states one. */
+    default OptionalDouble inboundBound(Duration latency) {
+        return OptionalDouble.empty();
+    }
+
+    /** How that bound is reached, for the printout. */
+    default String inboundBoundWhy(Duration latency) {
+        return "";
+    }
+
+    /** Requests the simulator refused for its rate limit (429s) so far, if it has one. */
+    default OptionalInt refusedForRate() {
+        return OptionalInt.empty();
+    }
 
     default FieldMapping mapping() {
         return provider().defaultMapping(config());
@@ -117,6 +136,84 @@ interface BenchCrm extends AutoCloseable {
         @Override
         public void close() {
             sf.close();
+        }
+    }
+
+    /**
+     * ActiveCampaign: contacts on a list, looked up by reading the account, written by the bulk importer,
+     * read back 100 per call; the simulator keeps the account's 5 requests per second strictly.
+     */
+    final class ActiveCampaign implements BenchCrm {
+        /** "Up to 250 contacts may be included in a single request" (bulk-import-contacts). */
+        private static final int PER_IMPORT = 250;
+        /** ActiveCampaign's page size maximum, 100 (pagination). */
+        private static final int PER_PAGE = 100;
+        /** "The API is limited to 5 requests per second per account" (rate-limits). */
+        private static final int REQUESTS_PER_SECOND = 5;
+        private final ActiveCampaignSimulator ac = ActiveCampaignSimulator.start(Clock.systemUTC());
+        private final String listId = ac.addList("Subscribers");
+
+        ActiveCampaign() {
+            ac.addField("SONIS_ID", "SONIS_ID"); // the default mapping's local-ID field
+        }
+
+        @Override
+        public String name() {
+            return ActiveCampaignConnectorProvider.ID;
+        }
+
+        @Override
+        public Map<String, String> config() {
+            return ac.config("Subscribers");
+        }
+
+        @Override
+        public Connector connector() {
+            return newConnector();
+        }
+
+        @Override
+        public void add(Person p) {
+            String id = ac.addContact(p.email(), p.firstName(), p.lastName());
+            ac.edit(id, "phone", p.phone());
+            ac.listStatus(id, listId, p.optedIn() ? 1 : 2);
+        }
+
+        @Override
+        public void latency(Duration late) {
+            ac.latency(late);
+        }
+
+        /** Latency does not enter while an answer comes within a request's share of the second (200 ms). */
+        @Override
+        public double outboundBound(Duration latency) {
+            return (double) PER_IMPORT * REQUESTS_PER_SECOND;
+        }
+
+        @Override
+        public String outboundBoundWhy(Duration latency) {
+            return PER_IMPORT + " per import call at " + REQUESTS_PER_SECOND + " requests/s, the account's limit (a "
+                    + latency.toMillis() + " ms answer fits in a request's 200 ms)";
+        }
+
+        @Override
+        public OptionalDouble inboundBound(Duration latency) {
+            return OptionalDouble.of((double) PER_PAGE * REQUESTS_PER_SECOND);
+        }
+
+        @Override
+        public String inboundBoundWhy(Duration latency) {
+            return PER_PAGE + " per page at " + REQUESTS_PER_SECOND + " requests/s";
+        }
+
+        @Override
+        public OptionalInt refusedForRate() {
+            return OptionalInt.of(ac.throttled());
+        }
+
+        @Override
+        public void close() {
+            ac.close();
         }
     }
 }

@@ -36,7 +36,8 @@ import org.crmsync.testing.contract.Person;
  * Figures only: nothing is asserted (timings on a shared machine are noisy; tests assert call counts).
  *
  * <p>Arguments: rounds (default 3), pipeline rows (200,000), heap rows (1,000,000), and the parts to run
- * (default {@code calls,outbound,pipeline,heap}). Run it with its
+ * (default {@code calls,outbound,inbound,pipeline,heap}; {@code inbound} times a read of 2,000 changed
+ * contacts at the same latency, for the CRMs that state its bound). Run it with its
  * class path on the command line, so the heap run can start a JVM with the same one (see README).
  */
 public final class Benchmark {
@@ -45,6 +46,7 @@ public final class Benchmark {
     static final double OUTBOUND_RATIO_BOUND = 0.5;
     static final double PIPELINE_RATIO_BOUND = 0.2;
     static final int PUSHED = 5_000;
+    static final int READ = 2_000;
 
     private final PrintStream out;
     private final int rounds;
@@ -58,17 +60,20 @@ public final class Benchmark {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int pipelineRows = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
         int heapRows = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
-        List<String> parts = List.of((args.length > 3 ? args[3] : "calls,outbound,pipeline,heap").split(","));
+        List<String> parts = List.of((args.length > 3 ? args[3] : "calls,outbound,inbound,pipeline,heap").split(","));
         Benchmark b = new Benchmark(System.out, rounds);
         b.out.printf(Locale.ROOT, "crmsync benchmark: %d rounds, %d CPUs, Java %s, max heap %,d MB%n%n", rounds,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20);
-        List<Supplier<BenchCrm>> crms = List.of(BenchCrm.Salesforce::new);
+        List<Supplier<BenchCrm>> crms = List.of(BenchCrm.Salesforce::new, BenchCrm.ActiveCampaign::new);
         if (parts.contains("calls")) {
             b.calls(crms);
         }
         if (parts.contains("outbound")) {
             b.outbound(crms);
+        }
+        if (parts.contains("inbound")) {
+            b.inbound(crms);
         }
         if (parts.contains("pipeline")) {
             b.pipeline(pipelineRows);
@@ -134,6 +139,7 @@ public final class Benchmark {
             String why = "";
             long calls = 0;
             int inFlight = 1;
+            String refused = "";
             for (int round = 0; round <= rounds; round++) { // round 0 warms the JIT up and is not counted
                 try (BenchCrm crm = make.get()) {
                     name = crm.name();
@@ -153,15 +159,66 @@ public final class Benchmark {
                         rates.add(report.recordsRead() / seconds);
                     }
                     calls = report.apiCallsUsed();
+                    refused = refusals(crm);
                 }
             }
             double median = median(rates);
             out.printf(Locale.ROOT, "  %-16s %,.0f / %,.0f / %,.0f  bound %,.0f (%s)  ratio %.2f (bound %.1f, %s);"
-                    + " %d calls, %d in flight%n", name, min(rates), median, max(rates), bound, why, median / bound,
+                    + " %d calls, %d in flight%s%n", name, min(rates), median, max(rates), bound, why, median / bound,
                     OUTBOUND_RATIO_BOUND, median / bound >= OUTBOUND_RATIO_BOUND ? "met" : "NOT met", calls,
-                    inFlight);
+                    inFlight, refused);
         }
         out.println();
+    }
+
+    /** An inbound read of {@link #READ} changed contacts at {@link #LATENCY}, for the CRMs that state a bound. */
+    private void inbound(List<Supplier<BenchCrm>> crms) {
+        out.printf(Locale.ROOT, "Inbound read of %,d changed contacts, every answer %d ms late (records/s, min / median /"
+                + " max, after a round that is not counted)%n", READ, LATENCY.toMillis());
+        for (Supplier<BenchCrm> make : crms) {
+            List<Double> rates = new ArrayList<>();
+            String name = "";
+            java.util.OptionalDouble bound = java.util.OptionalDouble.empty();
+            String why = "";
+            long calls = 0;
+            String refused = "";
+            for (int round = 0; round <= rounds; round++) { // round 0 warms the JIT up and is not counted
+                try (BenchCrm crm = make.get()) {
+                    name = crm.name();
+                    bound = crm.inboundBound(LATENCY);
+                    why = crm.inboundBoundWhy(LATENCY);
+                    if (bound.isEmpty()) {
+                        break;
+                    }
+                    for (int i = 1; i <= READ; i++) {
+                        crm.add(Person.number(i));
+                    }
+                    crm.latency(LATENCY);
+                    long t0 = System.nanoTime();
+                    SyncReport report = checked(new Local(crm).run(crm.connector(), SyncDirection.INBOUND));
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    if (round > 0) {
+                        rates.add(report.recordsRead() / seconds);
+                    }
+                    calls = report.apiCallsUsed();
+                    refused = refusals(crm);
+                }
+            }
+            if (bound.isEmpty()) {
+                out.printf(Locale.ROOT, "  %-16s no bound stated; not measured%n", name);
+                continue;
+            }
+            double median = median(rates);
+            out.printf(Locale.ROOT, "  %-16s %,.0f / %,.0f / %,.0f  bound %,.0f (%s)  ratio %.2f; %d calls%s%n", name,
+                    min(rates), median, max(rates), bound.getAsDouble(), why, median / bound.getAsDouble(), calls,
+                    refused);
+        }
+        out.println();
+    }
+
+    /** ", N answered 429" for a simulator that keeps a rate limit. */
+    private static String refusals(BenchCrm crm) {
+        return crm.refusedForRate().stream().mapToObj(n -> ", " + n + " answered 429").findFirst().orElse("");
     }
 
     // ----- the inbound pipeline and the heap -----

@@ -29,19 +29,43 @@ public final class RateWindow {
 
     /** Whether a request arriving now is within the limit (and counts it); a refusal is counted too. */
     public synchronized boolean admit() {
+        return admit(clock.instant());
+    }
+
+    /**
+     * Whether a request that arrived at {@code at} is within the limit (and counts it). A simulator that
+     * serves one request at a time stamps each when it arrived, before it waits for the others, so its
+     * own queue does not bunch requests up; stamps may therefore come a little out of order.
+     */
+    public synchronized boolean admit(Instant at) {
         if (perSecond <= 0) {
             return true;
         }
-        Instant now = clock.instant();
-        while (!window.isEmpty() && window.peekFirst().isBefore(now.minusSeconds(1))) {
+        Instant latest = window.isEmpty() || window.peekLast().isBefore(at) ? at : window.peekLast();
+        while (!window.isEmpty() && window.peekFirst().isBefore(latest.minusSeconds(2))) {
             window.pollFirst();
         }
-        if (window.size() >= perSecond) {
+        Instant from = at.minusSeconds(1);
+        long inSecond = window.stream().filter(t -> !t.isBefore(from) && !t.isAfter(at)).count();
+        if (inSecond >= perSecond) {
             refused++;
             return false;
         }
-        window.addLast(now);
+        insertInOrder(at);
         return true;
+    }
+
+    private void insertInOrder(Instant at) {
+        if (window.isEmpty() || !window.peekLast().isAfter(at)) {
+            window.addLast(at);
+            return;
+        }
+        java.util.List<Instant> later = new java.util.ArrayList<>();
+        while (!window.isEmpty() && window.peekLast().isAfter(at)) {
+            later.add(0, window.pollLast());
+        }
+        window.addLast(at);
+        window.addAll(later);
     }
 
     /** Requests refused so far. */
