@@ -55,6 +55,14 @@ interface BenchCrm extends AutoCloseable {
         return "";
     }
 
+    /**
+     * How long to let pass before a run on a new connector: a CRM that counts an account's requests per
+     * second counts those of the last connector too, which the new one's limiter knows nothing of.
+     */
+    default Duration pauseBeforeARun() {
+        return Duration.ZERO;
+    }
+
     /** Requests the simulator refused for its rate limit (429s) so far, if it has one. */
     default OptionalInt refusedForRate() {
         return OptionalInt.empty();
@@ -209,6 +217,16 @@ interface BenchCrm extends AutoCloseable {
         @Override
         public OptionalInt refusedForRate() {
             return OptionalInt.of(ac.throttled());
+        }
+
+        /**
+         * ActiveCampaign counts the account's requests in any second, and each connector instance has a
+         * limiter of its own (one instance per account is the rule): a second between runs on new
+         * instances, as one instance would keep.
+         */
+        @Override
+        public Duration pauseBeforeARun() {
+            return Duration.ofSeconds(1);
         }
 
         @Override
