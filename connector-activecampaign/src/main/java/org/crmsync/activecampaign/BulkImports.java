@@ -282,7 +282,15 @@ final class BulkImports {
      * ActiveCampaign wrote otherwise) is checked with {@code import/info} as any other.
      */
     private Map<Queued, ImportInfo> confirmedByReading(List<Queued> queued) {
-        sleepUntil(queued.get(0).queuedAt().plus(config.importPollInterval()));
+        // One read, import.poll.interval after the first chunk was queued.
+        JobPoller<Map<Queued, ImportInfo>> once = JobPoller.<Map<Queued, ImportInfo>>builder(
+                "ActiveCampaign import read-back", confirmed -> JobPoller.State.DONE)
+                .firstWait(config.importPollInterval()).deadline(config.importPollInterval())
+                .clock(clock).sleeper(sleeper).build();
+        return once.await(() -> readBack(queued), queued.get(0).queuedAt()).status();
+    }
+
+    private Map<Queued, ImportInfo> readBack(List<Queued> queued) {
         Map<String, AcContact> newByEmail = new HashMap<>();
         for (String id : reader.afterWrite(List.of())) {
             known.current(id).ifPresent(c -> newByEmail.put(ActiveCampaignConnector.normalEmail(c.email()), c));
@@ -318,20 +326,6 @@ final class BulkImports {
 
     private static boolean same(String sent, String now) {
         return sent == null || sent.trim().equals(now.trim());
-    }
-
-    private void sleepUntil(Instant due) {
-        Duration wait = Duration.between(clock.instant(), due);
-        if (wait.isNegative() || wait.isZero()) {
-            return;
-        }
-        try {
-            // Whole milliseconds, rounded up: Sleeper.SYSTEM truncates, which would read early.
-            sleeper.sleep(Duration.ofMillis(wait.toMillis() + (wait.toNanos() % 1_000_000 == 0 ? 0 : 1)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CrmSyncException(ErrorCode.INTERNAL, "interrupted while waiting for an ActiveCampaign import", e);
-        }
     }
 
     /**
