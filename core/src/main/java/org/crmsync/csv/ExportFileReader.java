@@ -241,8 +241,9 @@ public final class ExportFileReader implements Iterable<ExportRow>, AutoCloseabl
     }
 
     private static boolean isBlank(CSVRecord record) {
-        for (String value : record) {
-            if (!value.isBlank()) {
+        // By index: a CSVRecord's iterator copies its values into a new list first.
+        for (int i = 0; i < record.size(); i++) {
+            if (!record.get(i).isBlank()) {
                 return false;
             }
         }
@@ -259,7 +260,7 @@ public final class ExportFileReader implements Iterable<ExportRow>, AutoCloseabl
     private ExportRow toRow(Numbered numbered) {
         CSVRecord record = numbered.record;
         int columns = headings.size();
-        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> values = new LinkedHashMap<>(columns * 4 / 3 + 1);
         for (int i = 0; i < Math.min(columns, record.size()); i++) {
             String heading = headings.get(i);
             String value = record.get(i);

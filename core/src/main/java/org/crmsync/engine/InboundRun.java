@@ -11,6 +11,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.SyncDirection;
@@ -75,10 +78,10 @@ final class InboundRun {
     private final Eligibility checks;
     private final Progress progress;
     /** The run's preparing threads, or null to prepare on the run's own thread. */
-    private final java.util.concurrent.ExecutorService preparers;
+    private final ExecutorService preparers;
 
     InboundRun(SyncJob job, ConnectorSession session, RunContext ctx, QuotaMeter meter, SyncReport.Builder report,
-            Progress progress, java.util.concurrent.ExecutorService preparers) {
+            Progress progress, ExecutorService preparers) {
         this.job = job;
         this.session = session;
         this.ctx = ctx;
@@ -120,15 +123,23 @@ final class InboundRun {
     private void readAll(ChangeStream stream, SyncCursor before) {
         SyncCursor cursor = before;
         List<RemoteRecord> group = new ArrayList<>(CHECKPOINT_EVERY);
+        List<Future<Prepared>> preparing = new ArrayList<>(CHECKPOINT_EVERY);
         try (ChangeStream changes = stream) {
             boolean more = true;
             while (more) {
-                // Read a small group, apply it as one unit of writing, then move the cursor past it.
+                // Read a small group, apply it as one unit of writing, then move the cursor past it. Each
+                // record goes to the preparing threads as soon as it is read, so they map and check it
+                // while the rest of the group is read.
                 group.clear();
+                preparing.clear();
                 boolean ended = false;
                 try {
                     while (group.size() < CHECKPOINT_EVERY && !(ended = !changes.hasNext())) {
-                        group.add(changes.next());
+                        RemoteRecord record = changes.next();
+                        group.add(record);
+                        if (preparers != null) {
+                            preparing.add(preparers.submit(() -> preparedOrNull(record)));
+                        }
                         progress.read();
                     }
                     more = !ended;
@@ -140,7 +151,7 @@ final class InboundRun {
                     more = false;
                 }
                 if (!group.isEmpty()) {
-                    cursor = applyGroup(group, cursor);
+                    cursor = applyGroup(group, preparing, cursor);
                 }
                 if (ended) {
                     // A pass that read everything ends where the stream says, even when it read nothing.
@@ -154,11 +165,12 @@ final class InboundRun {
     }
 
     /** Applies records in order; returns the cursor after the last one applied. */
-    private SyncCursor applyGroup(List<RemoteRecord> group, SyncCursor start) {
+    private SyncCursor applyGroup(List<RemoteRecord> group, List<Future<Prepared>> preparing,
+            SyncCursor start) {
         SyncCursor[] cursor = {start};
         int[] applied = {0};
         try {
-            List<Prepared> prepared = prepareAll(group);
+            List<Prepared> prepared = prepared(group, preparing);
             store.inTransaction(() -> {
                 for (int i = 0; i < group.size(); i++) {
                     RemoteRecord record = group.get(i);
@@ -276,23 +288,20 @@ final class InboundRun {
      * checks dominate an inbound sync's time); a record whose preparation fails is prepared again in
      * {@link #applySafely}, in order, where its failure is reported.
      */
-    private List<Prepared> prepareAll(List<RemoteRecord> group) {
+    /** The group's records prepared: by the preparing threads ({@code preparing}, in order), or here. */
+    private List<Prepared> prepared(List<RemoteRecord> group, List<Future<Prepared>> preparing) {
         List<Prepared> prepared = new ArrayList<>(group.size());
-        if (preparers == null) {
+        if (preparing.isEmpty()) {
             group.forEach(r -> prepared.add(preparedOrNull(r)));
             return prepared;
         }
-        List<java.util.concurrent.Future<Prepared>> futures = new ArrayList<>(group.size());
-        for (RemoteRecord r : group) {
-            futures.add(preparers.submit(() -> preparedOrNull(r)));
-        }
-        for (java.util.concurrent.Future<Prepared> f : futures) {
+        for (Future<Prepared> f : preparing) {
             try {
                 prepared.add(f.get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CrmSyncException(ErrorCode.INTERNAL, "interrupted while preparing records", e);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 prepared.add(null);
             }
         }
@@ -620,7 +629,12 @@ final class InboundRun {
     // ----- small helpers -----
 
     private static Optional<Map.Entry<String, String>> oversizeField(Map<String, String> values) {
-        return values.entrySet().stream().filter(e -> e.getValue().length() > MAX_VALUE_CHARS).findFirst();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (e.getValue().length() > MAX_VALUE_CHARS) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
     }
 
     private static String key(RemoteRecord record) {

@@ -144,6 +144,8 @@ public final class SyncEngine {
                         preparers.shutdownNow();
                     }
                 }
+            } else if (job.direction() == SyncDirection.ACTIVITIES) {
+                new ActivityRun(job, session, ctx, meter, report, progress).run();
             } else {
                 new OutboundRun(job, session, ctx, meter, report, progress).run();
             }

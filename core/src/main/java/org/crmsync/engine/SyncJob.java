@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.crmsync.SyncDirection;
+import org.crmsync.activity.ActivityMapping;
+import org.crmsync.activity.ActivitySource;
 import org.crmsync.mapping.FieldMapping;
 import org.crmsync.model.Profile;
 import org.crmsync.model.StandardField;
@@ -43,6 +45,8 @@ public final class SyncJob {
     private final org.crmsync.report.ReportSink reportSink;
     private final int reportRowsKept;
     private final int maxCallsInFlight;
+    private final ActivitySource activities;
+    private final ActivityMapping activityMapping;
 
     private SyncJob(Builder b) {
         this.id = b.id;
@@ -62,6 +66,8 @@ public final class SyncJob {
         this.reportSink = b.reportSink;
         this.reportRowsKept = b.reportRowsKept;
         this.maxCallsInFlight = b.maxCallsInFlight;
+        this.activities = b.activities;
+        this.activityMapping = b.activityMapping;
     }
 
     /**
@@ -101,11 +107,23 @@ public final class SyncJob {
         b.reportSink = reportSink;
         b.reportRowsKept = reportRowsKept;
         b.maxCallsInFlight = maxCallsInFlight;
+        b.activities = activities;
+        b.activityMapping = activityMapping;
         return b;
     }
 
     public String id() {
         return id;
+    }
+
+    /** The application's activities an {@link SyncDirection#ACTIVITIES} job posts; null for other jobs. */
+    public ActivitySource activities() {
+        return activities;
+    }
+
+    /** How an activity job maps activities to the CRM's form. */
+    public ActivityMapping activityMapping() {
+        return activityMapping;
     }
 
     public String connectionId() {
@@ -216,6 +234,8 @@ public final class SyncJob {
         private org.crmsync.report.ReportSink reportSink = org.crmsync.report.ReportSink.NONE;
         private int reportRowsKept = org.crmsync.report.SyncReport.DEFAULT_ROWS_KEPT;
         private int maxCallsInFlight;
+        private ActivitySource activities;
+        private ActivityMapping activityMapping = ActivityMapping.none();
 
         private Builder(String id) {
             this.id = requireNonNull(id, "id");
@@ -355,6 +375,21 @@ public final class SyncJob {
             return this;
         }
 
+        /** The activities an {@link SyncDirection#ACTIVITIES} job posts (required for such a job). */
+        public Builder activities(ActivitySource value) {
+            this.activities = requireNonNull(value, "activities");
+            return this;
+        }
+
+        /**
+         * How the activities map to the CRM's form: start from the connector provider's {@code
+         * defaultActivityMapping()}; without one, no activity type is mapped and nothing is posted.
+         */
+        public Builder activityMapping(ActivityMapping value) {
+            this.activityMapping = requireNonNull(value, "activityMapping");
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming every missing or bad part */
         public SyncJob build() {
             StringBuilder problems = new StringBuilder();
@@ -372,13 +407,27 @@ public final class SyncJob {
             if (state == null) {
                 problems.append("; a sync state store is required");
             }
+            if (mapping == null && direction == SyncDirection.ACTIVITIES) {
+                mapping = FieldMapping.defaults(); // activities have their own mapping; connectors still see one
+            }
             if (mapping == null) {
                 problems.append("; a field mapping is required (start from the connector provider's defaultMapping())");
             }
             if (direction == null) {
-                problems.append("; a direction (INBOUND or OUTBOUND) is required");
+                problems.append("; a direction (INBOUND, OUTBOUND or ACTIVITIES) is required");
             }
-            if (fullExport && direction == SyncDirection.INBOUND) {
+            if (direction == SyncDirection.ACTIVITIES && activities == null) {
+                problems.append("; an ACTIVITIES job needs the application's activities (activities(source))");
+            }
+            if (direction == SyncDirection.ACTIVITIES && connector != null
+                    && !connector.capabilities().contains(org.crmsync.spi.Capability.WRITE_ACTIVITIES)) {
+                problems.append("; the ").append(connector.providerId()).append(" connector does not post activities,"
+                        + " so it cannot run an ACTIVITIES job");
+            }
+            if (direction != SyncDirection.ACTIVITIES && activities != null) {
+                problems.append("; activities(source) only applies to ACTIVITIES jobs");
+            }
+            if (fullExport && direction != SyncDirection.OUTBOUND) {
                 problems.append("; fullExport only applies to OUTBOUND jobs");
             }
             if (problems.length() > 0) {

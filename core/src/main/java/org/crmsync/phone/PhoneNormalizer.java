@@ -4,10 +4,19 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
-import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
+import com.google.i18n.phonenumbers.Phonemetadata.PhoneMetadata;
+import com.google.i18n.phonenumbers.Phonemetadata.PhoneNumberDesc;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider;
+import com.google.i18n.phonenumbers.metadata.source.MetadataSource;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Turns phone values as people type them into CRMs ({@code "(415) 555-2671"}, {@code "415.555.2671"},
@@ -27,9 +36,11 @@ public final class PhoneNormalizer {
     private static final PhoneNumberUtil PHONE_NUMBERS = PhoneNumberUtil.getInstance();
 
     private final String region;
+    private final RegionPlan ownPlan;
 
     private PhoneNormalizer(String region) {
         this.region = region;
+        this.ownPlan = RegionPlan.of(region, PHONE_NUMBERS.getCountryCodeForRegion(region));
     }
 
     /** A normalizer for the default region, {@value #DEFAULT_REGION}. */
@@ -64,34 +75,172 @@ public final class PhoneNormalizer {
         if (raw.isBlank()) {
             return PhoneCheck.empty();
         }
-        PhoneNumber number;
-        try {
-            number = PHONE_NUMBERS.parse(raw, region);
-        } catch (NumberParseException e) {
-            return PhoneCheck.invalid();
+        PhoneNumber number = plainNanpNumber(raw);
+        if (number == null) {
+            try {
+                number = PHONE_NUMBERS.parse(raw, region);
+            } catch (NumberParseException e) {
+                return PhoneCheck.invalid();
+            }
         }
-        // The region first, once: a number of the normalizer's own region (most of a sync's) is checked
-        // against that region alone, instead of libphonenumber trying every region of its country code
-        // (about 25 for +1) in isValidNumber and again in getRegionCodeForNumber. Same answers.
-        String numberRegion = PHONE_NUMBERS.isValidNumberForRegion(number, region) ? region
-                : PHONE_NUMBERS.getRegionCodeForNumber(number);
-        if (numberRegion == null || !PHONE_NUMBERS.isValidNumberForRegion(number, numberRegion)) {
-            return PhoneCheck.invalid();
+        // The normalizer's own region first (most of a sync's numbers), checked once against that
+        // region's plan, instead of libphonenumber trying every region of the country code (about 25
+        // for +1) in isValidNumber, again in getRegionCodeForNumber, and once more in getNumberType.
+        String nationalNumber = PHONE_NUMBERS.getNationalSignificantNumber(number);
+        String numberRegion = region;
+        PhoneNumberType type = number.getCountryCode() == ownPlan.countryCode() ? ownPlan.typeOf(nationalNumber)
+                : PhoneNumberType.UNKNOWN;
+        if (type == PhoneNumberType.UNKNOWN) {
+            numberRegion = regionOf(number.getCountryCode(), nationalNumber);
+            if (numberRegion == null) {
+                return PhoneCheck.invalid();
+            }
+            type = RegionPlan.of(numberRegion, number.getCountryCode()).typeOf(nationalNumber);
+            if (type == PhoneNumberType.UNKNOWN) {
+                return PhoneCheck.invalid();
+            }
         }
-        PhoneProblem problem;
-        switch (PHONE_NUMBERS.getNumberType(number)) {
-            case MOBILE:
-            case FIXED_LINE_OR_MOBILE:
-                problem = PhoneProblem.NONE;
-                break;
-            default:
-                problem = PhoneProblem.NOT_MOBILE;
-                break;
+        PhoneProblem problem = type == PhoneNumberType.MOBILE || type == PhoneNumberType.FIXED_LINE_OR_MOBILE
+                ? PhoneProblem.NONE : PhoneProblem.NOT_MOBILE;
+        String e164 = "+" + number.getCountryCode() + nationalNumber;
+        return PhoneCheck.valid(e164, problem, isCountry(numberRegion) ? Optional.of(numberRegion) : Optional.empty());
+    }
+
+    /**
+     * The region of a number as libphonenumber's {@code getRegionCodeForNumber} finds it: the only region
+     * of its country code, else the first of them whose leading digits the number starts with or, for a
+     * region without leading digits, where it is valid; null when none is.
+     */
+    private static String regionOf(int countryCode, String nationalNumber) {
+        List<String> regions = PHONE_NUMBERS.getRegionCodesForCountryCode(countryCode);
+        if (regions.size() <= 1) {
+            return regions.isEmpty() || regions.get(0).equals("ZZ") ? null : regions.get(0);
         }
-        String e164 = PHONE_NUMBERS.format(number, PhoneNumberFormat.E164);
-        // libphonenumber answers "001" for non-geographic numbers (+800, +882...), which is no country.
-        Optional<String> country = Optional.ofNullable(numberRegion).filter(r -> r.matches("[A-Z]{2}") && !r.equals("ZZ"));
-        return PhoneCheck.valid(e164, problem, country);
+        for (String candidate : regions) {
+            RegionPlan plan = RegionPlan.of(candidate, countryCode);
+            if (plan.leadingDigits() != null ? plan.leadingDigits().matcher(nationalNumber).lookingAt()
+                    : plan.typeOf(nationalNumber) != PhoneNumberType.UNKNOWN) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** libphonenumber answers "001" for non-geographic numbers (+800, +882...), which is no country. */
+    private static boolean isCountry(String region) {
+        return region.length() == 2 && Character.isUpperCase(region.charAt(0))
+                && Character.isUpperCase(region.charAt(1)) && !region.equals("ZZ");
+    }
+
+    /**
+     * The number libphonenumber's parse gives, without its parse, for the plainest North American
+     * spellings: digits with only spaces, dashes, dots and brackets between them, either {@code +1}
+     * and ten digits, or (for a US or Canadian normalizer) ten digits or {@code 1} and ten digits,
+     * the ten starting 2-9. Such a number has no extension, no international prefix and no national
+     * prefix left to strip, so the parse would give country code 1 and these ten digits. Null for
+     * anything else, which goes through the parse.
+     */
+    PhoneNumber plainNanpNumber(String raw) {
+        boolean plus = false;
+        int digits = 0;
+        long value = 0;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++digits > 11) {
+                    return null;
+                }
+                value = value * 10 + (c - '0');
+            } else if (c == '+' && digits == 0 && !plus) {
+                plus = true;
+            } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')') {
+                return null;
+            }
+        }
+        long national;
+        if (digits == 11 && value / 10_000_000_000L == 1) {
+            national = value - 10_000_000_000L;
+        } else if (digits == 10 && !plus) {
+            national = value;
+        } else {
+            return null;
+        }
+        if (national < 2_000_000_000L || (!plus && !NANP_SPELLINGS.contains(region))) {
+            return null;
+        }
+        return new PhoneNumber().setCountryCode(1).setNationalNumber(national);
+    }
+
+    /** The regions whose numbers without {@code +1} {@link #plainNanpNumber} reads; others go through the parse. */
+    private static final Set<String> NANP_SPELLINGS = Set.of("US", "CA");
+
+    /**
+     * A region's numbering plan as this normalizer reads it: libphonenumber's metadata for the region,
+     * its patterns compiled once, and a number's type found in one pass over them in the order
+     * libphonenumber's own {@code getNumberType} takes (the test compares the two over many numbers).
+     */
+    private record RegionPlan(int countryCode, Pattern leadingDigits, Desc general, List<Map.Entry<PhoneNumberType, Desc>> others,
+            Desc fixedLine, Desc mobile, boolean sameMobileAndFixedLine) {
+        private static final Map<String, RegionPlan> PLANS = new ConcurrentHashMap<>();
+
+        static RegionPlan of(String region, int countryCode) {
+            return PLANS.computeIfAbsent(region + "/" + countryCode, k -> {
+                // "001" is libphonenumber's region of non-geographic numbers (+800, +882...), planned by country code.
+                // The metadata PhoneNumberUtil.getInstance() reads, through the source libphonenumber makes public.
+                MetadataSource source = DefaultMetadataDependenciesProvider.getInstance().getPhoneNumberMetadataSource();
+                PhoneMetadata m = region.equals("001") ? source.getMetadataForNonGeographicalRegion(countryCode)
+                        : source.getMetadataForRegion(region);
+                if (m == null) {
+                    return new RegionPlan(countryCode, null, Desc.NONE, List.of(), Desc.NONE, Desc.NONE, false);
+                }
+                return new RegionPlan(countryCode, m.hasLeadingDigits() ? Pattern.compile(m.getLeadingDigits()) : null,
+                        Desc.of(m.getGeneralDesc()), List.of(
+                        Map.entry(PhoneNumberType.PREMIUM_RATE, Desc.of(m.getPremiumRate())),
+                        Map.entry(PhoneNumberType.TOLL_FREE, Desc.of(m.getTollFree())),
+                        Map.entry(PhoneNumberType.SHARED_COST, Desc.of(m.getSharedCost())),
+                        Map.entry(PhoneNumberType.VOIP, Desc.of(m.getVoip())),
+                        Map.entry(PhoneNumberType.PERSONAL_NUMBER, Desc.of(m.getPersonalNumber())),
+                        Map.entry(PhoneNumberType.PAGER, Desc.of(m.getPager())),
+                        Map.entry(PhoneNumberType.UAN, Desc.of(m.getUan())),
+                        Map.entry(PhoneNumberType.VOICEMAIL, Desc.of(m.getVoicemail()))),
+                        Desc.of(m.getFixedLine()), Desc.of(m.getMobile()), m.getSameMobileAndFixedLinePattern());
+            });
+        }
+
+        /** The type of a national significant number of this region; UNKNOWN when it is not valid here. */
+        PhoneNumberType typeOf(String nationalNumber) {
+            if (!general.matches(nationalNumber)) {
+                return PhoneNumberType.UNKNOWN;
+            }
+            for (Map.Entry<PhoneNumberType, Desc> other : others) {
+                if (other.getValue().matches(nationalNumber)) {
+                    return other.getKey();
+                }
+            }
+            if (fixedLine.matches(nationalNumber)) {
+                return sameMobileAndFixedLine || mobile.matches(nationalNumber) ? PhoneNumberType.FIXED_LINE_OR_MOBILE
+                        : PhoneNumberType.FIXED_LINE;
+            }
+            return !sameMobileAndFixedLine && mobile.matches(nationalNumber) ? PhoneNumberType.MOBILE
+                    : PhoneNumberType.UNKNOWN;
+        }
+    }
+
+    /** One number type of a plan: the lengths it allows and its pattern of the whole national number. */
+    private record Desc(Set<Integer> lengths, Pattern pattern) {
+        static final Desc NONE = new Desc(Set.of(), null);
+
+        static Desc of(PhoneNumberDesc desc) {
+            if (desc == null || !desc.hasNationalNumberPattern()) {
+                return NONE;
+            }
+            return new Desc(Set.copyOf(desc.getPossibleLengthList()), Pattern.compile(desc.getNationalNumberPattern()));
+        }
+
+        boolean matches(String nationalNumber) {
+            return pattern != null && (lengths.isEmpty() || lengths.contains(nationalNumber.length()))
+                    && pattern.matcher(nationalNumber).matches();
+        }
     }
 
     @Override

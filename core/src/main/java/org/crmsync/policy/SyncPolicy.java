@@ -32,6 +32,7 @@ public final class SyncPolicy {
     private final List<MatchKey> outboundMatchOrder;
     private final String defaultRegion;
     private final boolean requireMobileNumber;
+    private final boolean activitiesOfOptedOutProfiles;
 
     private SyncPolicy(Builder b) {
         this.mode = b.mode;
@@ -48,6 +49,7 @@ public final class SyncPolicy {
         this.outboundMatchOrder = List.copyOf(b.outboundMatchOrder);
         this.defaultRegion = b.defaultRegion;
         this.requireMobileNumber = b.requireMobileNumber;
+        this.activitiesOfOptedOutProfiles = b.activitiesOfOptedOutProfiles;
     }
 
     public static Builder builder() {
@@ -70,6 +72,7 @@ public final class SyncPolicy {
         b.outboundMatchOrder = new ArrayList<>(outboundMatchOrder);
         b.defaultRegion = defaultRegion;
         b.requireMobileNumber = requireMobileNumber;
+        b.activitiesOfOptedOutProfiles = activitiesOfOptedOutProfiles;
         return b;
     }
 
@@ -176,6 +179,15 @@ public final class SyncPolicy {
         return requireMobileNumber;
     }
 
+    /**
+     * Whether an activity job posts the activities of a profile that has opted out (default: yes, a call
+     * or a donation happened whatever the person's texting consent); when not, they are reported {@code
+     * PROFILE_OPTED_OUT} and not posted.
+     */
+    public boolean activitiesOfOptedOutProfiles() {
+        return activitiesOfOptedOutProfiles;
+    }
+
     @Override
     public String toString() {
         return "SyncPolicy{mode=" + mode + ", authority=" + authority + ", allowedCountries=" + allowedCountries
@@ -183,7 +195,8 @@ public final class SyncPolicy {
                 + optInPathRules) + ", sourceCode=" + sourceCode
                 + ", dailyApiQuota=" + dailyApiQuota() + ", inboundLookback="
                 + (inboundLookback == null ? "connector default" : inboundLookback)
-                + ", inboundMatchOrder=" + inboundMatchOrder + ", outboundMatchOrder=" + outboundMatchOrder + "}";
+                + ", inboundMatchOrder=" + inboundMatchOrder + ", outboundMatchOrder=" + outboundMatchOrder
+                + (activitiesOfOptedOutProfiles ? "" : ", activitiesOfOptedOutProfiles=false") + "}";
     }
 
     /**
@@ -207,8 +220,15 @@ public final class SyncPolicy {
                 new ArrayList<>(List.of(MatchKey.CONSTITUENT_ID, MatchKey.PHONE, MatchKey.EMAIL));
         private String defaultRegion = "US";
         private boolean requireMobileNumber = true;
+        private boolean activitiesOfOptedOutProfiles = true;
 
         private Builder() {
+        }
+
+        /** See {@link SyncPolicy#activitiesOfOptedOutProfiles()}. */
+        public Builder activitiesOfOptedOutProfiles(boolean value) {
+            this.activitiesOfOptedOutProfiles = value;
+            return this;
         }
 
         public Builder requireMobileNumber(boolean value) {

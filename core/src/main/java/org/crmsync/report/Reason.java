@@ -38,6 +38,18 @@ public enum Reason {
      * nothing; sending again changes nothing until that rule does, so the record is not retried.
      */
     EXCLUDED_BY_CRM(Outcome.SKIPPED),
+    /** An activity whose profile is not linked to a CRM record yet: it waits until the profile sync links it. */
+    NOT_LINKED_YET(Outcome.DEFERRED),
+    /** An activity of a profile that opted out, and the policy keeps such activities out of the CRM. */
+    PROFILE_OPTED_OUT(Outcome.SKIPPED),
+    /** An activity of a type the job's activity mapping does not name, or of a profile the store does not have. */
+    ACTIVITY_NOT_MAPPED(Outcome.SKIPPED),
+    /**
+     * An activity an earlier attempt may have posted (its answer was lost, or the run stopped before
+     * its cursor moved), for a CRM where the connector cannot look for it by key: not sent again, so it
+     * is never posted twice; a person checks the CRM.
+     */
+    IN_DOUBT(Outcome.SKIPPED),
     /** The daily API quota was reached; the record waits for the next run. */
     QUOTA_REACHED(Outcome.DEFERRED),
     /** The run stopped before this record (the CRM failed a whole call); it waits for the next run. */

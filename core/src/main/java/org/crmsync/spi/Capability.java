@@ -13,5 +13,17 @@ public enum Capability {
      * {@link ConnectorSession#read} works: inbound records kept for retry are read again from the CRM
      * instead of being applied from the fields kept when they failed.
      */
-    READ_BY_ID
+    READ_BY_ID,
+    /**
+     * {@link ConnectorSession#writeActivities} works: the connector posts activities (calls,
+     * donations) to the CRM record of their person.
+     */
+    WRITE_ACTIVITIES,
+    /**
+     * The CRM stores an activity's key with it, and {@link ConnectorSession#writeActivities} looks for
+     * the key of an {@link ActivityWrite#inDoubt() in-doubt} activity before posting it, so an activity
+     * whose first attempt may have landed is never posted twice. Without it the engine does not send an
+     * in-doubt activity again: it reports it for a person to check.
+     */
+    FINDS_ACTIVITIES_BY_KEY
 }

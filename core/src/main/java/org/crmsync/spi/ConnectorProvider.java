@@ -44,6 +44,15 @@ public interface ConnectorProvider {
     }
 
     /**
+     * The activity types this CRM takes and how their fields map to the CRM's, as the seed names them
+     * (an ActionKit call page's fields, a Luminate donation form's); none for a CRM whose connector
+     * does not post activities. Applications change it with {@code toBuilder()}.
+     */
+    default org.crmsync.activity.ActivityMapping defaultActivityMapping() {
+        return org.crmsync.activity.ActivityMapping.none();
+    }
+
+    /**
      * Every problem with {@code config}, at once: unknown and missing keys, bad types, and rules of
      * this CRM (for example a Salesforce export URL that does not end in {@code =CSV}).
      */

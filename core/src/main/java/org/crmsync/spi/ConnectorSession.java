@@ -76,6 +76,18 @@ public interface ConnectorSession extends AutoCloseable {
         throw new UnsupportedOperationException("this connector cannot read records by id");
     }
 
+    /**
+     * Posts a batch of activities ({@link Capability#WRITE_ACTIVITIES}) and returns exactly one result
+     * per activity, in any order. An activity the quota stopped before its call is {@link
+     * ActivityResult.Status#NOT_SENT}; an exception means the engine cannot know which activities
+     * landed, so it treats the whole batch as in doubt. An {@link ActivityWrite#inDoubt() in-doubt}
+     * activity is looked for by its key first where the CRM keeps it ({@link
+     * Capability#FINDS_ACTIVITIES_BY_KEY}).
+     */
+    default List<ActivityResult> writeActivities(List<ActivityWrite> batch) {
+        throw new UnsupportedOperationException("this connector does not post activities");
+    }
+
     /** Ends the run's use of the connector; never throws a checked exception. */
     @Override
     default void close() {

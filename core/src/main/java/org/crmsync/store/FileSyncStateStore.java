@@ -61,7 +61,7 @@ public final class FileSyncStateStore implements SyncStateStore, AutoCloseable {
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH-mm-ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final Pattern REPORT_FILE = Pattern.compile(
             "(\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}\\.\\d{9}Z)-(" + SyncDirection.INBOUND + "|"
-                    + SyncDirection.OUTBOUND + ")(?:-(\\d{1,9}))?\\.json");
+                    + SyncDirection.OUTBOUND + "|" + SyncDirection.ACTIVITIES + ")(?:-(\\d{1,9}))?\\.json");
     /** Oldest first: by start time, then by the number that tells apart reports started at the same instant. */
     private static final Comparator<ReportFile> OLDEST_FIRST = Comparator.comparing(ReportFile::startedAt)
             .thenComparingInt(ReportFile::number)

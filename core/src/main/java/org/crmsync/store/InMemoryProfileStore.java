@@ -40,9 +40,11 @@ public final class InMemoryProfileStore implements ProfileStore {
     private final Object lock = new Object();
     private final Clock clock;
     private final Map<String, Profile> byLocalId = new LinkedHashMap<>();
-    private final Map<String, Set<String>> byConstituentId = new HashMap<>();
-    private final Map<String, Set<String>> byPhone = new HashMap<>();
-    private final Map<String, Set<String>> byEmail = new HashMap<>();
+    private final Index byConstituentId = new Index();
+    private final Index byPhone = new Index();
+    private final Index byEmail = new Index();
+    /** The field names of the last profile created, shared by the next creates with the same names. */
+    private Set<String> lastCreatedFields = Set.of();
     private final Map<String, String> optInPaths = new HashMap<>();
     /** Entry {@code i} has sequence {@code compacted + i + 1}. */
     private final List<LocalChange> changes = new ArrayList<>();
@@ -129,7 +131,12 @@ public final class InMemoryProfileStore implements ProfileStore {
             Profile stored = profile.toBuilder().localId(localId).lastModified(clock.instant()).build();
             put(stored);
             optInPath.filter(p -> !p.isBlank()).ifPresent(p -> optInPaths.put(stored.localId().orElseThrow(), p));
-            appendChange(localId, origin, stored.asFieldMap().keySet(), true);
+            Set<String> fields = stored.asFieldMap().keySet();
+            if (!fields.equals(lastCreatedFields)) {
+                lastCreatedFields = Set.copyOf(fields);
+            }
+            // An immutable set goes into the change as it is (Set.copyOf keeps it): creates share it.
+            appendChange(localId, origin, lastCreatedFields, true);
             return stored;
         }
     }
@@ -311,8 +318,8 @@ public final class InMemoryProfileStore implements ProfileStore {
 
     // ---- internals; callers hold the lock ----
 
-    private List<Profile> lookup(Map<String, Set<String>> index, String key) {
-        Set<String> ids = index.getOrDefault(key, Collections.emptySet());
+    private List<Profile> lookup(Index index, String key) {
+        List<String> ids = index.ids(key);
         List<Profile> found = new ArrayList<>(ids.size());
         for (String id : ids) {
             found.add(byLocalId.get(id));
@@ -323,24 +330,70 @@ public final class InMemoryProfileStore implements ProfileStore {
     private void put(Profile p) {
         String id = p.localId().orElseThrow();
         byLocalId.put(id, p); // an update keeps the profile's place: LinkedHashMap keeps a key's position
-        p.constituentId().ifPresent(v -> byConstituentId.computeIfAbsent(v, k -> new LinkedHashSet<>()).add(id));
-        p.phoneNumber().ifPresent(v -> byPhone.computeIfAbsent(v, k -> new LinkedHashSet<>()).add(id));
-        p.email().ifPresent(v -> byEmail.computeIfAbsent(emailKey(v), k -> new LinkedHashSet<>()).add(id));
+        p.constituentId().ifPresent(v -> byConstituentId.add(v, id));
+        p.phoneNumber().ifPresent(v -> byPhone.add(v, id));
+        p.email().ifPresent(v -> byEmail.add(emailKey(v), id));
     }
 
     private void unindex(Profile p) {
         String id = p.localId().orElseThrow();
-        p.constituentId().ifPresent(v -> remove(byConstituentId, v, id));
-        p.phoneNumber().ifPresent(v -> remove(byPhone, v, id));
-        p.email().ifPresent(v -> remove(byEmail, emailKey(v), id));
+        p.constituentId().ifPresent(v -> byConstituentId.remove(v, id));
+        p.phoneNumber().ifPresent(v -> byPhone.remove(v, id));
+        p.email().ifPresent(v -> byEmail.remove(emailKey(v), id));
     }
 
-    private static void remove(Map<String, Set<String>> index, String key, String id) {
-        Set<String> ids = index.get(key);
-        if (ids != null) {
-            ids.remove(id);
-            if (ids.isEmpty()) {
-                index.remove(key);
+    /**
+     * Local ids by a key, in the order they were added. Most keys have one profile, held as the id
+     * itself; a set is made only for a key that several profiles share, so a store of a million
+     * profiles does not hold three million sets.
+     */
+    private static final class Index {
+        private final Map<String, Object> ids = new HashMap<>();
+
+        List<String> ids(String key) {
+            Object found = ids.get(key);
+            if (found == null) {
+                return List.of();
+            }
+            if (found instanceof String id) {
+                return List.of(id);
+            }
+            @SuppressWarnings("unchecked")
+            Set<String> several = (Set<String>) found;
+            return List.copyOf(several);
+        }
+
+        void add(String key, String id) {
+            ids.merge(key, id, (was, one) -> {
+                if (was instanceof String first) {
+                    if (first.equals(one)) {
+                        return first;
+                    }
+                    Set<String> several = new LinkedHashSet<>();
+                    several.add(first);
+                    several.add((String) one);
+                    return several;
+                }
+                @SuppressWarnings("unchecked")
+                Set<String> several = (Set<String>) was;
+                several.add((String) one);
+                return several;
+            });
+        }
+
+        void remove(String key, String id) {
+            Object found = ids.get(key);
+            if (found instanceof String one) {
+                if (one.equals(id)) {
+                    ids.remove(key);
+                }
+            } else if (found != null) {
+                @SuppressWarnings("unchecked")
+                Set<String> several = (Set<String>) found;
+                several.remove(id);
+                if (several.size() == 1) {
+                    ids.put(key, several.iterator().next());
+                }
             }
         }
     }

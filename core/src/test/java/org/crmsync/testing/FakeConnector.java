@@ -20,6 +20,8 @@ import org.crmsync.mapping.FieldMapping;
 import org.crmsync.mapping.FieldRule;
 import org.crmsync.mapping.RecordSource;
 import org.crmsync.model.StandardField;
+import org.crmsync.spi.ActivityResult;
+import org.crmsync.spi.ActivityWrite;
 import org.crmsync.spi.Capability;
 import org.crmsync.spi.ChangeFeed;
 import org.crmsync.spi.ChangeStream;
@@ -276,6 +278,70 @@ public final class FakeConnector implements Connector {
     public synchronized FakeConnector matchesOnCreate() {
         capabilities.add(Capability.MATCHES_ON_CREATE);
         return this;
+    }
+
+    // ----- activities -----
+
+    /** An activity as the fake CRM keeps it: with the application's key when the CRM keeps keys. */
+    public record PostedActivity(String id, String key, String type, String recordId, java.time.Instant occurredAt,
+            Map<String, String> fields) {
+    }
+
+    private boolean postsActivities;
+    private boolean findsActivitiesByKey;
+    private int activitiesPerCall = 50;
+    private final List<PostedActivity> postedActivities = new ArrayList<>();
+    private int activityCalls;
+    private int activityLookupCalls;
+    private int dropAnswersOfActivityCalls;
+    private Predicate<ActivityWrite> refuseActivity = w -> false;
+
+    /**
+     * The CRM takes activities ({@link Capability#WRITE_ACTIVITIES}), {@code perCall} in one call; with
+     * {@code keepsKeys} it stores each one's key and looks for the keys of in-doubt activities first
+     * ({@link Capability#FINDS_ACTIVITIES_BY_KEY}), one call per batch.
+     */
+    public synchronized FakeConnector postsActivities(int perCall, boolean keepsKeys) {
+        postsActivities = true;
+        findsActivitiesByKey = keepsKeys;
+        activitiesPerCall = perCall;
+        capabilities.add(Capability.WRITE_ACTIVITIES);
+        if (keepsKeys) {
+            capabilities.add(Capability.FINDS_ACTIVITIES_BY_KEY);
+        } else {
+            capabilities.remove(Capability.FINDS_ACTIVITIES_BY_KEY);
+        }
+        return this;
+    }
+
+    /** The next {@code n} activity calls are taken by the CRM, then their answers are lost (a dropped connection). */
+    public synchronized FakeConnector dropAnswerOfActivityCalls(int n) {
+        dropAnswersOfActivityCalls = n;
+        return this;
+    }
+
+    /** The CRM refuses these activities (as a validation error; not retryable). */
+    public synchronized FakeConnector refuseActivities(Predicate<ActivityWrite> which) {
+        refuseActivity = which;
+        return this;
+    }
+
+    /** Every activity the CRM holds, in the order it took them. */
+    public synchronized List<PostedActivity> postedActivities() {
+        return List.copyOf(postedActivities);
+    }
+
+    /** How many activities with this key the CRM holds (exactly once: 1). */
+    public synchronized long postedActivitiesWithKey(String key) {
+        return postedActivities.stream().filter(a -> a.key().equals(key)).count();
+    }
+
+    public synchronized int activityCalls() {
+        return activityCalls;
+    }
+
+    public synchronized int activityLookupCalls() {
+        return activityLookupCalls;
     }
 
     /** Records can be read by id ({@link Capability#READ_BY_ID}). */
@@ -558,6 +624,65 @@ public final class FakeConnector implements Connector {
             } finally {
                 inFlight.leave();
             }
+        }
+
+        @Override
+        public List<ActivityResult> writeActivities(List<ActivityWrite> batch) {
+            if (!postsActivities) {
+                return ConnectorSession.super.writeActivities(batch);
+            }
+            List<ActivityResult> results = new ArrayList<>();
+            List<ActivityWrite> toPost = new ArrayList<>(batch);
+            if (findsActivitiesByKey && batch.stream().anyMatch(ActivityWrite::inDoubt)) {
+                context.calls().acquire("GET /activities?keys=...");
+                synchronized (FakeConnector.this) {
+                    activityLookupCalls++;
+                    for (ActivityWrite w : batch) {
+                        Optional<PostedActivity> there = w.inDoubt() ? postedActivities.stream()
+                                .filter(a -> a.key().equals(w.key())).findFirst() : Optional.empty();
+                        if (there.isPresent()) {
+                            results.add(ActivityResult.alreadyPosted(w.key(), Optional.of(there.get().id())));
+                            toPost.remove(w);
+                        }
+                    }
+                }
+            }
+            for (int from = 0; from < toPost.size(); from += activitiesPerCall) {
+                List<ActivityWrite> call = toPost.subList(from, Math.min(toPost.size(), from + activitiesPerCall));
+                try {
+                    context.calls().acquire("POST /activities/batch");
+                } catch (CrmSyncException e) {
+                    if (e.code() != ErrorCode.QUOTA_EXHAUSTED) {
+                        throw e;
+                    }
+                    // Counted before it is sent: this call and the ones after it never left.
+                    toPost.subList(from, toPost.size()).forEach(w -> results.add(ActivityResult.notSent(w.key(),
+                            e.getMessage())));
+                    break;
+                }
+                synchronized (FakeConnector.this) {
+                    activityCalls++;
+                    for (ActivityWrite w : call) {
+                        if (!records.containsKey(w.remoteRecordId())) {
+                            results.add(ActivityResult.failed(w.key(), "NOT_FOUND", "no CRM record "
+                                    + w.remoteRecordId(), false));
+                        } else if (refuseActivity.test(w)) {
+                            results.add(ActivityResult.failed(w.key(), "INVALID", "refused by the fake CRM", false));
+                        } else {
+                            String id = "A" + (postedActivities.size() + 1);
+                            postedActivities.add(new PostedActivity(id, w.key(), w.type(),
+                                    w.remoteRecordId(), w.occurredAt(), w.fields()));
+                            results.add(ActivityResult.posted(w.key(), Optional.of(id)));
+                        }
+                    }
+                    if (dropAnswersOfActivityCalls > 0) {
+                        dropAnswersOfActivityCalls--;
+                        throw new CrmSyncException(ErrorCode.CONNECTION_FAILED, "the connection dropped after the fake"
+                                + " CRM took the call");
+                    }
+                }
+            }
+            return results;
         }
 
         private List<WriteResult> writeNow(List<RemoteWrite> batch) {

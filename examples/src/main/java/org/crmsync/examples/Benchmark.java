@@ -227,8 +227,8 @@ public final class Benchmark {
         out.printf(Locale.ROOT, "Inbound pipeline (export file, kit file stream, engine, in-memory store) against a"
                 + " raw commons-csv parse of the same file, interleaved%n");
         double[] figures = InboundFileBenchmark.run(rows, rounds, false, out);
-        double ratio = figures[0] / figures[1];
-        out.printf(Locale.ROOT, "  ratio %.3f (bound %.1f, %s)%n%n", ratio, PIPELINE_RATIO_BOUND,
+        double ratio = figures[3];
+        out.printf(Locale.ROOT, "  median ratio %.3f (bound %.1f, %s)%n%n", ratio, PIPELINE_RATIO_BOUND,
                 ratio >= PIPELINE_RATIO_BOUND ? "met" : "NOT met");
     }
 

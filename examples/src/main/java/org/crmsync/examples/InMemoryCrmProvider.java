@@ -3,6 +3,7 @@ package org.crmsync.examples;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.crmsync.activity.ActivityMapping;
 import org.crmsync.mapping.FieldMapping;
 import org.crmsync.spi.ConfigKey;
 import org.crmsync.spi.Connector;
@@ -53,9 +54,23 @@ public final class InMemoryCrmProvider implements ConnectorProvider {
         return crm;
     }
 
-    /** The test kit's in-memory CRM, as the {@code memory} connector: the seeds' default field names. */
+    /**
+     * Calls as the memory CRM takes them: the advocacy call fields of the Luminate seed ("legislator
+     * called" with the recipient, the alert and the time of the call), under the same names.
+     */
+    @Override
+    public ActivityMapping defaultActivityMapping() {
+        return ActivityMapping.builder().type("call", "call").map("call", "recipient_id", "recipient_id")
+                .map("call", "alert_id", "alert_id").map("call", "start_time", "start_time")
+                .required("call", "recipient_id").build();
+    }
+
+    /**
+     * The test kit's in-memory CRM, as the {@code memory} connector: the seeds' default field names; it
+     * takes activities 50 to a call and keeps their keys, so an in-doubt one is looked for first.
+     */
     static FakeConnector memoryCrm() {
         return new FakeConnector(ID, 200).knownFields(Set.copyOf(FieldMapping.defaults().apiNames()))
-                .accountKey("memory/local");
+                .accountKey("memory/local").postsActivities(50, true);
     }
 }

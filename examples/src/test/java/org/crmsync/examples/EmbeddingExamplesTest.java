@@ -49,6 +49,19 @@ class EmbeddingExamplesTest {
     }
 
     @Test
+    void theActivityExamplePostsEachCallOnceAndItsSecondRunPostsNothing() {
+        List<SyncReport> reports = ActivitySyncExample.run();
+
+        assertThat(reports.get(0).count(Outcome.CREATED)).isPositive();
+        SyncReport calls = reports.get(1);
+        assertThat(calls.direction()).isEqualTo(SyncDirection.ACTIVITIES);
+        assertThat(calls.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(calls.count(Outcome.CREATED)).isEqualTo(25);
+        assertThat(calls.apiCallsUsed()).isEqualTo(2); // the preflight and one call of 25
+        assertThat(reports.get(2).rows()).isEmpty();
+    }
+
+    @Test
     void discoveryListsTheConnectorsOnTheClassPathWithTheirKeys() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.crmsync.SyncDirection;
+import org.crmsync.activity.InMemoryActivitySource;
 import org.crmsync.engine.SyncEngine;
 import org.crmsync.engine.SyncJob;
 import org.crmsync.model.OptInStatus;
@@ -20,6 +21,7 @@ import org.crmsync.report.RunStatus;
 import org.crmsync.report.SyncReport;
 import org.crmsync.spi.Connector;
 import org.crmsync.spi.ConnectorContext;
+import org.crmsync.spi.ConnectorRegistry;
 import org.crmsync.store.InMemoryProfileStore;
 import org.crmsync.store.InMemorySyncStateStore;
 import org.crmsync.store.LocalChange;
@@ -42,7 +44,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the CRM is down, the quota stops a run and the next one finishes, a dry run writes nothing, and no
  * secret or personal data reaches a log, an exception or a report. The fault matrix runs every fault
  * against every kind of call the connector makes. A connector that declares more than one call in
- * flight pushes two waves of batches at once and loses, duplicates and miscounts nothing.
+ * flight pushes two waves of batches at once and loses, duplicates and miscounts nothing. A connector
+ * that posts activities posts each once, also when the answer of an activity call is lost.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ConnectorContract {
@@ -266,6 +269,70 @@ public abstract class ConnectorContract {
         assertThat(rerun.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(crmByEmail()).hasSize(3).isEqualTo(localByEmail());
         assertLinked();
+    }
+
+    // ----- activities, for connectors that post them -----
+
+    /** Three linked people and {@code n} activities of theirs, in the source the returned job reads. */
+    private SyncJob.Builder activities(int n) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                connector.capabilities().contains(org.crmsync.spi.Capability.WRITE_ACTIVITIES),
+                "the connector posts no activities");
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            ids.add(signUp(Person.number(i)).localId().orElseThrow());
+        }
+        assertThat(outbound().status()).isEqualTo(RunStatus.COMPLETED);
+        InMemoryActivitySource source = new InMemoryActivitySource();
+        for (int i = 0; i < n; i++) {
+            source.add(crm.sampleActivity("contract-" + i, ids.get(i % 3)).orElseThrow(() -> new AssertionError(
+                    "the connector posts activities, so its ContractCrm gives a sampleActivity")));
+        }
+        return job(SyncDirection.OUTBOUND).id("contract-activities").direction(SyncDirection.ACTIVITIES)
+                .activities(source).activityMapping(ConnectorRegistry.load().provider(crm.providerId())
+                        .defaultActivityMapping());
+    }
+
+    private void assertEachActivityOnce(int n) {
+        for (int i = 0; i < n; i++) {
+            assertThat(crm.activitiesWithKey("contract-" + i)).as("activity contract-" + i).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void activitiesArePostedOnceAndASecondRunPostsNothing() {
+        SyncJob job = activities(7).build();
+
+        SyncReport first = engine.run(job);
+        clock.advance(Duration.ofMinutes(5));
+        int requests = crm.requests();
+        SyncReport second = engine.run(job);
+
+        assertThat(first.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(first.count(Outcome.CREATED)).isEqualTo(7);
+        assertEachActivityOnce(7);
+        assertThat(second.rows()).isEmpty();
+        assertThat(crm.requests() - requests).as("a second run with nothing new").isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void anActivityWhoseAnswerWasLostIsNeverPostedTwice() {
+        SyncJob job = activities(5).build();
+        crm.applyThenDropNext(crm.activityKind());
+
+        engine.run(job); // fails, or completes where the connector looked for the keys again itself
+        assertThat(crm.faultsPending()).as("the connection was dropped after an activity call").isZero();
+        clock.advance(Duration.ofMinutes(5));
+        SyncReport rerun = engine.run(job);
+
+        assertThat(rerun.status()).isEqualTo(RunStatus.COMPLETED);
+        if (connector.capabilities().contains(org.crmsync.spi.Capability.FINDS_ACTIVITIES_BY_KEY)) {
+            assertEachActivityOnce(5);
+        } else {
+            for (int i = 0; i < 5; i++) {
+                assertThat(crm.activitiesWithKey("contract-" + i)).isLessThanOrEqualTo(1);
+            }
+        }
     }
 
     @Test

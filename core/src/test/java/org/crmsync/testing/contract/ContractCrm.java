@@ -2,7 +2,9 @@ package org.crmsync.testing.contract;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.crmsync.activity.Activity;
 import org.crmsync.mapping.FieldMapping;
 import org.crmsync.policy.Authority;
 import org.crmsync.policy.SyncMode;
@@ -93,6 +95,25 @@ public interface ContractCrm extends AutoCloseable {
 
     /** Every fault switched off; the CRM answers normally. */
     void clearFaults();
+
+    /**
+     * An activity of a type the provider's {@code defaultActivityMapping()} maps, for profile {@code
+     * localId}, with every field that type requires; empty when the connector posts no activities (the
+     * contract's activity cases are then skipped).
+     */
+    default Optional<Activity> sampleActivity(String key, String localId) {
+        return Optional.empty();
+    }
+
+    /** How many activities with this application key the CRM holds (exactly once: 1). */
+    default long activitiesWithKey(String key) {
+        throw new UnsupportedOperationException("this CRM's simulator keeps no activities");
+    }
+
+    /** The kind of call that posts activities (the one whose answer the contract drops). */
+    default String activityKind() {
+        throw new UnsupportedOperationException("this CRM's simulator keeps no activities");
+    }
 
     /** Requests the simulator received, in all. */
     int requests();

@@ -132,7 +132,7 @@ public final class CrashHarness {
                 FileSyncStateStore state = FileSyncStateStore.open(folder.resolve("state"))) {
             SyncEngine engine = new SyncEngine(Clock.systemUTC(), Duration.ZERO);
             for (int round = 0; round < 2; round++) {
-                for (SyncDirection direction : SyncDirection.values()) {
+                for (SyncDirection direction : new SyncDirection[] {SyncDirection.INBOUND, SyncDirection.OUTBOUND}) {
                     SyncReport r = engine.run(CrashChild.job(provider, crm.config(), crm.policyFromPreset(), direction,
                             connector, profiles, state));
                     assertThat(r.status()).as(r.summary()).isEqualTo(RunStatus.COMPLETED);
