@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.crmsync.SyncDirection;
@@ -139,7 +141,7 @@ public final class Benchmark {
             String why = "";
             long calls = 0;
             int inFlight = 1;
-            String refused = "";
+            OptionalInt refused = OptionalInt.empty();
             for (int round = 0; round <= rounds; round++) { // round 0 warms the JIT up and is not counted
                 try (BenchCrm crm = make.get()) {
                     name = crm.name();
@@ -159,14 +161,14 @@ public final class Benchmark {
                         rates.add(report.recordsRead() / seconds);
                     }
                     calls = report.apiCallsUsed();
-                    refused = refusals(crm);
+                    refused = plus(refused, crm.refusedForRate());
                 }
             }
             double median = median(rates);
             out.printf(Locale.ROOT, "  %-16s %,.0f / %,.0f / %,.0f  bound %,.0f (%s)  ratio %.2f (bound %.1f, %s);"
                     + " %d calls, %d in flight%s%n", name, min(rates), median, max(rates), bound, why, median / bound,
                     OUTBOUND_RATIO_BOUND, median / bound >= OUTBOUND_RATIO_BOUND ? "met" : "NOT met", calls,
-                    inFlight, refused);
+                    inFlight, refusals(refused));
         }
         out.println();
     }
@@ -178,10 +180,10 @@ public final class Benchmark {
         for (Supplier<BenchCrm> make : crms) {
             List<Double> rates = new ArrayList<>();
             String name = "";
-            java.util.OptionalDouble bound = java.util.OptionalDouble.empty();
+            OptionalDouble bound = OptionalDouble.empty();
             String why = "";
             long calls = 0;
-            String refused = "";
+            OptionalInt refused = OptionalInt.empty();
             for (int round = 0; round <= rounds; round++) { // round 0 warms the JIT up and is not counted
                 try (BenchCrm crm = make.get()) {
                     name = crm.name();
@@ -201,7 +203,7 @@ public final class Benchmark {
                         rates.add(report.recordsRead() / seconds);
                     }
                     calls = report.apiCallsUsed();
-                    refused = refusals(crm);
+                    refused = plus(refused, crm.refusedForRate());
                 }
             }
             if (bound.isEmpty()) {
@@ -211,14 +213,18 @@ public final class Benchmark {
             double median = median(rates);
             out.printf(Locale.ROOT, "  %-16s %,.0f / %,.0f / %,.0f  bound %,.0f (%s)  ratio %.2f; %d calls%s%n", name,
                     min(rates), median, max(rates), bound.getAsDouble(), why, median / bound.getAsDouble(), calls,
-                    refused);
+                    refusals(refused));
         }
         out.println();
     }
 
-    /** ", N answered 429" for a simulator that keeps a rate limit. */
-    private static String refusals(BenchCrm crm) {
-        return crm.refusedForRate().stream().mapToObj(n -> ", " + n + " answered 429").findFirst().orElse("");
+    /** ", N answered 429 in all rounds" for a simulator that keeps a rate limit. */
+    private static String refusals(OptionalInt refused) {
+        return refused.stream().mapToObj(n -> ", " + n + " answered 429 in all rounds").findFirst().orElse("");
+    }
+
+    private static OptionalInt plus(OptionalInt sum, OptionalInt more) {
+        return more.isEmpty() ? sum : OptionalInt.of(sum.orElse(0) + more.getAsInt());
     }
 
     // ----- the inbound pipeline and the heap -----
