@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.crmsync.SyncDirection;
+import org.crmsync.actionkit.ActionKitSimulator;
 import org.crmsync.activecampaign.ActiveCampaignMapping;
 import org.crmsync.activecampaign.ActiveCampaignSimulator;
 import org.crmsync.engine.SyncEngine;
@@ -60,7 +61,7 @@ class ConfigTemplatesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"salesforce", "activecampaign", "memory"})
+    @ValueSource(strings = {"salesforce", "activecampaign", "actionkit", "memory"})
     void aTemplateListsExactlyTheDeclaredKeysEachWithACommentAndNoSecretValue(String id) throws IOException {
         Path file = CONFIG.resolve(id + ".properties");
         Properties template = load(file);
@@ -118,6 +119,27 @@ class ConfigTemplatesTest {
                         .authority(Authority.LOCAL_SYSTEM_OF_RECORD).requireMobileNumber(false)
                         .inboundMatchOrder(MatchKey.CONSTITUENT_ID, MatchKey.LOCAL_ID, MatchKey.NAME_AND_EMAIL)
                         .build(), ActiveCampaignMapping.sonisPreset());
+
+                assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+                assertThat(report.count(Outcome.CREATED)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void theActionKitTemplateWithTheEnvironmentConfiguresAWorkingConnector() {
+        try (ActionKitSimulator ak = ActionKitSimulator.start(clock)) {
+            ak.addUser(Map.of("first_name", "Ana", "last_name", "Garcia", "email", "ana@example.org", "mobile_phone",
+                    "(415) 555-2671", "country", "United States", "user_mobile_subscriber", "true"));
+            Map<String, String> env = Map.of(
+                    "CRMSYNC_API_HOST", ak.host(),
+                    "CRMSYNC_LOGIN", ActionKitSimulator.LOGIN,
+                    "CRMSYNC_PASSWORD", ActionKitSimulator.PASSWORD);
+
+            try (Connector crm = ConfigFromProperties.connector(registry, CONFIG.resolve("actionkit.properties"), env,
+                    local)) {
+                SyncReport report = inbound(crm, registry.provider("actionkit").policyPreset()
+                        .mode(SyncMode.CONSERVATIVE).build());
 
                 assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
                 assertThat(report.count(Outcome.CREATED)).isEqualTo(1);
