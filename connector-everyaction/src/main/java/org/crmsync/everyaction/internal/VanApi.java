@@ -42,7 +42,7 @@ interface VanApi {
 
     /** One person; {@code $expand} names the collections to fill (unexpanded ones are null). 404 when not available. */
     @GET("people/{vanId}")
-    Call<JsonNode> person(@Path("vanId") long vanId, @Query("$expand") String expand);
+    Call<JsonNode> person(@Path("vanId") long vanId, @Query(value = "$expand", encoded = true) String expand);
 
     /**
      * Updates the person: "Alias for POST /people/findOrCreate with vanId set"; 404 when that VAN ID is
