@@ -48,6 +48,7 @@ class EveryActionCallCountTest {
                     Map.entry("GET /people/{vanId}", N),
                     Map.entry("POST /people/{vanId}", N));
             assertThat(f.van.all()).allSatisfy(p -> assertThat(p.smsOptIn()).isEqualTo("O"));
+            assertThat(optOuts.apiCallsUsed()).isEqualTo(2 * N + 1);
         }
     }
 

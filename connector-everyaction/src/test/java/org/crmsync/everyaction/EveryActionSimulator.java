@@ -87,6 +87,7 @@ public final class EveryActionSimulator implements AutoCloseable {
     private boolean hasMyVoters = false;
     private boolean findOrCreateAnswersWithPerson;
     private String failNextJob;
+    private Duration latency = Duration.ZERO;
 
     private static final class Person {
         final long vanId;
@@ -177,6 +178,11 @@ public final class EveryActionSimulator implements AutoCloseable {
         this.clock = clock;
         this.api = SimulatorServer.start("everyaction-api", this::handle);
         this.files = SimulatorServer.start("everyaction-files", this::handleFile);
+    }
+
+    /** Starts a simulator on the system clock (the benchmark's and the demo's). */
+    public static EveryActionSimulator start() {
+        return new EveryActionSimulator(Clock.systemUTC());
     }
 
     /** Starts a simulator (its API and its file host) on free local ports; time comes from {@code clock}. */
@@ -347,6 +353,12 @@ public final class EveryActionSimulator implements AutoCloseable {
         return this;
     }
 
+    /** Every answer this much later from now on (on the wall clock: for the benchmark only). */
+    public synchronized EveryActionSimulator latency(Duration value) {
+        this.latency = value;
+        return this;
+    }
+
     /** Calls of this kind answer 403: the API user lacks the permission. */
     public synchronized EveryActionSimulator forbid(String kind) {
         forbidden.add(kind);
@@ -460,10 +472,16 @@ public final class EveryActionSimulator implements AutoCloseable {
             return fault.get();
         }
         ResponseDefinition answer;
+        Duration late;
         synchronized (this) {
             answer = answer(request, method, path, kind);
+            late = latency;
         }
-        return faults.dropAfter(kind) ? ScriptedFaults.droppedConnection() : answer;
+        if (faults.dropAfter(kind)) {
+            return ScriptedFaults.droppedConnection();
+        }
+        return late.isZero() ? answer : ResponseDefinitionBuilder.like(answer).withFixedDelay((int) late.toMillis())
+                .build();
     }
 
     private ResponseDefinition answer(Request request, String method, String path, String kind) {
