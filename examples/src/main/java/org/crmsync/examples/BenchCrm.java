@@ -8,6 +8,8 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.crmsync.activecampaign.ActiveCampaignConnectorProvider;
 import org.crmsync.activecampaign.ActiveCampaignSimulator;
+import org.crmsync.everyaction.EveryActionConnectorProvider;
+import org.crmsync.everyaction.EveryActionSimulator;
 import org.crmsync.mapping.FieldMapping;
 import org.crmsync.policy.Authority;
 import org.crmsync.policy.SyncMode;
@@ -66,6 +68,11 @@ interface BenchCrm extends AutoCloseable {
     /** Requests the simulator refused for its rate limit (429s) so far, if it has one. */
     default OptionalInt refusedForRate() {
         return OptionalInt.empty();
+    }
+
+    /** How many new opt-ins the timed push sends: fewer for a CRM that takes one record per call. */
+    default int pushed() {
+        return Benchmark.PUSHED;
     }
 
     default FieldMapping mapping() {
@@ -232,6 +239,62 @@ interface BenchCrm extends AutoCloseable {
         @Override
         public void close() {
             ac.close();
+        }
+    }
+
+    /**
+     * EveryAction: one findOrCreate per new opt-in, a read and an update per opt-out, a changed-entity
+     * export job and one person read per changed person with a phone (VAN has no batch write or read of
+     * people; see the README's EveryAction section).
+     */
+    final class EveryAction implements BenchCrm {
+        private final EveryActionSimulator van = EveryActionSimulator.start();
+
+        @Override
+        public String name() {
+            return EveryActionConnectorProvider.ID;
+        }
+
+        @Override
+        public Map<String, String> config() {
+            return van.config();
+        }
+
+        @Override
+        public Connector connector() {
+            return newConnector();
+        }
+
+        @Override
+        public void add(Person p) {
+            van.addPerson(p.firstName(), p.lastName(), p.email(), p.phone(), p.optedIn() ? "I" : "O");
+        }
+
+        @Override
+        public void latency(Duration late) {
+            van.latency(late);
+        }
+
+        /** 500: at one record per 50 ms call, a push of 5,000 would take four minutes a round. */
+        @Override
+        public int pushed() {
+            return 500;
+        }
+
+        /** One record per call, one call in flight. */
+        @Override
+        public double outboundBound(Duration latency) {
+            return 1 / (latency.toNanos() / 1e9);
+        }
+
+        @Override
+        public String outboundBoundWhy(Duration latency) {
+            return "1 per call / " + latency.toMillis() + " ms";
+        }
+
+        @Override
+        public void close() {
+            van.close();
         }
     }
 }
