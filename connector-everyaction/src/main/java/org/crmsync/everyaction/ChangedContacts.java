@@ -135,6 +135,27 @@ final class ChangedContacts {
     /** A new job from the cursor, looked at once. */
     private ChangeFeed create(Optional<Instant> since, SyncCursor cursor, boolean retryOnError) {
         Instant now = clock.instant();
+        ExportJob created = createJob(since);
+        ExportJob job = created.status() == ExportJob.Status.COMPLETE && !created.files().isEmpty() ? created
+                : poller.checkOnce(() -> client.exportJob(created.id())).status();
+        if (job.status() == ExportJob.Status.ERROR) {
+            if (retryOnError) {
+                LOG.warn("EveryAction export job {} ended in error ({}); asking for a new one", job.id(), job.message());
+                return create(since, cursor, false);
+            }
+            throw new CrmSyncException(ErrorCode.REMOTE_UNAVAILABLE, "EveryAction export job " + job.id() + " ended in"
+                    + " error twice: " + job.message() + job.code().map(c -> " (reference code " + c + ")").orElse("")
+                    + "; the next run asks again");
+        }
+        if (job.status() == ExportJob.Status.COMPLETE) {
+            return complete(job, now, since, SyncCursor.start());
+        }
+        return waiting(job, now, since);
+    }
+
+    /** {@code POST changedEntityExportJobs} from the cursor minus the look-back, within VAN's 90 days. */
+    private ExportJob createJob(Optional<Instant> since) {
+        Instant now = clock.instant();
         Instant oldest = now.minus(VAN_LIMIT).plus(LIMIT_MARGIN);
         Duration lookback = context.policy().inboundLookbackOr(EveryActionConnectorProvider.SEED_LOOKBACK);
         Instant from = since.map(s -> s.minus(lookback)).filter(f -> f.isAfter(oldest)).orElse(oldest);
@@ -155,21 +176,7 @@ final class ChangedContacts {
             LOG.warn("EveryAction export job {} did not accept excludeChangesFromSelf: the sync's own writes come back"
                     + " inbound (as no difference)", created.id());
         }
-        ExportJob job = created.status() == ExportJob.Status.COMPLETE && !created.files().isEmpty() ? created
-                : poller.checkOnce(() -> client.exportJob(created.id())).status();
-        if (job.status() == ExportJob.Status.ERROR) {
-            if (retryOnError) {
-                LOG.warn("EveryAction export job {} ended in error ({}); asking for a new one", job.id(), job.message());
-                return create(since, cursor, false);
-            }
-            throw new CrmSyncException(ErrorCode.REMOTE_UNAVAILABLE, "EveryAction export job " + job.id() + " ended in"
-                    + " error twice: " + job.message() + job.code().map(c -> " (reference code " + c + ")").orElse("")
-                    + "; the next run asks again");
-        }
-        if (job.status() == ExportJob.Status.COMPLETE) {
-            return complete(job, now, since, SyncCursor.start());
-        }
-        return waiting(job, now, since);
+        return created;
     }
 
     private ChangeFeed waiting(ExportJob job, Instant askedAt, Optional<Instant> since) {
@@ -200,9 +207,14 @@ final class ChangedContacts {
         // The first file this run opens, opened now: a link that is gone makes a new job before any record.
         VanClient.Download opened = client.download(files.get(first).downloadUrl());
         if (opened instanceof VanClient.Download.Gone gone) {
-            LOG.warn("the files of EveryAction export job {} are gone (HTTP {}); asking for a new job", job.id(),
-                    gone.httpStatus());
-            return create(since, SyncCursor.start(), true);
+            // The new job goes into the cursor before anything else is sent: a run the quota stops right after
+            // would otherwise leave the old job there, and every next run would find its files gone again.
+            ExportJob fresh = createJob(since);
+            LOG.warn("the files of EveryAction export job {} are gone (HTTP {}); asked for job {} instead", job.id(),
+                    gone.httpStatus(), fresh.id());
+            return ChangeFeed.notReady(cursor(since, fresh.id(), clock.instant(), Map.of()), config.exportPollInterval(),
+                    "the files of EveryAction export job " + job.id() + " are gone (HTTP " + gone.httpStatus()
+                            + "); new export job " + fresh.id() + " asked for");
         }
         AtomicReference<InputStream> firstStream = new AtomicReference<>(((VanClient.Download.Opened) opened).content());
         List<FileChangeStream.FileSource> sources = new ArrayList<>();

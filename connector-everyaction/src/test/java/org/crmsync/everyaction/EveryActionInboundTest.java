@@ -233,6 +233,7 @@ class EveryActionInboundTest {
             SyncReport third = f.inbound();
 
             assertThat(second.status()).isEqualTo(RunStatus.WAITING_FOR_REMOTE);
+            assertThat(second.message()).contains("are gone (HTTP 404)", "new export job");
             assertThat(third.status()).isEqualTo(RunStatus.COMPLETED);
             assertThat(third.count(Outcome.CREATED)).isEqualTo(1);
             assertThat(f.van.jobsCreated()).isEqualTo(2);
