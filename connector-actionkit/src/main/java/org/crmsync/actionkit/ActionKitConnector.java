@@ -24,7 +24,8 @@ import org.crmsync.spi.SyncContext;
  *   <li>Inbound: users changed since a {@code (updated_at, id)} cursor, 100 a page, with their phones
  *       ({@link UserChangeStream}); a user needs a mobile phone and (the policy) a US address.
  *   <li>Outbound: a look-up of the batch by id, email and mobile number ({@link UserLookup}), then each
- *       record through the user and phone resources ({@link UserWriter}).
+ *       record through the user and phone resources ({@link UserWriter}), or, with an Import page
+ *       configured, large batches through the upload API ({@link UserUploads}).
  *   <li>Activities: mConnect calls as actions on their call pages, each once ({@link CallActions}).
  *   <li>Preflight: the login, the opt-in field, the mapped fields, the filters the schemas allow, the
  *       pages the configuration names ({@link Preflight}).
@@ -37,6 +38,8 @@ import org.crmsync.spi.SyncContext;
 public final class ActionKitConnector implements Connector {
     /** Records per engine batch: one page of a look-up's answers, and the most objects ActionKit returns a page. */
     static final int BATCH_SIZE = 100;
+    /** Records per engine batch when large batches are uploaded. */
+    static final int UPLOAD_BATCH_SIZE = 500;
 
     private final ActionKitConfig config;
     private final RunMeters meters = new RunMeters();
@@ -96,9 +99,13 @@ public final class ActionKitConnector implements Connector {
         return EnumSet.of(Capability.READ_BY_ID, Capability.WRITE_ACTIVITIES, Capability.FINDS_ACTIVITIES_BY_KEY);
     }
 
+    /**
+     * {@value #BATCH_SIZE} records a batch; {@value #UPLOAD_BATCH_SIZE} when an Import page is configured,
+     * so that an upload carries that many users (a file per batch, and one look-up per 50 of them).
+     */
     @Override
     public int preferredBatchSize() {
-        return BATCH_SIZE;
+        return config.uploadPage().isPresent() ? UPLOAD_BATCH_SIZE : BATCH_SIZE;
     }
 
     /**

@@ -34,7 +34,8 @@ final class ActionKitSession implements ConnectorSession {
     private final CallPages callPages;
 
     /** What the run's calls use, made once the schemas are known. */
-    private record Parts(Schemas schemas, PhoneBook phoneBook, UserLookup lookup, UserWriter writer) {
+    private record Parts(Schemas schemas, PhoneBook phoneBook, UserLookup lookup, UserWriter writer,
+            UserUploads uploads) {
     }
 
     ActionKitSession(ActionKitConnector connector, SyncContext context, RunMeters meters) {
@@ -56,8 +57,10 @@ final class ActionKitSession implements ConnectorSession {
                 if (p == null) {
                     Schemas s = connector.schemas();
                     PhoneBook book = new PhoneBook(connector.client(), s, source());
-                    p = new Parts(s, book, new UserLookup(connector.client(), s, source()),
-                            new UserWriter(connector.client(), source(), connector.config().optInField(), book));
+                    UserLookup lookup = new UserLookup(connector.client(), s, source());
+                    UserWriter writer = new UserWriter(connector.client(), source(), connector.config().optInField(), book);
+                    p = new Parts(s, book, lookup, writer, new UserUploads(connector.client(), connector.config(),
+                            connector.context(), lookup, writer, book));
                     parts = p;
                 }
             }
@@ -99,7 +102,40 @@ final class ActionKitSession implements ConnectorSession {
         if (context.dryRun()) {
             throw new IllegalStateException("write called in a dry run; nothing may be sent");
         }
-        return meters.charging(context.calls(), () -> writeEach(parts(), batch));
+        return meters.charging(context.calls(), () -> writeBatch(parts(), batch));
+    }
+
+    /**
+     * With an Import page configured, the batch's new users and its updates of user fields go through the
+     * upload API when there are at least {@code upload.threshold} of them ({@link UserUploads}); everything
+     * else, and whatever an upload did not take, through the REST resources.
+     */
+    private List<WriteResult> writeBatch(Parts p, List<RemoteWrite> batch) {
+        ActionKitConfig config = connector.config();
+        Map<String, WriteResult> uploaded = new LinkedHashMap<>();
+        if (config.uploadPage().isPresent()) {
+            List<RemoteWrite> creates = batch.stream().filter(w -> w.operation() == RemoteWrite.Operation.CREATE).toList();
+            List<RemoteWrite> updates = batch.stream().filter(UserUploads::uploadable).toList();
+            try {
+                if (creates.size() >= config.uploadThreshold()) {
+                    uploaded.putAll(p.uploads().creates(creates));
+                }
+                if (updates.size() >= config.uploadThreshold()) {
+                    uploaded.putAll(p.uploads().updates(updates));
+                }
+            } catch (CrmSyncException e) {
+                if (e.code() != ErrorCode.QUOTA_EXHAUSTED) {
+                    throw e;
+                }
+                List<WriteResult> results = new ArrayList<>(uploaded.values());
+                batch.stream().filter(w -> !uploaded.containsKey(w.key()))
+                        .forEach(w -> results.add(WriteResult.notSent(w.key(), e.getMessage())));
+                return results;
+            }
+        }
+        List<WriteResult> results = new ArrayList<>(uploaded.values());
+        results.addAll(writeEach(p, batch.stream().filter(w -> !uploaded.containsKey(w.key())).toList()));
+        return results;
     }
 
     /**

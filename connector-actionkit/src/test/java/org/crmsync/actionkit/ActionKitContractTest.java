@@ -21,7 +21,10 @@ import org.crmsync.testing.contract.ConnectorContract;
 import org.crmsync.testing.contract.ContractCrm;
 import org.crmsync.testing.contract.Person;
 
-/** The kit's connector contract, fault matrix and crash harness, run against the ActionKit connector and simulator. */
+/**
+ * The kit's connector contract, fault matrix and crash harness, run against the ActionKit connector and
+ * simulator, with an Import page configured: batches of ten or more new users go through the upload API.
+ */
 class ActionKitContractTest extends ConnectorContract {
     @Override
     protected ContractCrm startCrm(MutableClock clock) {
@@ -31,7 +34,8 @@ class ActionKitContractTest extends ConnectorContract {
     /** The ActionKit simulator as the contract sees it: users with a mobile phone and the seed's subscriber field. */
     static final class ActionKitContractCrm implements ContractCrm {
         static final List<String> KINDS = List.of("GET /user/schema/", "GET /phone/schema/", "GET /alloweduserfield/",
-                "GET /user/", "GET /phone/", "POST /user/", "PATCH /user/{id}/", "POST /phone/");
+                "GET /user/", "GET /phone/", "POST /user/", "PATCH /user/{id}/", "POST /phone/", "POST /upload/",
+                "GET /upload/{id}/");
         private final ActionKitSimulator ak;
         private final Map<String, String> config;
 
@@ -41,6 +45,13 @@ class ActionKitContractTest extends ConnectorContract {
             config.put("http.read.timeout", "300ms");
             ak.addPage("call_congress", "Call", Map.of("call_mconnect_id", "MC1"));
             config.put(ActionKitConfig.CALL_PAGES, "MC1=call_congress");
+            // Batches of ten or more new users go through the upload API, so the fault matrix meets it too (its
+            // batch of twelve); uploads complete soon and are polled soon, as the crash harness runs on real time.
+            ak.addPage("contract_import", "Import", Map.of());
+            config.put(ActionKitConfig.UPLOAD_PAGE, "contract_import");
+            config.put(ActionKitConfig.UPLOAD_THRESHOLD, "10");
+            config.put(ActionKitConfig.UPLOAD_POLL_INTERVAL, "200ms");
+            ak.uploadDelay(java.time.Duration.ofMillis(200));
         }
 
         @Override

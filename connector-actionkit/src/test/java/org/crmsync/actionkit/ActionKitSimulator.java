@@ -385,6 +385,7 @@ public final class ActionKitSimulator implements AutoCloseable {
     }
 
     public synchronized List<String> userIds() {
+        processDueUploads();
         return users.keySet().stream().map(String::valueOf).toList();
     }
 
@@ -508,16 +509,18 @@ public final class ActionKitSimulator implements AutoCloseable {
         }
         String resource = m.group(1);
         String id = m.group(2);
+        processDueUploads(); // ActionKit imports in the background: whatever request comes next sees it done
         if ("schema".equals(id) && method.equals("GET")) {
             return schema(resource);
         }
         switch (resource + ":" + method + ":" + (id == null ? "list" : "one")) {
-            case "user:GET:list": return collection("user", userObjects(), userFilters, userOrdering, params);
-            case "user:GET:one": return users.containsKey(Long.parseLong(id)) ? ok(userJson(users.get(Long.parseLong(id))))
+            case "user:GET:list": return collection("user", userObjects(params), userFilters, userOrdering, params);
+            case "user:GET:one": return users.containsKey(Long.parseLong(id)) ? ok(userJson(users.get(Long.parseLong(id)),
+                    phones.values().stream().filter(ph -> ph.user == Long.parseLong(id)).map(ph -> ph.id).toList()))
                     : notFound();
             case "user:POST:list": return createUser(body(request));
             case "user:PATCH:one": return patchUser(id, body(request));
-            case "phone:GET:list": return collection("phone", phoneObjects(), phoneFilters, Set.of("id", "updated_at"),
+            case "phone:GET:list": return collection("phone", phoneObjects(params), phoneFilters, Set.of("id", "updated_at"),
                     params);
             case "phone:GET:one": return phones.containsKey(Long.parseLong(id)) ? ok(phoneJson(phones.get(Long.parseLong(id))))
                     : notFound();
@@ -559,13 +562,31 @@ public final class ActionKitSimulator implements AutoCloseable {
         return u;
     }
 
-    private List<ObjectNode> userObjects() {
+    /**
+     * The users a collection may answer with, as JSON: narrowed first by an id or email filter the request
+     * has (the collection applies every filter again), so that a look-up does not render every user.
+     */
+    private List<ObjectNode> userObjects(List<String[]> params) {
+        java.util.Collection<User> chosen = users.values();
+        for (String[] p : params) {
+            Set<String> values = p[0].endsWith("__in") ? Set.of(p[1].split(",")) : Set.of(p[1]);
+            if (p[0].equals("id") || p[0].equals("id__in")) {
+                chosen = chosen.stream().filter(u -> values.contains(Long.toString(u.id))).toList();
+            } else if (p[0].equals("email") || p[0].equals("email__in")) {
+                Set<String> lower = new HashSet<>();
+                values.forEach(v -> lower.add(v.toLowerCase(Locale.ROOT)));
+                chosen = chosen.stream().filter(u -> lower.contains(u.fields.getOrDefault("email", "")
+                        .toLowerCase(Locale.ROOT))).toList();
+            }
+        }
+        Map<Long, List<Long>> phonesByUser = new java.util.HashMap<>();
+        phones.values().forEach(ph -> phonesByUser.computeIfAbsent(ph.user, k -> new ArrayList<>()).add(ph.id));
         List<ObjectNode> list = new ArrayList<>();
-        users.values().forEach(u -> list.add(userJson(u)));
+        chosen.forEach(u -> list.add(userJson(u, phonesByUser.getOrDefault(u.id, List.of()))));
         return list;
     }
 
-    private ObjectNode userJson(User u) {
+    private ObjectNode userJson(User u, List<Long> phoneIds) {
         ObjectNode o = JSON.createObjectNode();
         o.put("actions", "/rest/v1/action/?user=" + u.id);
         for (String f : List.of("address1", "address2", "city", "country")) {
@@ -581,7 +602,7 @@ public final class ActionKitSimulator implements AutoCloseable {
         o.put("last_name", u.fields.getOrDefault("last_name", ""));
         o.put("middle_name", u.fields.getOrDefault("middle_name", ""));
         ArrayNode ph = o.putArray("phones");
-        phones.values().stream().filter(p -> p.user == u.id).forEach(p -> ph.add("/rest/v1/phone/" + p.id + "/"));
+        phoneIds.forEach(p -> ph.add("/rest/v1/phone/" + p + "/"));
         for (String f : List.of("plus4", "postal", "prefix")) {
             o.put(f, u.fields.getOrDefault(f, ""));
         }
@@ -679,9 +700,19 @@ public final class ActionKitSimulator implements AutoCloseable {
 
     // ----- phones -----
 
-    private List<ObjectNode> phoneObjects() {
+    /** The phones a collection may answer with, narrowed first by a user or number filter the request has. */
+    private List<ObjectNode> phoneObjects(List<String[]> params) {
+        java.util.Collection<Phone> chosen = phones.values();
+        for (String[] p : params) {
+            Set<String> values = p[0].endsWith("__in") ? Set.of(p[1].split(",")) : Set.of(p[1]);
+            if (p[0].equals("user") || p[0].equals("user__in")) {
+                chosen = chosen.stream().filter(ph -> values.contains(Long.toString(ph.user))).toList();
+            } else if (p[0].equals("normalized_phone") || p[0].equals("normalized_phone__in")) {
+                chosen = chosen.stream().filter(ph -> values.contains(normalized(ph.number))).toList();
+            }
+        }
         List<ObjectNode> list = new ArrayList<>();
-        phones.values().forEach(p -> list.add(phoneJson(p)));
+        chosen.forEach(p -> list.add(phoneJson(p)));
         return list;
     }
 
@@ -890,8 +921,7 @@ public final class ActionKitSimulator implements AutoCloseable {
             }
         }
         if (badRowsBehind500) {
-            Optional<Map<String, String>> bad = rows.stream().filter(r -> uploadRowFails.test(r.getOrDefault("email", "")))
-                    .findFirst();
+            Optional<Map<String, String>> bad = rows.stream().filter(this::badRow).findFirst();
             if (bad.isPresent()) {
                 return rows.size() > 1 ? json(500, "{\"error\": \"Sorry, this request could not be processed. Please try"
                         + " again later.\"}") : json(400, "{\"errors\": {\"email\": [\"This row could not be imported.\"]}}");
@@ -918,13 +948,17 @@ public final class ActionKitSimulator implements AutoCloseable {
         return ok(o);
     }
 
+    private void processDueUploads() {
+        uploads.values().stream().filter(u -> !u.completed && !now().isBefore(u.due)).forEach(this::process);
+    }
+
     /** Imports the rows: each finds its user by user_id, akid or email (made when new); a blank cell clears. */
     private void process(Upload up) {
         int row = 1;
         for (Map<String, String> r : up.rows) {
             row++;
             String email = r.getOrDefault("email", "");
-            if (uploadRowFails.test(email) || (r.containsKey("zip") && r.get("zip").length() > 5)) {
+            if (badRow(r)) {
                 uploadErrors.put(nextUploadError, new UploadError(nextUploadError, up.id, row, "Row " + row
                         + ": the row could not be imported (" + (email.isEmpty() ? "no email" : "email " + email) + ")"));
                 nextUploadError++;
@@ -962,6 +996,11 @@ public final class ActionKitSimulator implements AutoCloseable {
             u.updatedAt = now();
         }
         up.completed = true;
+    }
+
+    /** A row the import refuses: one the test names, or a value longer than its field. */
+    private boolean badRow(Map<String, String> r) {
+        return uploadRowFails.test(r.getOrDefault("email", "")) || r.getOrDefault("zip", "").length() > 5;
     }
 
     private List<ObjectNode> uploadErrorObjects() {
@@ -1002,18 +1041,14 @@ public final class ActionKitSimulator implements AutoCloseable {
         Set<String> ordering;
         switch (resource) {
             case "user":
-                for (String f : List.of("actions", "address1", "address2", "city", "country", "created_at", "email",
-                        "fields", "first_name", "id", "lang", "last_name", "middle_name", "phones", "plus4", "postal",
-                        "prefix", "region", "resource_uri", "source", "state", "subscription_status", "suffix", "token",
-                        "updated_at", "zip")) {
+                for (String f : new java.util.TreeSet<>(USER_SCHEMA_FIELDS)) {
                     fields.putObject(f).put("type", "string");
                 }
                 filters = userFilters;
                 ordering = userOrdering;
                 break;
             case "phone":
-                for (String f : List.of("created_at", "id", "normalized_phone", "phone", "resource_uri", "source", "type",
-                        "updated_at", "user")) {
+                for (String f : new java.util.TreeSet<>(PHONE_SCHEMA_FIELDS)) {
                     fields.putObject(f).put("type", "string");
                 }
                 filters = phoneFilters;
@@ -1062,7 +1097,7 @@ public final class ActionKitSimulator implements AutoCloseable {
             int sep = key.indexOf("__");
             String field = sep < 0 ? key : key.substring(0, sep);
             String op = sep < 0 ? "exact" : key.substring(sep + 2);
-            if (all.isEmpty() ? !allowed.containsKey(field) : !all.get(0).has(field) && !allowed.containsKey(field)) {
+            if (!knownFields(resource).contains(field) && !allowed.containsKey(field)) {
                 continue; // not a field: Tastypie ignores it
             }
             Set<String> ops = allowed.get(field);
@@ -1116,6 +1151,21 @@ public final class ActionKitSimulator implements AutoCloseable {
         ArrayNode arr = o.putArray("objects");
         page.forEach(arr::add);
         return ok(o);
+    }
+
+    private static final Set<String> USER_SCHEMA_FIELDS = Set.of("actions", "address1", "address2", "city", "country",
+            "created_at", "email", "fields", "first_name", "id", "lang", "last_name", "middle_name", "phones", "plus4",
+            "postal", "prefix", "region", "resource_uri", "source", "state", "subscription_status", "suffix", "token",
+            "updated_at", "zip");
+    private static final Set<String> PHONE_SCHEMA_FIELDS = Set.of("created_at", "id", "normalized_phone", "phone",
+            "resource_uri", "source", "type", "updated_at", "user");
+
+    private static Set<String> knownFields(String resource) {
+        switch (resource) {
+            case "user": return USER_SCHEMA_FIELDS;
+            case "phone": return PHONE_SCHEMA_FIELDS;
+            default: return Set.of("id", "name", "type", "user", "page", "upload");
+        }
     }
 
     private static String sortKey(JsonNode v) {
