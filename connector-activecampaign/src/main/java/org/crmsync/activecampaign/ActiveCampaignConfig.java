@@ -80,8 +80,13 @@ public final class ActiveCampaignConfig {
                     "Writes of at least this many contacts in one batch go through import/bulk_import (up to 250"
                     + " per call); fewer go one by one through contact/sync")
                     .constrained(ConfigConstraint.range(1, 1_000_000, "")),
-            ConfigKey.optional(IMPORT_POLL_INTERVAL, ConfigKey.Type.DURATION, "2s", "How long to wait between"
-                    + " import/info checks of a queued bulk import").constrained(POSITIVE),
+            // "If this endpoint is called immediately (less than a second) after a bulk import call, the status
+            // in the return may be false" (https://developers.activecampaign.com/reference/bulk-import-status-info):
+            // a second is the soonest a check is worth making.
+            ConfigKey.optional(IMPORT_POLL_INTERVAL, ConfigKey.Type.DURATION, "1s", "How long after a bulk import"
+                    + " was queued its first import/info check comes; each further wait doubles, up to 30 s (or"
+                    + " this, if longer). ActiveCampaign may not have a status for an import less than a second"
+                    + " old").constrained(POSITIVE),
             ConfigKey.optional(IMPORT_TIMEOUT, ConfigKey.Type.DURATION, "10m", "How long to wait for a bulk import"
                     + " to complete before the batch is left for the next run").constrained(POSITIVE),
             // "By default, automations will run when doing a bulk import" unless exclude_automations is

@@ -3,9 +3,7 @@ package org.crmsync.activecampaign;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,9 +15,8 @@ import okhttp3.OkHttpClient;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.activecampaign.internal.AcContact;
+import org.crmsync.activecampaign.internal.AcField;
 import org.crmsync.activecampaign.internal.ActiveCampaignClient;
-import org.crmsync.activecampaign.internal.ContactPage;
-import org.crmsync.activecampaign.internal.Exclusion;
 import org.crmsync.http.RunMeters;
 import org.crmsync.kit.LookupCandidates;
 import org.crmsync.kit.PreflightChecks;
@@ -38,33 +35,35 @@ import org.crmsync.spi.SyncContext;
 import org.crmsync.spi.SyncCursor;
 import org.crmsync.spi.Sleeper;
 import org.crmsync.spi.WriteResult;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One ActiveCampaign account behind the connector SPI.
  *
  * <ul>
- *   <li>Preflight: {@code GET users/me} proves the token; {@code GET fields} resolves every mapped custom
- *       field and the local-ID field by perstag (or title) to its numeric id; {@code GET lists} finds the
- *       list whose status is the opt-in.
+ *   <li>Preflight: {@code GET fields} proves the token and resolves every mapped custom field and the
+ *       local-ID field by perstag (or title) to its numeric id; {@code GET lists} finds the list whose
+ *       status is the opt-in.
  *   <li>Reads: {@link ContactChanges}, pages of 100 contacts with their field values and list statuses
  *       side-loaded.
- *   <li>Lookups: by id for linked profiles ({@code ids[]}, 100 per call); for the others by email and by
- *       the local-ID field, either one call per distinct email ({@code GET contacts?email=}: the API has
- *       no form that takes several) or, when the account is small enough that it costs fewer calls, one
- *       pass over all contacts, 100 per call.
+ *   <li>Lookups: from what the run already knows of the account ({@link RunKnowledge}); linked profiles
+ *       by id ({@code ids[]}, 100 per call); for the others by email and by the local-ID field, either one
+ *       call per email the run does not know yet ({@code GET contacts?email=}: the API has no form that
+ *       takes several) or, once that would cost more, one read of the whole account, 100 per call, once
+ *       per run ({@link AccountReader}).
  *   <li>Writes: {@link ContactWriter}.
  * </ul>
  *
- * <p>Every request goes through one OkHttp client from {@code HttpClients}: rate-limited to the
+ * <p>Every request goes through one OkHttp client from {@code HttpClients}: rate-limited under the
  * configured rate (ActiveCampaign allows 5 requests per second per account), retried on 429 (honouring
  * {@code Retry-After}), 5xx and lost connections, and counted against the run's quota.
  */
 final class ActiveCampaignConnector implements Connector {
-    private static final Logger LOG = LoggerFactory.getLogger(ActiveCampaignConnector.class);
-    /** The bulk importer takes at most 250 contacts per call, so batches are that big. */
-    static final int BATCH_SIZE = 250;
+    /**
+     * Batches of 1,000: four bulk imports of 250, the importer's maximum (bulk-import-contacts), sent one
+     * after another before the first is checked, and the new contacts read back 100 per call, so no read
+     * of a batch is less than full (with 250 a batch would end on a read of 50).
+     */
+    static final int BATCH_SIZE = 1000;
 
     private final ActiveCampaignConfig config;
     private final ActiveCampaignClient client;
@@ -87,33 +86,6 @@ final class ActiveCampaignConnector implements Connector {
         this.clock = requireNonNull(clock, "clock");
         this.sleeper = requireNonNull(sleeper, "sleeper");
         this.importerRateLimit = new ImporterRateLimit(clock, sleeper, config.httpSettings().maxAttempts());
-    }
-
-    /**
-     * What a run has learnt so far, for the calls of the same run that follow: the contacts the last
-     * lookup found (a write checks list status, email and current values against them instead of
-     * reading them again), which emails were looked up, and how many contacts the account holds.
-     */
-    static final class RunCache {
-        final SyncContext context;
-        final Map<String, AcContact> contacts = new HashMap<>();
-        final Set<String> emailsLookedUp = new java.util.HashSet<>();
-        long accountSize = -1;
-        /** The account's exclusion list, read once per run when an import leaves contacts unexplained. */
-        Optional<List<Exclusion>> exclusions = Optional.empty();
-
-        RunCache(SyncContext context) {
-            this.context = context;
-        }
-
-        void remember(AcContact c) {
-            contacts.put(c.id(), c);
-        }
-
-        List<AcContact> withEmail(String email) {
-            String e = email.trim().toLowerCase(Locale.ROOT);
-            return contacts.values().stream().filter(c -> c.email().trim().toLowerCase(Locale.ROOT).equals(e)).toList();
-        }
     }
 
     @Override
@@ -139,27 +111,33 @@ final class ActiveCampaignConnector implements Connector {
     }
 
     /**
-     * One run: the schema it resolved and what it learnt of the account (the cache) are its own; the
-     * HTTP client, its rate limiter and the connection pool are the account's, shared by every run.
+     * One run: the schema it resolved and what it knows of the account ({@link RunKnowledge}) are its
+     * own; the HTTP client, its rate limiter and the connection pool are the account's, shared by every
+     * run. A batch begins with its look-up, or with its write when the engine needs no look-up for it.
      */
     private final class Session implements ConnectorSession {
         private final SyncContext context;
-        private final RunCache cache;
         private Schema schema;
+        private RunKnowledge known;
+        private AccountReader reader;
+        private boolean lookedUp;
 
         Session(SyncContext context) {
             this.context = context;
-            this.cache = new RunCache(context);
         }
 
         @Override
         public List<PreflightProblem> preflight() {
             return meters.charging(context.calls(), () -> {
-                List<PreflightProblem> token = PreflightChecks.credentials(client::checkToken);
+                // GET fields proves the token too: ActiveCampaign answers 403 for a missing or wrong key on
+                // every v3 endpoint (https://developers.activecampaign.com/reference/overview), so no call
+                // of its own (users/me) is spent on it.
+                List<List<AcField>> fields = new ArrayList<>(1);
+                List<PreflightProblem> token = PreflightChecks.credentials(() -> fields.add(client.fields()));
                 if (!token.isEmpty()) {
                     return token;
                 }
-                schema = Schema.resolve(context.mapping(), config, client.fields(), client.lists());
+                schema = Schema.resolve(context.mapping(), config, fields.get(0), client.lists());
                 return schema.problems();
             });
         }
@@ -175,8 +153,12 @@ final class ActiveCampaignConnector implements Connector {
 
         @Override
         public Map<String, List<RemoteRecord>> lookup(List<LookupRequest> requests) {
-            return meters.charging(context.calls(), () -> ActiveCampaignConnector.this.lookup(schema(), cache,
-                    requests));
+            return meters.charging(context.calls(), () -> {
+                Schema s = schema();
+                knowledge(s).newBatch();
+                lookedUp = true;
+                return ActiveCampaignConnector.this.lookup(s, known, reader, requests);
+            });
         }
 
         @Override
@@ -186,23 +168,27 @@ final class ActiveCampaignConnector implements Connector {
 
         @Override
         public List<WriteResult> write(List<RemoteWrite> batch) {
-            return meters.charging(context.calls(), () -> new ContactWriter(client, config, schema(), cache, clock,
-                    sleeper, ActiveCampaignConnector.this).write(batch));
+            return meters.charging(context.calls(), () -> {
+                Schema s = schema();
+                if (!lookedUp) {
+                    knowledge(s).newBatch();
+                }
+                lookedUp = false;
+                return new ContactWriter(client, config, s, known, reader, clock, sleeper, importerRateLimit,
+                        context.calls()).write(batch);
+            });
         }
 
         @Override
         public Map<String, RemoteRecord> read(List<String> remoteIds) {
             return meters.charging(context.calls(), () -> {
                 Schema s = schema();
-                RunCache fresh = new RunCache(context);
-                fetchByIds(remoteIds, fresh);
+                knowledge(s).newBatch();
+                reader.byIdsAgain(remoteIds);
                 Map<String, RemoteRecord> found = new LinkedHashMap<>();
                 for (String id : remoteIds) {
-                    AcContact c = fresh.contacts.get(id);
-                    if (c != null) {
-                        found.put(id, RemoteRecord.of(c.id(), fieldsOf(c, s), RecordSource.API, SyncCursor.start(),
-                                "ActiveCampaign contact " + c.id()));
-                    }
+                    known.current(id).ifPresent(c -> found.put(id, RemoteRecord.of(c.id(), fieldsOf(c, s),
+                            RecordSource.API, SyncCursor.start(), "ActiveCampaign contact " + c.id())));
                 }
                 return found;
             });
@@ -221,6 +207,14 @@ final class ActiveCampaignConnector implements Connector {
             }
             return schema;
         }
+
+        private RunKnowledge knowledge(Schema s) {
+            if (known == null) {
+                known = new RunKnowledge(s.localIdFieldId());
+                reader = new AccountReader(client, known);
+            }
+            return known;
+        }
     }
 
     @Override
@@ -228,10 +222,13 @@ final class ActiveCampaignConnector implements Connector {
         return BATCH_SIZE;
     }
 
-    private Map<String, List<RemoteRecord>> lookup(Schema s, RunCache run, List<LookupRequest> requests) {
-        // Only this batch's contacts and emails are kept: the writer checks its creates against them.
-        run.contacts.clear();
-        run.emailsLookedUp.clear();
+    /**
+     * The candidates of each request: its linked contact by id, and for an unlinked profile the contacts
+     * with its email or its local ID, each as read in this batch. Who has which email and local ID comes
+     * from what the run already knows; what it does not know yet is found by {@link #findUnlinked}.
+     */
+    private Map<String, List<RemoteRecord>> lookup(Schema s, RunKnowledge known, AccountReader reader,
+            List<LookupRequest> requests) {
         Set<String> ids = new LinkedHashSet<>();
         Set<String> emails = new LinkedHashSet<>();
         Set<String> localIds = new LinkedHashSet<>();
@@ -244,18 +241,19 @@ final class ActiveCampaignConnector implements Connector {
                 r.profile().email().map(ActiveCampaignConnector::normalEmail).ifPresent(emails::add);
             }
             if (r.matchKeys().contains(MatchKey.LOCAL_ID) && s.localIdFieldId().isPresent()) {
-                r.profile().localId().ifPresent(localIds::add);
+                r.profile().localId().map(String::trim).ifPresent(localIds::add);
             }
         }
-        fetchByIds(new ArrayList<>(ids), run);
-        if (!emails.isEmpty() || !localIds.isEmpty()) {
-            findUnlinked(emails, localIds, s, run);
-        }
-        return LookupCandidates.assign(requests, run.contacts.values(), (r, c) -> {
+        findUnlinked(emails, localIds, s, known, reader);
+        emails.forEach(e -> ids.addAll(known.idsWithEmail(e)));
+        localIds.forEach(l -> ids.addAll(known.idsWithLocalId(l)));
+        reader.byIds(ids); // those this batch has not read yet: consent is decided on copies of this batch
+        List<AcContact> candidates = ids.stream().map(known::current).flatMap(Optional::stream).toList();
+        return LookupCandidates.assign(requests, candidates, (r, c) -> {
             boolean byId = r.profile().constituentId().filter(c.id()::equals).isPresent();
             boolean byEmail = r.profile().email().filter(e -> normalEmail(e).equals(normalEmail(c.email()))).isPresent();
             boolean byLocalId = r.profile().localId().filter(id -> s.localIdFieldId()
-                    .map(c.fieldValues()::get).filter(v -> v.trim().equals(id)).isPresent()).isPresent();
+                    .map(c.fieldValues()::get).filter(v -> v.trim().equals(id.trim())).isPresent()).isPresent();
             return byId || byEmail || byLocalId;
         }, c -> RemoteRecord.of(c.id(), fieldsOf(c, s), RecordSource.API, SyncCursor.start(),
                 "ActiveCampaign contact " + c.id()));
@@ -274,73 +272,6 @@ final class ActiveCampaignConnector implements Connector {
     public void close() {
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
-    }
-
-    // ----- shared with the writer -----
-
-    /** The bulk importer's own limits, kept for every run of this instance. */
-    ImporterRateLimit importerRateLimit() {
-        return importerRateLimit;
-    }
-
-    /** Reads contacts by id, 100 per call, into the run's cache; ids ActiveCampaign does not know are left out. */
-    void fetchByIds(List<String> ids, RunCache run) {
-        List<String> wanted = ids.stream().filter(id -> !run.contacts.containsKey(id)).distinct().toList();
-        for (int from = 0; from < wanted.size(); from += ActiveCampaignClient.MAX_PAGE) {
-            List<String> chunk = wanted.subList(from, Math.min(wanted.size(), from + ActiveCampaignClient.MAX_PAGE));
-            ContactPage page = client.contacts(Map.of("limit", Integer.toString(ActiveCampaignClient.MAX_PAGE)), chunk);
-            for (AcContact c : page.contacts()) {
-                if (!chunk.contains(c.id())) {
-                    // An ignored ids[] filter answers with the first contacts of the account instead.
-                    throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, "ActiveCampaign answered GET"
-                            + " contacts?ids[]=… with contact " + c.id() + ", which was not asked for: it ignored"
-                            + " the ids[] filter");
-                }
-                run.remember(c);
-            }
-        }
-    }
-
-    /**
-     * The account's exclusion list, read once per run. Empty when it cannot be read (a user without the
-     * permission, an account without the endpoint): the contacts it would explain stay unconfirmed.
-     */
-    List<Exclusion> exclusions(RunCache run) {
-        if (run.exclusions.isEmpty()) {
-            try {
-                run.exclusions = Optional.of(client.exclusions());
-            } catch (CrmSyncException e) {
-                if (e.code() != ErrorCode.AUTHENTICATION_FAILED && e.code() != ErrorCode.PERMISSION_DENIED
-                        && e.httpStatus().orElse(0) != 404) {
-                    throw e;
-                }
-                LOG.info("the ActiveCampaign exclusion list could not be read ({}), so contacts the importer"
-                        + " skipped without a word stay unconfirmed", e.code());
-                run.exclusions = Optional.of(List.of());
-            }
-        }
-        return run.exclusions.get();
-    }
-
-    /** Looks contacts up by email, one call per distinct email, checking that the filter applied. */
-    void fetchByEmails(Set<String> emails, RunCache run) {
-        for (String email : emails) {
-            if (!run.emailsLookedUp.add(email)) {
-                continue;
-            }
-            ContactPage page = client.contacts(Map.of("email", email, "limit",
-                    Integer.toString(ActiveCampaignClient.MAX_PAGE)), List.of());
-            for (AcContact c : page.contacts()) {
-                if (!normalEmail(c.email()).equals(email)) {
-                    // An ignored email filter answers with the first contacts of the account: matching against
-                    // them would link or duplicate the wrong people.
-                    throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, "ActiveCampaign answered GET"
-                            + " contacts?email=… with a contact of another email address: it ignored the email"
-                            + " filter, so contacts cannot be looked up by email");
-                }
-                run.remember(c);
-            }
-        }
     }
 
     static String normalEmail(String email) {
@@ -373,93 +304,34 @@ final class ActiveCampaignConnector implements Connector {
     // ----- internals -----
 
     /**
-     * The profiles not linked yet: by email and by the local-ID field. One pass over all contacts costs
-     * {@code contacts / 100} calls, one lookup per email and per local ID costs one call each; the
-     * cheaper is taken, from the account's size (ActiveCampaign's {@code meta.total}).
+     * Makes the run know every contact with these emails and local IDs. A run that knows the whole
+     * account knows them already. Otherwise: one call per email and per local ID it does not know yet
+     * (the API has no look-up taking several), or one read of the whole account, 100 contacts per call,
+     * when that costs no more than the look-ups this batch needs plus those the run has already spent
+     * (so a run that keeps looking up a small account reads it whole once and then looks up nothing).
+     * The account's size comes from its first page ({@code meta.total}), read once per run; an account
+     * of more than {@link RunKnowledge#MAX_WHOLE_ACCOUNT} contacts is never read whole.
      */
-    private void findUnlinked(Set<String> emails, Set<String> localIds, Schema s, RunCache run) {
-        int perRecord = emails.size() + localIds.size();
-        boolean scan;
-        List<AcContact> firstPage = List.of();
-        if (run.accountSize < 0) {
-            ContactPage page = client.contacts(scanQuery(0), List.of());
-            firstPage = page.contacts();
-            run.accountSize = Math.max(page.total(), firstPage.size());
-            keepMatches(firstPage, emails, localIds, s, run);
-            boolean complete = firstPage.isEmpty() || (page.total() >= 0 && firstPage.size() >= page.total());
-            if (complete) {
-                run.emailsLookedUp.addAll(emails);
-                return;
-            }
-            scan = pages(run.accountSize - firstPage.size()) <= perRecord;
-        } else {
-            scan = pages(run.accountSize) <= perRecord;
-        }
-        if (scan) {
-            long afterId = firstPage.isEmpty() ? 0 : Long.parseLong(firstPage.get(firstPage.size() - 1).id());
-            long seen = firstPage.size();
-            while (true) {
-                ContactPage page = client.contacts(scanQuery(afterId), List.of());
-                List<AcContact> contacts = page.contacts();
-                for (AcContact c : contacts) {
-                    long id = Long.parseLong(c.id());
-                    if (id <= afterId) {
-                        throw new CrmSyncException(ErrorCode.UNEXPECTED_RESPONSE, "ActiveCampaign answered GET"
-                                + " contacts with id_greater=" + afterId + " with contact " + c.id()
-                                + ": it ignored the paging parameters");
-                    }
-                    afterId = id;
-                }
-                seen += contacts.size();
-                keepMatches(contacts, emails, localIds, s, run);
-                if (contacts.isEmpty() || (page.total() >= 0 && contacts.size() >= page.total())) {
-                    break;
-                }
-            }
-            run.accountSize = seen;
-            run.emailsLookedUp.addAll(emails);
+    private void findUnlinked(Set<String> emails, Set<String> localIds, Schema s, RunKnowledge known,
+            AccountReader reader) {
+        List<String> unknownEmails = emails.stream().filter(e -> !known.knowsEmail(e)).toList();
+        List<String> unknownLocalIds = localIds.stream().filter(l -> !known.knowsLocalId(l)).toList();
+        long perRecord = unknownEmails.size() + unknownLocalIds.size();
+        if (perRecord == 0) {
             return;
         }
-        fetchByEmails(emails, run);
-        String fieldId = s.localIdFieldId().orElse(null);
-        if (fieldId == null) {
+        java.util.function.Predicate<AcContact> wanted = c -> emails.contains(normalEmail(c.email()))
+                || s.localIdFieldId().map(c.fieldValues()::get).map(String::trim).filter(localIds::contains).isPresent();
+        if (known.accountSize() < 0 && reader.firstPage(wanted)) {
+            return; // the first page held the whole account
+        }
+        long rest = known.accountSize() - known.seenCount();
+        if (known.accountSize() <= RunKnowledge.MAX_WHOLE_ACCOUNT
+                && AccountReader.pages(rest) <= perRecord + known.lookupsSpent()) {
+            reader.whole(wanted);
             return;
         }
-        List<String> ids = new ArrayList<>();
-        for (String localId : localIds) {
-            boolean known = run.contacts.values().stream()
-                    .anyMatch(c -> localId.equals(Optional.ofNullable(c.fieldValues().get(fieldId)).map(String::trim)
-                            .orElse(null)));
-            if (!known) {
-                ids.addAll(client.contactIdsWithFieldValue(fieldId, localId));
-            }
-        }
-        fetchByIds(ids, run);
-    }
-
-    private static long pages(long contacts) {
-        return (Math.max(0, contacts) + ActiveCampaignClient.MAX_PAGE - 1) / ActiveCampaignClient.MAX_PAGE;
-    }
-
-    private static Map<String, String> scanQuery(long afterId) {
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("orders[id]", "ASC");
-        if (afterId > 0) {
-            q.put("id_greater", Long.toString(afterId));
-        }
-        q.put("limit", Integer.toString(ActiveCampaignClient.MAX_PAGE));
-        return q;
-    }
-
-    private static void keepMatches(List<AcContact> contacts, Set<String> emails, Set<String> localIds, Schema s,
-            RunCache run) {
-        for (AcContact c : contacts) {
-            boolean email = emails.contains(normalEmail(c.email()));
-            boolean localId = s.localIdFieldId().map(c.fieldValues()::get).map(String::trim).filter(localIds::contains)
-                    .isPresent();
-            if (email || localId) {
-                run.remember(c);
-            }
-        }
+        reader.byEmails(unknownEmails);
+        s.localIdFieldId().ifPresent(fieldId -> reader.byLocalIds(unknownLocalIds, fieldId));
     }
 }

@@ -88,10 +88,11 @@ public final class ActiveCampaignConnectorProvider implements ConnectorProvider 
                 .clock(context.clock())
                 .sleeper(context.sleeper())
                 // ActiveCampaign: 5 requests per second per account, 429 with Retry-After above it
-                // (https://developers.activecampaign.com/reference/rate-limits). A burst of 1 spaces calls
-                // evenly, so no window of one second ever holds more than the rate. The limiter is this
-                // instance's alone (no global state): one instance per account, or rate.limit divided.
-                .rateLimit(c.rateLimit(), 1)
+                // (https://developers.activecampaign.com/reference/rate-limits). Kept 10% under the
+                // configured rate, one call at a time, so no rolling second ever holds more than the rate
+                // even when requests arrive unevenly; a 429 pauses every call of this instance. The limiter
+                // is this instance's alone (no global state): one instance per account, or rate.limit divided.
+                .declaredRateLimit(c.rateLimit())
                 .settings(c.httpSettings())
                 .meter(meters::current)
                 .secretNames(List.of("Api-Token"))

@@ -1,43 +1,32 @@
 package org.crmsync.activecampaign;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
-import org.crmsync.activecampaign.ActiveCampaignConnector.RunCache;
 import org.crmsync.activecampaign.internal.AcContact;
 import org.crmsync.activecampaign.internal.ActiveCampaignClient;
-import org.crmsync.activecampaign.internal.BulkImportOutcome;
 import org.crmsync.activecampaign.internal.ContactData;
-import org.crmsync.activecampaign.internal.Exclusion;
 import org.crmsync.activecampaign.internal.ImportContact;
-import org.crmsync.activecampaign.internal.ImportInfo;
-import org.crmsync.kit.Chunks;
-import org.crmsync.kit.JobPoller;
 import org.crmsync.activecampaign.internal.WriteOutcome;
 import org.crmsync.model.OptInStatus;
+import org.crmsync.spi.ApiCallMeter;
 import org.crmsync.spi.RemoteWrite;
 import org.crmsync.spi.Sleeper;
 import org.crmsync.spi.WriteResult;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Writes one batch. Each record is first compared with the contact as ActiveCampaign has it (from the
- * lookup that came before, else read by id): values already equal are not sent, an empty string
- * (the mapping's "clear") is sent only when there is something to clear, because an empty string wipes
- * the field, and a record with nothing left to change costs no call.
+ * Writes one batch. Each record is first compared with the contact as ActiveCampaign has it (read in
+ * this batch: by the look-up that came before, else by id here): values already equal are not sent, an
+ * empty string (the mapping's "clear") is sent only when there is something to clear, because an empty
+ * string wipes the field, and a record with nothing left to change costs no call.
  *
  * <p>List status follows the write's opt-in: opted in subscribes a contact that is not on the list;
  * never one that unsubscribed (status 2), since ActiveCampaign warns that setting status 1 re-subscribes
@@ -46,29 +35,22 @@ import org.slf4j.LoggerFactory;
  * is read again: {@code contact/sync} upserts by email, so the contact it saved may be one another
  * integration created (and that unsubscribed) after the lookup.
  *
- * <p>Routes: at least {@code bulk.threshold} records go through {@code import/bulk_import} (at most 250
- * contacts and ~400 KB per call; the importer matches contacts by email and takes list subscriptions
- * inline), then {@code import/info}, at growing intervals, until the batch completed or the importer gave
- * it up. Fewer records, changes of email (the importer and {@code contact/sync} match on email, so the
- * new address would make a second contact), and clears go one by one: creates through {@code
- * contact/sync}, updates through {@code PUT contacts/{id}}, list status through {@code POST contactLists}.
+ * <p>Routes: at least {@code bulk.threshold} records go through the bulk importer ({@link BulkImports}).
+ * Fewer records, changes of email (the importer and {@code contact/sync} match on email, so the new
+ * address would make a second contact), and clears go one by one: creates through {@code contact/sync},
+ * updates through {@code PUT contacts/{id}}, list status through {@code POST contactLists}. What the
+ * batch writes is kept in the run's {@link RunKnowledge}.
  */
 final class ContactWriter {
-    private static final Logger LOG = LoggerFactory.getLogger(ContactWriter.class);
-    /** "Up to 250 contacts may be included in a single request" (bulk-import-contacts). */
-    static final int MAX_IMPORT_CONTACTS = 250;
-    /** The importer's payload limit is ~400 KB (summaries cite at most 399,999 bytes); this leaves a margin. */
-    static final int MAX_IMPORT_BYTES = 390_000;
-    /** The longest wait between two {@code import/info} checks of one import (unless the interval is longer). */
-    static final Duration MAX_POLL_WAIT = Duration.ofSeconds(30);
-
     private final ActiveCampaignClient client;
     private final ActiveCampaignConfig config;
     private final Schema schema;
-    private final RunCache run;
+    private final RunKnowledge known;
+    private final AccountReader reader;
     private final Clock clock;
     private final Sleeper sleeper;
-    private final ActiveCampaignConnector connector;
+    private final ImporterRateLimit importerRateLimit;
+    private final ApiCallMeter meter;
     private final String listId;
     private final Set<String> emailsOfCreates = new HashSet<>();
     /** Creates saved by {@code contact/sync} whose subscription waits for a check of their list status. */
@@ -77,15 +59,17 @@ final class ContactWriter {
     private record Subscription(Plan plan, String contactId) {
     }
 
-    ContactWriter(ActiveCampaignClient client, ActiveCampaignConfig config, Schema schema, RunCache run, Clock clock,
-            Sleeper sleeper, ActiveCampaignConnector connector) {
+    ContactWriter(ActiveCampaignClient client, ActiveCampaignConfig config, Schema schema, RunKnowledge known,
+            AccountReader reader, Clock clock, Sleeper sleeper, ImporterRateLimit importerRateLimit, ApiCallMeter meter) {
         this.client = client;
         this.config = config;
         this.schema = schema;
-        this.run = run;
+        this.known = known;
+        this.reader = reader;
         this.clock = clock;
         this.sleeper = sleeper;
-        this.connector = connector;
+        this.importerRateLimit = importerRateLimit;
+        this.meter = meter;
         this.listId = schema.listId().orElseThrow(() -> new CrmSyncException(ErrorCode.INVALID_CONFIGURATION,
                 "the ActiveCampaign list '" + config.list() + "' was not found; run preflight"));
     }
@@ -135,14 +119,14 @@ final class ContactWriter {
 
     List<WriteResult> write(List<RemoteWrite> batch) {
         Map<String, WriteResult> results = new LinkedHashMap<>();
-        connector.fetchByIds(batch.stream().filter(w -> w.operation() == RemoteWrite.Operation.UPDATE)
-                .map(w -> w.remoteId().orElseThrow()).toList(), run);
-        Set<String> unknownEmails = new LinkedHashSet<>();
+        // Normally read already: by this batch's look-up, or, for a write without one, by id here.
+        reader.byIds(batch.stream().filter(w -> w.operation() == RemoteWrite.Operation.UPDATE)
+                .map(w -> w.remoteId().orElseThrow()).toList());
+        Set<String> emails = new LinkedHashSet<>();
         batch.stream().filter(w -> w.operation() == RemoteWrite.Operation.CREATE)
                 .map(w -> w.fields().getOrDefault("email", "")).filter(e -> !e.isBlank())
-                .map(ActiveCampaignConnector::normalEmail).filter(e -> !run.emailsLookedUp.contains(e))
-                .forEach(unknownEmails::add);
-        connector.fetchByEmails(unknownEmails, run); // normally none: the lookup before a create read them
+                .map(ActiveCampaignConnector::normalEmail).forEach(emails::add);
+        reader.byEmails(emails); // normally none unknown: the lookup before a create found them
 
         List<Plan> singles = new ArrayList<>();
         List<Plan> imports = new ArrayList<>();
@@ -159,8 +143,12 @@ final class ContactWriter {
         } else {
             singles.addAll(imports);
         }
+        boolean quotaShort = results.values().stream().anyMatch(r -> r.status() == WriteResult.Status.NOT_SENT);
         for (Plan p : singles) {
-            results.put(p.key(), writeOne(p));
+            // One by one, a record takes up to two calls, and a create one more for its list-status check.
+            quotaShort |= meter.remaining().orElse(Long.MAX_VALUE) < 2 + (subscribeAfterCheck.isEmpty() ? 1 : 0);
+            results.put(p.key(), quotaShort ? WriteResult.notSent(p.key(), "the daily API quota left would not pay"
+                    + " for this record's calls; the next run sends it") : writeOne(p));
         }
         subscribeChecked(results);
         List<WriteResult> ordered = new ArrayList<>();
@@ -173,7 +161,7 @@ final class ContactWriter {
 
     /** Decides what one record sends, or its result when it needs no call. */
     private Plan plan(RemoteWrite w) {
-        Optional<AcContact> current = w.remoteId().map(run.contacts::get);
+        Optional<AcContact> current = w.remoteId().flatMap(known::current);
         Plan p = new Plan(w, current);
         if (!p.create() && current.isEmpty()) {
             return p.finish(WriteResult.failed(w.key(), "NOT_FOUND", "ActiveCampaign has no contact "
@@ -234,10 +222,11 @@ final class ContactWriter {
             }
         }
         if (p.create() && email != null) {
-            List<AcContact> sameEmail = run.withEmail(email);
-            if (!sameEmail.isEmpty()) {
+            Optional<String> sameEmail = known.idsWithEmail(ActiveCampaignConnector.normalEmail(email)).stream()
+                    .sorted().findFirst();
+            if (sameEmail.isPresent()) {
                 return p.finish(WriteResult.failed(w.key(), "EMAIL_IN_USE", "ActiveCampaign contact "
-                        + sameEmail.get(0).id() + " already has this email address but another name, and ActiveCampaign"
+                        + sameEmail.get() + " already has this email address but another name, and ActiveCampaign"
                         + " keeps one contact per email address, so it was not overwritten; link the two by hand (set"
                         + " its " + config.localIdField() + ") or correct the name on the side that is wrong", false));
             }
@@ -299,8 +288,9 @@ final class ContactWriter {
             if (outcome.rejection().isPresent()) {
                 return WriteResult.failed(key, outcome.code().orElse("REJECTED"), outcome.rejection().get(), false);
             }
-            contactId = outcome.contact().orElseThrow().id();
-            run.accountSize = run.accountSize < 0 ? -1 : run.accountSize + 1;
+            AcContact saved = outcome.contact().orElseThrow();
+            contactId = saved.id();
+            known.saw(saved);
             if (p.action == ListAction.SUBSCRIBE) {
                 // contact/sync upserts by email: another integration may have created this contact (and it
                 // may have unsubscribed) since the lookup. Its answer carries no list status, and cdate/udate
@@ -320,13 +310,16 @@ final class ContactWriter {
                 if (outcome.rejection().isPresent()) {
                     return WriteResult.failed(key, outcome.code().orElse("REJECTED"), outcome.rejection().get(), false);
                 }
+                known.wrote(contactId, byId, listId, Optional.empty());
             }
         }
         if (p.action != ListAction.NONE) {
-            Optional<WriteResult> failed = setListStatus(p, contactId, p.action == ListAction.SUBSCRIBE ? "1" : "2");
+            String status = p.action == ListAction.SUBSCRIBE ? "1" : "2";
+            Optional<WriteResult> failed = setListStatus(p, contactId, status);
             if (failed.isPresent()) {
                 return failed.get();
             }
+            known.wrote(contactId, new ContactData(null, null, null, null, Map.of()), listId, Optional.of(status));
         }
         return p.create() ? created(p, contactId) : new WriteResult(key, WriteResult.Status.UPDATED,
                 Optional.of(contactId), Optional.empty(), p.note(), false);
@@ -362,11 +355,10 @@ final class ContactWriter {
             return;
         }
         List<String> ids = subscribeAfterCheck.stream().map(Subscription::contactId).distinct().toList();
-        ids.forEach(run.contacts::remove); // read again: the lookup's copy, if any, predates the write
-        connector.fetchByIds(ids, run);
+        reader.afterWrite(ids); // read again, after the write: the look-up's copy, if any, predates it
         for (Subscription s : subscribeAfterCheck) {
             Plan p = s.plan();
-            AcContact c = run.contacts.get(s.contactId());
+            AcContact c = known.current(s.contactId()).orElse(null);
             if (c == null) {
                 results.put(p.key(), WriteResult.failed(p.key(), "LIST_STATUS", "the contact was saved as "
                         + s.contactId() + ", but ActiveCampaign did not return it when its list status was checked,"
@@ -380,6 +372,7 @@ final class ContactWriter {
                     results.put(p.key(), failed.get());
                     continue;
                 }
+                known.wrote(s.contactId(), new ContactData(null, null, null, null, Map.of()), listId, Optional.of("1"));
             } else if (status.get().equals("2")) {
                 p.notes.add("ActiveCampaign already had a contact with this email address, unsubscribed from the"
                         + " list, so not subscribed again");
@@ -395,187 +388,22 @@ final class ContactWriter {
     // ----- bulk -----
 
     private void importInBulk(List<Plan> plans, Map<String, WriteResult> results) {
-        Map<Plan, Integer> sizes = new HashMap<>();
-        List<Plan> fit = new ArrayList<>();
+        List<BulkImports.Item> items = new ArrayList<>();
         for (Plan p : plans) {
-            int size = ActiveCampaignClient.bulkPayloadBytes(List.of(toImport(p)));
-            if (size > MAX_IMPORT_BYTES) {
+            ImportContact contact = toImport(p);
+            int bytes = BulkImports.bytes(contact);
+            if (bytes > BulkImports.MAX_IMPORT_BYTES) {
                 results.put(p.key(), writeOne(p)); // too big for the importer on its own
             } else {
-                sizes.put(p, size);
-                fit.add(p);
+                items.add(new BulkImports.Item(p.key(), contact, p.write.remoteId(), p.note(), bytes));
             }
         }
-        for (List<Plan> chunk : Chunks.byCountAndSize(fit, MAX_IMPORT_CONTACTS, MAX_IMPORT_BYTES, sizes::get)) {
-            importChunk(chunk, results);
-        }
+        results.putAll(new BulkImports(client, config, known, reader, importerRateLimit, listId, clock, sleeper,
+                meter).run(items));
     }
 
     private ImportContact toImport(Plan p) {
         return new ImportContact(p.data, p.action == ListAction.SUBSCRIBE ? List.of(listId) : List.of(),
                 p.action == ListAction.UNSUBSCRIBE ? List.of(listId) : List.of(), !config.importRunsAutomations());
-    }
-
-    private void importChunk(List<Plan> chunk, Map<String, WriteResult> results) {
-        List<Plan> sent = new ArrayList<>(chunk);
-        BulkImportOutcome outcome = bulkImport(sent);
-        if (outcome.batchId().isEmpty()) {
-            // Refused as a whole (nothing queued): report the contacts it names and send the others once more.
-            sent = dropRejected(sent, outcome, results);
-            if (sent.isEmpty()) {
-                return;
-            }
-            outcome = bulkImport(sent);
-            if (outcome.batchId().isEmpty()) {
-                List<Plan> left = dropRejected(sent, outcome, results);
-                for (Plan p : left) {
-                    results.put(p.key(), WriteResult.failed(p.key(), "IMPORT_REFUSED", "ActiveCampaign refused the"
-                            + " import: " + outcome.message(), true));
-                }
-                return;
-            }
-        }
-        ImportInfo info = awaitImport(outcome.batchId().get(), sent.size());
-        Set<String> failed = new HashSet<>();
-        Set<String> importedIds = new HashSet<>();
-        Set<String> importedEmails = new HashSet<>();
-        info.failure().forEach(f -> failed.add(ActiveCampaignConnector.normalEmail(f)));
-        for (String s : info.success()) {
-            if (s.contains("@")) {
-                importedEmails.add(ActiveCampaignConnector.normalEmail(s));
-            } else {
-                importedIds.add(s.trim());
-            }
-        }
-        Set<String> updatedIds = new HashSet<>();
-        sent.stream().filter(p -> !p.create()).forEach(p -> updatedIds.add(p.write.remoteId().orElseThrow()));
-        // The importer answers with contact ids, not with which email got which id: read the new contacts
-        // (100 per call) to learn the ids of the records created.
-        List<String> newIds = importedIds.stream().filter(id -> !updatedIds.contains(id)).sorted().toList();
-        if (sent.stream().anyMatch(Plan::create)) {
-            connector.fetchByIds(newIds, run);
-        }
-        Map<String, String> idByEmail = new HashMap<>();
-        newIds.stream().map(run.contacts::get).filter(Objects::nonNull)
-                .forEach(c -> idByEmail.put(ActiveCampaignConnector.normalEmail(c.email()), c.id()));
-        int created = 0;
-        List<Plan> unaccounted = new ArrayList<>();
-        for (Plan p : sent) {
-            String email = ActiveCampaignConnector.normalEmail(p.data.email());
-            if (p.create()) {
-                String id = idByEmail.get(email);
-                if (id != null) {
-                    created++;
-                    results.put(p.key(), new WriteResult(p.key(), WriteResult.Status.CREATED, Optional.of(id),
-                            Optional.empty(), p.note(), false));
-                    continue;
-                }
-            } else {
-                String id = p.write.remoteId().orElseThrow();
-                if (importedIds.contains(id) || importedEmails.contains(email)) {
-                    results.put(p.key(), new WriteResult(p.key(), WriteResult.Status.UPDATED, Optional.of(id),
-                            Optional.empty(), p.note(), false));
-                    continue;
-                }
-            }
-            if (failed.contains(email)) {
-                results.put(p.key(), notImported(p, true));
-            } else {
-                unaccounted.add(p);
-            }
-        }
-        explainSkipped(unaccounted, results);
-        if (run.accountSize >= 0) {
-            run.accountSize += created;
-        }
-    }
-
-    /** {@code POST import/bulk_import}, within the importer's own rate limits ({@link ImporterRateLimit}). */
-    private BulkImportOutcome bulkImport(List<Plan> plans) {
-        List<ImportContact> contacts = plans.stream().map(this::toImport).toList();
-        return connector.importerRateLimit().send(contacts.size(), () -> client.bulkImport(contacts));
-    }
-
-    /**
-     * Contacts the completed import lists neither as imported nor as failed. The importer skips email
-     * addresses on the account's exclusion list ("excluded emails will be skipped": the bulk-import-contacts
-     * reference as https://withone.ai/knowledge/active-campaign sums it up) without a word in {@code
-     * import/info}; so the list is read (once per run, {@code GET lists/exclusions},
-     * https://developers.activecampaign.com/reference/exclusions-retrieve-a-list) and a contact it covers is reported {@link
-     * WriteResult.Status#EXCLUDED}: skipped, and not sent again on every run as a retry would be, since
-     * nothing changes until the entry goes. The others stay unconfirmed, and are checked again next run.
-     */
-    private void explainSkipped(List<Plan> unaccounted, Map<String, WriteResult> results) {
-        if (unaccounted.isEmpty()) {
-            return;
-        }
-        List<Exclusion> exclusions = connector.exclusions(run);
-        for (Plan p : unaccounted) {
-            Optional<Exclusion> entry = exclusions.stream().filter(e -> e.covers(p.data.email())).findFirst();
-            results.put(p.key(), entry.map(e -> WriteResult.excluded(p.key(), "EMAIL_EXCLUDED", "ActiveCampaign's"
-                    + " importer skipped this contact: its email address is on the account's exclusion list (entry "
-                    + e.id() + ", " + (e.matchType().equals("exact") ? "the address itself" : "matching by its "
-                    + (e.matchType().equals("end") ? "end" : "beginning")) + "), so nothing was written. It is not"
-                    + " sent again until the profile changes; remove the entry under Contacts > List Exclusions"
-                    + " to export it")).orElseGet(() -> notImported(p, false)));
-        }
-    }
-
-    private static WriteResult notImported(Plan p, boolean listedAsFailed) {
-        return listedAsFailed
-                ? WriteResult.failed(p.key(), "IMPORT_FAILED", "ActiveCampaign's importer could not import this"
-                        + " contact (import/info lists its email address as failed)", false)
-                : WriteResult.failed(p.key(), "IMPORT_UNCONFIRMED", "ActiveCampaign's importer finished without"
-                        + " listing this contact as imported or failed; the next run checks it again", true);
-    }
-
-    private static List<Plan> dropRejected(List<Plan> sent, BulkImportOutcome outcome, Map<String, WriteResult> results) {
-        List<Plan> left = new ArrayList<>();
-        for (int i = 0; i < sent.size(); i++) {
-            String reason = outcome.rejectedContacts().get(i);
-            if (reason != null) {
-                Plan p = sent.get(i);
-                results.put(p.key(), WriteResult.failed(p.key(), "IMPORT_REJECTED", "ActiveCampaign's importer"
-                        + " refused this contact: " + (reason.isBlank() ? outcome.message() : reason), false));
-            } else {
-                left.add(sent.get(i));
-            }
-        }
-        return left;
-    }
-
-    /**
-     * Waits for a queued import through the sleeper: the first {@code import/info} check after {@code
-     * import.poll.interval}, then the wait doubles after each check that finds the import still under
-     * way, up to {@link #MAX_POLL_WAIT} (or the interval, if that is longer), so a slow import costs a
-     * few checks rather than one every interval. A status the importer will not change again ({@code
-     * failed}, {@code interrupted}, ...) ends the wait at once. Either way, and past the timeout, the
-     * batch is left for the next run: the whole call fails, the engine keeps the records for retry, and
-     * the lookup of the next run finds the contacts that did land.
-     */
-    private ImportInfo awaitImport(String batchId, int contacts) {
-        JobPoller<ImportInfo> poller = JobPoller.<ImportInfo>builder("ActiveCampaign import",
-                info -> info.completed() ? JobPoller.State.DONE : info.ended() ? JobPoller.State.FAILED
-                        : JobPoller.State.RUNNING)
-                .firstWait(config.importPollInterval()).maxWait(MAX_POLL_WAIT).deadline(config.importTimeout())
-                .clock(clock).sleeper(sleeper).build();
-        JobPoller.Outcome<ImportInfo> outcome = poller.await(() -> client.importInfo(batchId));
-        ImportInfo info = outcome.status();
-        if (outcome instanceof JobPoller.Done) {
-            LOG.debug("ActiveCampaign import {} of {} contacts completed ({} checks)", batchId, contacts,
-                    outcome.polls());
-            return info;
-        }
-        if (outcome instanceof JobPoller.Failed) {
-            throw new CrmSyncException(ErrorCode.REMOTE_UNAVAILABLE, "ActiveCampaign import " + batchId + " of "
-                    + contacts + " contacts ended '" + info.status().trim() + "' (the importer does not retry such"
-                    + " an import); the batch is left for the next run, whose lookup finds any contact it did"
-                    + " import (" + info.success().size() + " reported imported, " + info.failure().size()
-                    + " failed)");
-        }
-        throw new CrmSyncException(ErrorCode.REMOTE_UNAVAILABLE, "ActiveCampaign import " + batchId + " of "
-                + contacts + " contacts was still '" + info.status() + "' after " + config.importTimeout()
-                + " (" + outcome.polls() + " checks); its contacts may still be imported, and the next run's lookup"
-                + " finds them (raise import.timeout if imports are often this slow)");
     }
 }

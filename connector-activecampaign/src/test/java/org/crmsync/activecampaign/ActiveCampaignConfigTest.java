@@ -31,7 +31,7 @@ class ActiveCampaignConfigTest {
         assertThat(c.localIdField()).isEqualTo("SONIS_ID");
         assertThat(c.rateLimit()).isEqualTo(5);
         assertThat(c.bulkThreshold()).isEqualTo(10);
-        assertThat(c.importPollInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.importPollInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.importTimeout()).isEqualTo(Duration.ofMinutes(10));
     }
 

@@ -22,6 +22,23 @@ import org.crmsync.testing.contract.Person;
  * linked contacts are not pulled, by design).
  */
 class ActiveCampaignContractTest extends ConnectorContract {
+    /**
+     * Batches are 1,000, so the quota test pushes 2,000 (two of them). Every run first reads the account
+     * to look up in (100 contacts a call; the preflight's 2 calls before), and that read grows with each
+     * day's new contacts: near the end, a day needs about 2 + 20 calls before it writes. 60% of what the
+     * 2,000 cost in one run (31 calls) would not pay for that and an import; 90% (27) still stops the first
+     * day part way (it pays for the first batch, not the second) and pays a later day's read and a chunk.
+     */
+    @Override
+    protected int quotaPushSize() {
+        return 2000;
+    }
+
+    @Override
+    protected int quotaPercent() {
+        return 90;
+    }
+
     @Override
     protected ContractCrm startCrm(MutableClock clock) {
         return new ActiveCampaignContractCrm(ActiveCampaignSimulator.start(clock));
@@ -29,9 +46,10 @@ class ActiveCampaignContractTest extends ConnectorContract {
 
     /** The ActiveCampaign simulator as the contract sees it: contacts, and a list whose status is the opt-in. */
     static final class ActiveCampaignContractCrm implements ContractCrm {
-        static final List<String> KINDS = List.of("GET /users/me", "GET /fields", "GET /lists", "GET /contacts",
-                "POST /contact/sync", "PUT /contacts/{id}", "POST /contactLists", "POST /import/bulk_import",
-                "GET /import/info");
+        // import/info is not among them: an import whose contacts read back as sent needs no check (its
+        // faults are tested with the imports that do, in ActiveCampaignExportTest).
+        static final List<String> KINDS = List.of("GET /fields", "GET /lists", "GET /contacts",
+                "POST /contact/sync", "PUT /contacts/{id}", "POST /contactLists", "POST /import/bulk_import");
         private final ActiveCampaignSimulator ac;
         private final String listId;
         private final Map<String, String> config;

@@ -46,19 +46,20 @@ class ActiveCampaignExportTest {
         assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(report.count(Outcome.CREATED)).isEqualTo(1000);
         assertThat(f.ac.throttled()).isZero();
-        // Preflight: token, fields, lists.
-        assertThat(f.ac.requests("GET /users/me")).isEqualTo(1);
+        // Preflight: fields (which proves the token too), lists.
+        assertThat(f.ac.requests("GET /users/me")).isZero();
         assertThat(f.ac.requests("GET /fields")).isEqualTo(1);
         assertThat(f.ac.requests("GET /lists")).isEqualTo(1);
-        // Writes: 4 imports of 250, each checked once with import/info (it completes within the 2 s poll).
+        // One batch of 1,000: 4 imports of 250.
         assertThat(f.ac.requests("POST /import/bulk_import")).isEqualTo(4);
-        assertThat(f.ac.requests("GET /import/info")).isEqualTo(4);
-        // Lookups: one pass over the account before each batch (0, 250, 500, 750 contacts: 1+3+5+8 pages),
-        // plus 3 reads of 100 ids per batch to learn the new contacts' ids (the importer does not say
-        // which email got which id).
-        assertThat(f.ac.requests("GET /contacts")).isEqualTo(17 + 12);
-        assertThat(f.ac.totalRequests()).isEqualTo(40);
-        assertThat(report.apiCallsUsed()).isEqualTo(40);
+        // Lookups: the first page of the empty account, which is the whole account; then, a second after the
+        // first import was queued, the 1,000 new contacts read back, 100 per call, to learn which email got
+        // which id (the importer does not say). They show every value and list status sent, so no import
+        // needs its import/info check.
+        assertThat(f.ac.requests("GET /contacts")).isEqualTo(1 + 10);
+        assertThat(f.ac.requests("GET /import/info")).isZero();
+        assertThat(f.ac.totalRequests()).isEqualTo(17);
+        assertThat(report.apiCallsUsed()).isEqualTo(17);
 
         assertThat(f.ac.contactCount()).isEqualTo(1000);
         String c7 = f.contactOf("S00007");
@@ -102,7 +103,7 @@ class ActiveCampaignExportTest {
         // One read of the 30 linked contacts, one update by id per changed contact, nothing for the rest.
         assertThat(f.ac.requests("GET /contacts")).isEqualTo(1);
         assertThat(f.ac.requests("PUT /contacts/{id}")).isEqualTo(7);
-        assertThat(f.ac.totalRequests()).isEqualTo(3 + 1 + 7);
+        assertThat(f.ac.totalRequests()).isEqualTo(2 + 1 + 7);
         assertThat(second.row("S00010").orElseThrow().message()).contains("already up to date");
         assertThat(second.row("S00010").orElseThrow().outcome()).isEqualTo(Outcome.NO_DIFFERENCE);
         // The only empty string sent is the nickname SONIS cleared.
@@ -234,6 +235,30 @@ class ActiveCampaignExportTest {
     }
 
     @Test
+    void importsOfUpdatesAreCheckedWithImportInfoWhichIsRetriedWhenItFailsOrItsAnswerIsLost() {
+        for (int n = 1; n <= 20; n++) {
+            f.student(n);
+        }
+        f.export();
+        for (int n = 1; n <= 20; n++) {
+            update(String.format("S%05d", n), b -> b.optInStatus(OptInStatus.OPTED_OUT));
+        }
+        f.ac.resetCounts();
+        f.ac.answerNext("GET /import/info", 1, com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                .withStatus(503).withHeader("Content-Type", "application/json").withBody("{\"message\":\"busy\"}"));
+        f.ac.applyThenDropNext("GET /import/info");
+
+        SyncReport report = f.export();
+
+        // An import of existing contacts changes nothing a read of new contacts would show: import/info says
+        // when it is done. Its check is a GET, so a 503 and a lost answer are sent again.
+        assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(report.count(Outcome.UPDATED)).isEqualTo(20);
+        assertThat(f.ac.requests("GET /import/info")).isEqualTo(3);
+        assertThat(f.ac.listStatusOf(f.contactOf("S00020"), f.listId)).hasValue("2");
+    }
+
+    @Test
     void aChangedEmailUpdatesTheSameContactById() {
         f.student(1);
         f.export();
@@ -349,7 +374,8 @@ class ActiveCampaignExportTest {
 
     @Test
     void bulkImportsStayUnder250ContactsAnd400KilobytesEach() {
-        for (int n = 1; n <= 300; n++) {
+        // 400 contacts of about 2.3 KB each: two imports by count (250 + 150), three by size.
+        for (int n = 1; n <= 400; n++) {
             Profile p = f.student(n);
             f.store.update(p.toBuilder().extraField("prospect.memo1", "m".repeat(2_000)).build(),
                     LocalChange.APPLICATION);
@@ -357,14 +383,14 @@ class ActiveCampaignExportTest {
 
         SyncReport report = f.export();
 
-        assertThat(report.count(Outcome.CREATED)).isEqualTo(300);
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(400);
         List<JsonNode> imports = f.ac.writeBodies().stream().filter(b -> b.has("contacts")).toList();
         assertThat(imports).hasSizeGreaterThan(2);
         assertThat(imports).allSatisfy(b -> {
             assertThat(b.get("contacts").size()).isLessThanOrEqualTo(250);
             assertThat(b.toString().length()).isLessThan(400_000);
         });
-        assertThat(imports.stream().mapToInt(b -> b.get("contacts").size()).sum()).isEqualTo(300);
+        assertThat(imports.stream().mapToInt(b -> b.get("contacts").size()).sum()).isEqualTo(400);
     }
 
     @Test
@@ -377,9 +403,11 @@ class ActiveCampaignExportTest {
         SyncReport report = f.export();
 
         assertThat(report.count(Outcome.CREATED)).isEqualTo(20);
-        // Checked after 2 s, then the wait doubles: at about 2, 6 and 14 s (it completes at 7 s).
+        // A second after it was queued the new contacts are read, and there are none yet; so import/info is
+        // checked, and again after waits that double: at about 1, 3 and 7 s (it completes at 7 s).
         assertThat(f.ac.requests("GET /import/info")).isEqualTo(3);
-        assertThat(f.sleeper.sleeps()).contains(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8));
+        assertThat(f.sleeper.sleeps()).containsSubsequence(Duration.ofSeconds(1), Duration.ofSeconds(2),
+                Duration.ofSeconds(4));
     }
 
     @Test
@@ -393,11 +421,11 @@ class ActiveCampaignExportTest {
 
         assertThat(report.status()).isEqualTo(RunStatus.FAILED);
         assertThat(report.message()).contains("still").contains("next run");
-        // 2, 4, 8, 16 s, then every 30 s until the 10-minute timeout: 23 checks, not 300.
-        assertThat(f.ac.requests("GET /import/info")).isEqualTo(23);
-        List<Duration> waits = f.sleeper.sleeps().stream().filter(d -> d.compareTo(Duration.ofSeconds(1)) > 0).toList();
-        assertThat(waits).startsWith(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8),
-                Duration.ofSeconds(16), Duration.ofSeconds(30));
+        // 1, 2, 4, 8, 16 s, then every 30 s until the 10-minute timeout: 24 checks, not 600.
+        assertThat(f.ac.requests("GET /import/info")).isEqualTo(24);
+        List<Duration> waits = f.sleeper.sleeps().stream().filter(d -> d.compareTo(Duration.ofSeconds(1)) >= 0).toList();
+        assertThat(waits).startsWith(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
+                Duration.ofSeconds(8), Duration.ofSeconds(16), Duration.ofSeconds(30));
         assertThat(waits).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofSeconds(30)));
         assertThat(f.state.pending("ac-export", SyncDirection.OUTBOUND)).hasSize(12);
     }
@@ -425,6 +453,34 @@ class ActiveCampaignExportTest {
         assertThat(second.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(second.count(Outcome.CREATED)).isEqualTo(12);
         assertThat(f.ac.contactCount()).isEqualTo(12);
+        assertThat(f.state.pending("ac-export", SyncDirection.OUTBOUND)).isEmpty();
+    }
+
+    @Test
+    void anImportTheImporterGivesUpFailsOnlyItsOwnRecordsWhileTheBatchsOtherImportsKeepTheirResults() {
+        f.ac.beforeNext("POST /import/bulk_import", () -> f.ac.beforeNext("POST /import/bulk_import",
+                () -> f.ac.nextImportEndsAs("failed"))); // the second of the batch's three imports
+        for (int n = 1; n <= 600; n++) {
+            f.student(n);
+        }
+
+        SyncReport first = f.export();
+
+        assertThat(first.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(first.count(Outcome.CREATED)).isEqualTo(350);
+        assertThat(first.count(Outcome.FAILED)).isEqualTo(250);
+        assertThat(first.row("S00300").orElseThrow().message()).contains("ended 'failed'").contains("next run");
+        assertThat(f.state.pending("ac-export", SyncDirection.OUTBOUND)).hasSize(250);
+        assertThat(f.ac.contactCount()).isEqualTo(350);
+        assertThat(f.contactOf("S00001")).isNotBlank();
+        assertThat(f.contactOf("S00600")).isNotBlank();
+
+        f.clock.advance(Duration.ofHours(1));
+        SyncReport second = f.export();
+
+        assertThat(second.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(second.count(Outcome.CREATED)).isEqualTo(250);
+        assertThat(f.ac.contactCount()).isEqualTo(600);
         assertThat(f.state.pending("ac-export", SyncDirection.OUTBOUND)).isEmpty();
     }
 

@@ -96,6 +96,8 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     private long nextExclusionId = 1;
     private boolean exclusionListDenied;
     private final RateWindow window;
+    /** When the request being served arrived. */
+    private Instant arrivedAt;
     private int resubscribed;
     private final List<String> automationsRunOn = new ArrayList<>();
     private int failNextCount;
@@ -107,7 +109,9 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     private Duration importDelay = Duration.ofSeconds(1);
     private Predicate<String> importFails = e -> false;
     private String importEndStatus = "completed";
-    private Runnable beforeNextSync;
+    private String nextImportEndStatus;
+    private final Map<String, Runnable> beforeNext = new HashMap<>();
+    private volatile Duration latency = Duration.ZERO;
 
     private static final class Contact {
         final long id;
@@ -151,6 +155,7 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
         final Instant queued;
         final Instant due;
         final JsonNode contacts;
+        String endStatus;
         boolean done;
         String status = "completed";
         final List<String> success = new ArrayList<>();
@@ -326,13 +331,37 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
         return this;
     }
 
+    /** Only the next import queued ends with {@code status} ({@code failed} or {@code interrupted}); the others as before. */
+    public synchronized ActiveCampaignSimulator nextImportEndsAs(String status) {
+        this.nextImportEndStatus = status;
+        return this;
+    }
+
     /**
      * Runs {@code action} when the next {@code POST contact/sync} arrives, before it is applied: another
      * integration of the account (or the contact on a form) acting between a lookup and a write, e.g.
      * creating the contact with the same email and unsubscribing it.
      */
     public synchronized ActiveCampaignSimulator beforeNextContactSync(Runnable action) {
-        this.beforeNextSync = action;
+        return beforeNext("POST /contact/sync", action);
+    }
+
+    /**
+     * Runs {@code action} when the next request of this kind ({@code METHOD /path}, as {@link
+     * #requests(String)} counts them) arrives, before it is applied: another integration of the account
+     * acting meanwhile, e.g. creating a contact while an import is being sent.
+     */
+    public synchronized ActiveCampaignSimulator beforeNext(String kind, Runnable action) {
+        beforeNext.put(kind, action);
+        return this;
+    }
+
+    /**
+     * Every answer this much later from now on (WireMock's fixed delay), as over the internet; the state
+     * changes at once, only the answer waits. Zero (the default) answers at once.
+     */
+    public ActiveCampaignSimulator latency(Duration late) {
+        this.latency = late;
         return this;
     }
 
@@ -508,15 +537,21 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
 
         @Override
         public ResponseDefinition transform(ServeEvent event) {
+            ResponseDefinition answer;
+            Instant arrived = clock.instant(); // before waiting for the requests being served
             synchronized (ActiveCampaignSimulator.this) {
+                arrivedAt = arrived;
                 try {
-                    return handle(event.getRequest());
+                    answer = handle(event.getRequest());
                 } catch (Reply r) {
-                    return r.response;
+                    answer = r.response;
                 } catch (IOException | RuntimeException e) {
-                    return json(500, error("simulator failure: " + e));
+                    answer = json(500, error("simulator failure: " + e));
                 }
             }
+            Duration late = latency;
+            return late.isZero() ? answer
+                    : ResponseDefinitionBuilder.like(answer).withFixedDelay((int) late.toMillis()).build();
         }
 
         @Override
@@ -571,7 +606,7 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
             failNextCount--;
             return json(failNextStatus, error("Service Unavailable"));
         }
-        if (!window.admit()) {
+        if (!window.admit(arrivedAt)) {
             // 5 requests per second per account; above it 429 with Retry-After (rate-limits reference).
             return ResponseDefinitionBuilder.responseDefinition().withStatus(429).withHeader("Retry-After", "1")
                     .withHeader("Content-Type", "application/json")
@@ -579,6 +614,10 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
         }
         if (!token.equals(request.getHeader("Api-Token"))) {
             return json(403, error("Forbidden"));
+        }
+        Runnable hook = beforeNext.remove(key);
+        if (hook != null) {
+            hook.run();
         }
         JsonNode body = request.getBody() == null || request.getBody().length == 0 ? null
                 : JSON.readTree(request.getBodyAsString());
@@ -766,11 +805,6 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
     }
 
     private ResponseDefinition syncContact(JsonNode body) {
-        Runnable hook = beforeNextSync;
-        beforeNextSync = null;
-        if (hook != null) {
-            hook.run();
-        }
         JsonNode contact = body == null ? null : body.get("contact");
         String email = text(contact, "email");
         if (email == null || email.isBlank()) {
@@ -867,7 +901,10 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
         }
         imports.addLast(now);
         String id = UUID.nameUUIDFromBytes(("batch-" + nextBatch++).getBytes(StandardCharsets.UTF_8)).toString();
-        batches.put(id, new Batch(id, clock.instant(), clock.instant().plus(importDelay), contactsNode));
+        Batch batch = new Batch(id, clock.instant(), clock.instant().plus(importDelay), contactsNode);
+        batch.endStatus = nextImportEndStatus;
+        nextImportEndStatus = null;
+        batches.put(id, batch);
         ObjectNode out = JSON.createObjectNode();
         out.put("Success", 1).put("queued_contacts", contactsNode.size()).put("batchId", id)
                 .put("message", "Contact import queued");
@@ -908,9 +945,10 @@ public final class ActiveCampaignSimulator implements AutoCloseable {
             if (b.done || now.isBefore(b.due)) {
                 continue;
             }
-            if (!importEndStatus.equals("completed")) {
+            String end = b.endStatus != null ? b.endStatus : importEndStatus;
+            if (!end.equals("completed")) {
                 // failed / interrupted: the importer gives the batch up and imports nothing.
-                b.status = importEndStatus;
+                b.status = end;
                 b.done = true;
                 continue;
             }

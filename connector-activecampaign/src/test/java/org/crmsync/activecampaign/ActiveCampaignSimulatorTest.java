@@ -49,8 +49,24 @@ class ActiveCampaignSimulatorTest {
             assertThat(r.code()).isEqualTo(429);
             assertThat(r.header("Retry-After")).isEqualTo("1");
         }
-        clock.advance(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1).plusMillis(1));
         ok("GET", "/users/me", null);
+        assertThat(ac.throttled()).isEqualTo(1);
+    }
+
+    @Test
+    void theLimitIsKeptStrictlySoRequestsExactlyTwoHundredMillisecondsApartAreRefusedAtTheSixth() throws IOException {
+        // Any rolling second with more than 5 requests is over the limit (rate-limits reference, B7): six
+        // requests 200 ms apart fit in one closed second, [0, 1 s].
+        for (int i = 0; i < 5; i++) {
+            ok("GET", "/users/me", null);
+            clock.advance(Duration.ofMillis(200));
+        }
+        try (Response r = call("GET", "/users/me", null, ActiveCampaignSimulator.TOKEN)) {
+            assertThat(r.code()).isEqualTo(429);
+        }
+        clock.advance(Duration.ofMillis(23));
+        ok("GET", "/users/me", null); // the first request is now more than a second old
         assertThat(ac.throttled()).isEqualTo(1);
     }
 

@@ -16,10 +16,11 @@ import org.crmsync.spi.Sleeper;
 /**
  * The one way to build the {@link OkHttpClient} a connector uses. The client refuses plain HTTP
  * (unless allowed, for local simulators), retries per a {@link RetryPolicy} within a deadline per call,
- * optionally rate-limits, takes one call from the run's {@link ApiCallMeter} before every attempt,
- * checks that a successful answer to a request that asks for JSON ({@code Accept: application/json})
- * is JSON, and logs lines without secrets or personal data. Its timeouts, attempts and deadline come
- * from the connector's {@link HttpSettings}.
+ * optionally rate-limits (a 429 with {@code Retry-After} pausing every caller of the limiter), takes
+ * one call from the run's {@link ApiCallMeter} before every attempt, checks that a successful answer
+ * to a request that asks for JSON ({@code Accept: application/json}) is JSON, and logs lines without
+ * secrets or personal data. Its timeouts, attempts and deadline come from the connector's {@link
+ * HttpSettings}.
  *
  * <p>Failures come out of {@code execute()} as {@code IOException}s, also a call whose deadline passed
  * and a body that is not the JSON asked for; {@link ConnectionFailure} turns any of them into the
@@ -58,6 +59,7 @@ public final class HttpClients {
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private RateLimiter rateLimiter;
         private boolean rateLimited;
+        private boolean belowDeclared;
         private double permitsPerSecond;
         private int burst;
         private Supplier<ApiCallMeter> meter;
@@ -105,11 +107,25 @@ public final class HttpClients {
             return this;
         }
 
-        /** Limits the client to {@code permitsPerSecond} calls on average, {@code burst} at once. */
+        /** Limits the client to exactly {@code permitsPerSecond} calls on average, {@code burst} at once. */
         public Builder rateLimit(double permitsPerSecond, int burst) {
             this.rateLimited = true;
+            this.belowDeclared = false;
             this.permitsPerSecond = permitsPerSecond;
             this.burst = burst;
+            this.rateLimiter = null;
+            return this;
+        }
+
+        /**
+         * Limits the client to a CRM's declared rate, kept {@link RateLimiter#SAFETY_MARGIN} under it, one
+         * call at a time ({@link RateLimiter#belowDeclared}), so that it receives no 429 in normal operation.
+         */
+        public Builder declaredRateLimit(double declaredPerSecond) {
+            this.rateLimited = true;
+            this.belowDeclared = true;
+            this.permitsPerSecond = declaredPerSecond;
+            this.burst = 1;
             this.rateLimiter = null;
             return this;
         }
@@ -177,7 +193,8 @@ public final class HttpClients {
             RateLimiter limiter = rateLimiter;
             if (rateLimited) {
                 try {
-                    limiter = RateLimiter.create(permitsPerSecond, burst, clock, sleeper);
+                    limiter = belowDeclared ? RateLimiter.belowDeclared(permitsPerSecond, clock, sleeper)
+                            : RateLimiter.create(permitsPerSecond, burst, clock, sleeper);
                 } catch (IllegalArgumentException e) {
                     problems.add(e.getMessage());
                 }
@@ -202,7 +219,7 @@ public final class HttpClients {
             b.addInterceptor(new JsonBodyCheck());
             b.addInterceptor(new RetryInterceptor(policy, callDeadline, sleeper, clock));
             if (limiter != null) {
-                b.addInterceptor(new RateLimitInterceptor(limiter));
+                b.addInterceptor(new RateLimitInterceptor(limiter, clock, policy.maxRetryAfter()));
             }
             b.addInterceptor(new MeteringInterceptor(meter));
             b.addInterceptor(new RedactingLoggingInterceptor(clock, names));

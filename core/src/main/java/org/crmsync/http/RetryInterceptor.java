@@ -97,7 +97,7 @@ final class RetryInterceptor implements Interceptor {
                 return noted(response, attempt, Optional.empty());
             }
             Duration wait;
-            Optional<Duration> retryAfter = retryAfter(response);
+            Optional<Duration> retryAfter = retryAfter(response, clock);
             if (retryAfter.isPresent()) {
                 if (retryAfter.get().compareTo(policy.maxRetryAfter()) > 0) {
                     LOG.debug("{} {} answered {} with Retry-After {} s, beyond the {} s cap; not retrying",
@@ -180,7 +180,7 @@ final class RetryInterceptor implements Interceptor {
     }
 
     /** The server's wait, as delta-seconds or an HTTP-date (RFC 9110 §10.2.3); negative means now. */
-    Optional<Duration> retryAfter(Response response) {
+    static Optional<Duration> retryAfter(Response response, Clock clock) {
         String value = response.header("Retry-After");
         if (value == null || value.isBlank()) {
             return Optional.empty();

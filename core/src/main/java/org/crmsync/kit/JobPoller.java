@@ -84,14 +84,26 @@ public final class JobPoller<S> {
      * @param poll reads the job's status once (one API call)
      */
     public Outcome<S> await(Supplier<S> poll) {
+        return await(poll, clock.instant());
+    }
+
+    /**
+     * As {@link #await(Supplier)} for a job that was started at {@code started} (and has run since, while
+     * the caller did other things): the first poll {@code firstWait} after it, or at once if that has
+     * passed, and the deadline counted from it.
+     */
+    public Outcome<S> await(Supplier<S> poll, Instant started) {
         requireNonNull(poll, "poll");
-        Instant start = clock.instant();
+        requireNonNull(started, "started");
+        Instant start = started;
         Instant end = start.plus(deadline);
         Duration wait = firstWait;
+        Instant due = start.plus(firstWait);
         int polls = 0;
         while (true) {
-            Duration left = Duration.between(clock.instant(), end);
-            sleep(left.compareTo(wait) < 0 ? (left.isNegative() ? Duration.ZERO : left) : wait);
+            Instant now = clock.instant();
+            Instant until = due.isBefore(end) ? due : end;
+            sleep(until.isAfter(now) ? Duration.between(now, until) : Duration.ZERO);
             S status = requireNonNull(poll.get(), "status");
             polls++;
             switch (requireNonNull(state.apply(status), "state")) {
@@ -107,6 +119,7 @@ public final class JobPoller<S> {
             }
             Duration doubled = wait.multipliedBy(2);
             wait = doubled.compareTo(maxWait) > 0 ? maxWait : doubled;
+            due = clock.instant().plus(wait);
         }
     }
 
@@ -126,12 +139,14 @@ public final class JobPoller<S> {
         }
     }
 
+    /** Sleeps {@code d} rounded up to whole milliseconds: {@link Sleeper#SYSTEM} truncates, which would poll early. */
     private void sleep(Duration d) {
-        if (d.isZero()) {
+        if (d.isZero() || d.isNegative()) {
             return;
         }
+        long millis = d.toMillis() + (d.minusMillis(d.toMillis()).isZero() ? 0 : 1);
         try {
-            sleeper.sleep(d);
+            sleeper.sleep(Duration.ofMillis(millis));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CrmSyncException(ErrorCode.INTERNAL, "interrupted while waiting for a " + what, e);

@@ -158,6 +158,36 @@ class HttpClientsTest {
     }
 
     @Test
+    void aDeclaredRateLimitKeepsTenPercentUnderIt() throws IOException {
+        crm.stubFor(get("/contacts").willReturn(ok()));
+        OkHttpClient client = builder().allowPlainHttp(true).declaredRateLimit(5).build();
+
+        for (int i = 0; i < 3; i++) {
+            client.newCall(getRequest("/contacts")).execute().close();
+        }
+
+        assertThat(sleeper.sleeps()).containsExactly(Duration.ofMillis(223), Duration.ofMillis(223));
+    }
+
+    @Test
+    void a429WithRetryAfterPausesEveryClientSharingTheLimiter() throws IOException {
+        crm.stubFor(get("/refused").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3")));
+        crm.stubFor(get("/contacts").willReturn(ok()));
+        RateLimiter shared = RateLimiter.create(4.0, 1, clock, sleeper);
+        OkHttpClient refused = builder().allowPlainHttp(true).rateLimiter(shared).retryPolicy(RetryPolicy.none())
+                .build();
+        OkHttpClient other = builder().allowPlainHttp(true).rateLimiter(shared).build();
+
+        try (Response r = refused.newCall(getRequest("/refused")).execute()) {
+            assertThat(r.code()).isEqualTo(429);
+        }
+        other.newCall(getRequest("/contacts")).execute().close();
+
+        // The other client did not meet the 429, yet waits out its Retry-After before its request goes.
+        assertThat(sleeper.sleeps()).containsExactly(Duration.ofSeconds(3));
+    }
+
+    @Test
     void onlyAPostTaggedIdempotentIsSafeToRepeatAfterAServerErrorOrAConnectionFailure() {
         RequestBody body = RequestBody.create("{}", MediaType.get("application/json"));
         Request tagged = HttpClients.idempotent(new Request.Builder().url("https://crm.example.com/upsert"))

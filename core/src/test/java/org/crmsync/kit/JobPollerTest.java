@@ -54,6 +54,29 @@ class JobPollerTest {
     }
 
     @Test
+    void aJobStartedEarlierIsFirstPolledFirstWaitAfterItsStartAndItsDeadlineCountsFromThere() {
+        java.time.Instant started = clock.instant();
+        clock.advance(Duration.ofMillis(700)); // the caller started other jobs meanwhile
+
+        JobPoller.Outcome<String> outcome = poller(Duration.ofSeconds(9)).await(answers("running"), started);
+
+        assertThat(outcome.polls()).isEqualTo(3);
+        assertThat(sleeper.sleeps()).containsExactly(Duration.ofMillis(1300), Duration.ofSeconds(4),
+                Duration.ofSeconds(3));
+        assertThat(((JobPoller.StillRunning<String>) outcome).waited()).isEqualTo(Duration.ofSeconds(9));
+    }
+
+    @Test
+    void aJobWhoseFirstWaitHasPassedIsPolledAtOnce() {
+        java.time.Instant started = clock.instant();
+        clock.advance(Duration.ofSeconds(5));
+
+        assertThat(poller(Duration.ofMinutes(10)).await(answers("done"), started))
+                .isEqualTo(new JobPoller.Done<>("done", 1));
+        assertThat(sleeper.sleeps()).isEmpty();
+    }
+
+    @Test
     void checkingOnceNeverWaitsAndSaysWhenToLookAgain() {
         JobPoller.Outcome<String> outcome = poller(Duration.ofMinutes(10)).checkOnce(answers("running"));
 

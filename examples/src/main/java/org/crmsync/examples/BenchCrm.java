@@ -4,6 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import org.crmsync.activecampaign.ActiveCampaignConnectorProvider;
+import org.crmsync.activecampaign.ActiveCampaignSimulator;
+import org.crmsync.everyaction.EveryActionConnectorProvider;
+import org.crmsync.everyaction.EveryActionSimulator;
 import org.crmsync.mapping.FieldMapping;
 import org.crmsync.policy.Authority;
 import org.crmsync.policy.SyncMode;
@@ -44,6 +50,34 @@ interface BenchCrm extends AutoCloseable {
     /** The most API calls 1,000 new opt-ins may take. */
     default int optInCallsBound() {
         return Benchmark.CALLS_BOUND;
+    }
+
+    /** The records/s an inbound read of changed contacts could reach at {@code latency}, if this CRM states one. */
+    default OptionalDouble inboundBound(Duration latency) {
+        return OptionalDouble.empty();
+    }
+
+    /** How that bound is reached, for the printout. */
+    default String inboundBoundWhy(Duration latency) {
+        return "";
+    }
+
+    /**
+     * How long to let pass before a run on a new connector: a CRM that counts an account's requests per
+     * second counts those of the last connector too, which the new one's limiter knows nothing of.
+     */
+    default Duration pauseBeforeARun() {
+        return Duration.ZERO;
+    }
+
+    /** Requests the simulator refused for its rate limit (429s) so far, if it has one. */
+    default OptionalInt refusedForRate() {
+        return OptionalInt.empty();
+    }
+
+    /** How many new opt-ins the timed push sends: fewer for a CRM that takes one record per call. */
+    default int pushed() {
+        return Benchmark.PUSHED;
     }
 
     default FieldMapping mapping() {
@@ -185,6 +219,150 @@ interface BenchCrm extends AutoCloseable {
         @Override
         public void close() {
             sf.close();
+        }
+    }
+
+    /**
+     * ActiveCampaign: contacts on a list, looked up by reading the account, written by the bulk importer,
+     * read back 100 per call; the simulator keeps the account's 5 requests per second strictly.
+     */
+    final class ActiveCampaign implements BenchCrm {
+        /** "Up to 250 contacts may be included in a single request" (bulk-import-contacts). */
+        private static final int PER_IMPORT = 250;
+        /** ActiveCampaign's page size maximum, 100 (pagination). */
+        private static final int PER_PAGE = 100;
+        /** "The API is limited to 5 requests per second per account" (rate-limits). */
+        private static final int REQUESTS_PER_SECOND = 5;
+        private final ActiveCampaignSimulator ac = ActiveCampaignSimulator.start(Clock.systemUTC());
+        private final String listId = ac.addList("Subscribers");
+
+        ActiveCampaign() {
+            ac.addField("SONIS_ID", "SONIS_ID"); // the default mapping's local-ID field
+        }
+
+        @Override
+        public String name() {
+            return ActiveCampaignConnectorProvider.ID;
+        }
+
+        @Override
+        public Map<String, String> config() {
+            return ac.config("Subscribers");
+        }
+
+        @Override
+        public Connector connector() {
+            return newConnector();
+        }
+
+        @Override
+        public void add(Person p) {
+            String id = ac.addContact(p.email(), p.firstName(), p.lastName());
+            ac.edit(id, "phone", p.phone());
+            ac.listStatus(id, listId, p.optedIn() ? 1 : 2);
+        }
+
+        @Override
+        public void latency(Duration late) {
+            ac.latency(late);
+        }
+
+        /** Latency does not enter while an answer comes within a request's share of the second (200 ms). */
+        @Override
+        public double outboundBound(Duration latency) {
+            return (double) PER_IMPORT * REQUESTS_PER_SECOND;
+        }
+
+        @Override
+        public String outboundBoundWhy(Duration latency) {
+            return PER_IMPORT + " per import call at " + REQUESTS_PER_SECOND + " requests/s, the account's limit (a "
+                    + latency.toMillis() + " ms answer fits in a request's 200 ms)";
+        }
+
+        @Override
+        public OptionalDouble inboundBound(Duration latency) {
+            return OptionalDouble.of((double) PER_PAGE * REQUESTS_PER_SECOND);
+        }
+
+        @Override
+        public String inboundBoundWhy(Duration latency) {
+            return PER_PAGE + " per page at " + REQUESTS_PER_SECOND + " requests/s";
+        }
+
+        @Override
+        public OptionalInt refusedForRate() {
+            return OptionalInt.of(ac.throttled());
+        }
+
+        /**
+         * ActiveCampaign counts the account's requests in any second, and each connector instance has a
+         * limiter of its own (one instance per account is the rule): a second between runs on new
+         * instances, as one instance would keep.
+         */
+        @Override
+        public Duration pauseBeforeARun() {
+            return Duration.ofSeconds(1);
+        }
+
+        @Override
+        public void close() {
+            ac.close();
+        }
+    }
+
+    /**
+     * EveryAction: one findOrCreate per new opt-in, a read and an update per opt-out, a changed-entity
+     * export job and one person read per changed person with a phone (VAN has no batch write or read of
+     * people; see the README's EveryAction section).
+     */
+    final class EveryAction implements BenchCrm {
+        private final EveryActionSimulator van = EveryActionSimulator.start();
+
+        @Override
+        public String name() {
+            return EveryActionConnectorProvider.ID;
+        }
+
+        @Override
+        public Map<String, String> config() {
+            return van.config();
+        }
+
+        @Override
+        public Connector connector() {
+            return newConnector();
+        }
+
+        @Override
+        public void add(Person p) {
+            van.addPerson(p.firstName(), p.lastName(), p.email(), p.phone(), p.optedIn() ? "I" : "O");
+        }
+
+        @Override
+        public void latency(Duration late) {
+            van.latency(late);
+        }
+
+        /** 500: at one record per 50 ms call, a push of 5,000 would take four minutes a round. */
+        @Override
+        public int pushed() {
+            return 500;
+        }
+
+        /** One record per call, one call in flight. */
+        @Override
+        public double outboundBound(Duration latency) {
+            return 1 / (latency.toNanos() / 1e9);
+        }
+
+        @Override
+        public String outboundBoundWhy(Duration latency) {
+            return "1 per call / " + latency.toMillis() + " ms";
+        }
+
+        @Override
+        public void close() {
+            van.close();
         }
     }
 }

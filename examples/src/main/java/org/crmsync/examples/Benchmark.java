@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.crmsync.SyncDirection;
@@ -36,7 +38,8 @@ import org.crmsync.testing.contract.Person;
  * Figures only: nothing is asserted (timings on a shared machine are noisy; tests assert call counts).
  *
  * <p>Arguments: rounds (default 3), pipeline rows (200,000), heap rows (1,000,000), and the parts to run
- * (default {@code calls,outbound,pipeline,heap}). Run it with its
+ * (default {@code calls,outbound,inbound,pipeline,heap}; {@code inbound} times a read of 2,000 changed
+ * contacts at the same latency, for the CRMs that state its bound). Run it with its
  * class path on the command line, so the heap run can start a JVM with the same one (see README).
  */
 public final class Benchmark {
@@ -45,6 +48,7 @@ public final class Benchmark {
     static final double OUTBOUND_RATIO_BOUND = 0.5;
     static final double PIPELINE_RATIO_BOUND = 0.2;
     static final int PUSHED = 5_000;
+    static final int READ = 2_000;
 
     private final PrintStream out;
     private final int rounds;
@@ -58,17 +62,21 @@ public final class Benchmark {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int pipelineRows = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
         int heapRows = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
-        List<String> parts = List.of((args.length > 3 ? args[3] : "calls,outbound,pipeline,heap").split(","));
+        List<String> parts = List.of((args.length > 3 ? args[3] : "calls,outbound,inbound,pipeline,heap").split(","));
         Benchmark b = new Benchmark(System.out, rounds);
         b.out.printf(Locale.ROOT, "crmsync benchmark: %d rounds, %d CPUs, Java %s, max heap %,d MB%n%n", rounds,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20);
-        List<Supplier<BenchCrm>> crms = List.of(BenchCrm.Salesforce::new, BenchCrm.ActionKit::new);
+        List<Supplier<BenchCrm>> crms = List.of(BenchCrm.Salesforce::new, BenchCrm.ActiveCampaign::new,
+                BenchCrm.EveryAction::new, BenchCrm.ActionKit::new);
         if (parts.contains("calls")) {
             b.calls(crms);
         }
         if (parts.contains("outbound")) {
             b.outbound(crms);
+        }
+        if (parts.contains("inbound")) {
+            b.inbound(crms);
         }
         if (parts.contains("pipeline")) {
             b.pipeline(pipelineRows);
@@ -100,7 +108,7 @@ public final class Benchmark {
                     }
                     optIns.add(checked(local.run(crm.connector(), SyncDirection.OUTBOUND)).apiCallsUsed());
                     local.optOutEveryone();
-                    optOuts.add(checked(local.run(crm.connector(), SyncDirection.OUTBOUND)).apiCallsUsed());
+                    optOuts.add(checked(local.runAfterAPause(crm.connector(), SyncDirection.OUTBOUND)).apiCallsUsed());
                 }
                 try (BenchCrm crm = make.get()) {
                     for (int i = 1; i <= 1000; i++) {
@@ -136,13 +144,16 @@ public final class Benchmark {
             String why = "";
             long calls = 0;
             int inFlight = 1;
+            OptionalInt refused = OptionalInt.empty();
+            int pushed = PUSHED;
             for (int round = 0; round <= rounds; round++) { // round 0 warms the JIT up and is not counted
                 try (BenchCrm crm = make.get()) {
                     name = crm.name();
                     bound = crm.outboundBound(LATENCY);
                     why = crm.outboundBoundWhy(LATENCY);
                     Local local = new Local(crm);
-                    for (int i = 1; i <= PUSHED; i++) {
+                    pushed = crm.pushed();
+                    for (int i = 1; i <= pushed; i++) {
                         local.signUp(Person.number(i));
                     }
                     crm.latency(LATENCY);
@@ -155,15 +166,71 @@ public final class Benchmark {
                         rates.add(report.recordsRead() / seconds);
                     }
                     calls = report.apiCallsUsed();
+                    refused = plus(refused, crm.refusedForRate());
                 }
             }
             double median = median(rates);
             out.printf(Locale.ROOT, "  %-16s %,.0f / %,.0f / %,.0f  bound %,.0f (%s)  ratio %.2f (bound %.1f, %s);"
-                    + " %d calls, %d in flight%n", name, min(rates), median, max(rates), bound, why, median / bound,
-                    OUTBOUND_RATIO_BOUND, median / bound >= OUTBOUND_RATIO_BOUND ? "met" : "NOT met", calls,
-                    inFlight);
+                    + " %d records, %d calls, %d in flight%s%n", name, min(rates), median, max(rates), bound, why,
+                    median / bound, OUTBOUND_RATIO_BOUND, median / bound >= OUTBOUND_RATIO_BOUND ? "met" : "NOT met",
+                    pushed, calls, inFlight, refusals(refused));
         }
         out.println();
+    }
+
+    /** An inbound read of {@link #READ} changed contacts at {@link #LATENCY}, for the CRMs that state a bound. */
+    private void inbound(List<Supplier<BenchCrm>> crms) {
+        out.printf(Locale.ROOT, "Inbound read of %,d changed contacts, every answer %d ms late (records/s, min / median /"
+                + " max, after a round that is not counted)%n", READ, LATENCY.toMillis());
+        for (Supplier<BenchCrm> make : crms) {
+            List<Double> rates = new ArrayList<>();
+            String name = "";
+            OptionalDouble bound = OptionalDouble.empty();
+            String why = "";
+            long calls = 0;
+            OptionalInt refused = OptionalInt.empty();
+            int pushed = PUSHED;
+            for (int round = 0; round <= rounds; round++) { // round 0 warms the JIT up and is not counted
+                try (BenchCrm crm = make.get()) {
+                    name = crm.name();
+                    bound = crm.inboundBound(LATENCY);
+                    why = crm.inboundBoundWhy(LATENCY);
+                    if (bound.isEmpty()) {
+                        break;
+                    }
+                    for (int i = 1; i <= READ; i++) {
+                        crm.add(Person.number(i));
+                    }
+                    crm.latency(LATENCY);
+                    long t0 = System.nanoTime();
+                    SyncReport report = checked(new Local(crm).run(crm.connector(), SyncDirection.INBOUND));
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    if (round > 0) {
+                        rates.add(report.recordsRead() / seconds);
+                    }
+                    calls = report.apiCallsUsed();
+                    refused = plus(refused, crm.refusedForRate());
+                }
+            }
+            if (bound.isEmpty()) {
+                out.printf(Locale.ROOT, "  %-16s no bound stated; not measured%n", name);
+                continue;
+            }
+            double median = median(rates);
+            out.printf(Locale.ROOT, "  %-16s %,.0f / %,.0f / %,.0f  bound %,.0f (%s)  ratio %.2f; %d calls%s%n", name,
+                    min(rates), median, max(rates), bound.getAsDouble(), why, median / bound.getAsDouble(), calls,
+                    refusals(refused));
+        }
+        out.println();
+    }
+
+    /** ", N answered 429 in all rounds" for a simulator that keeps a rate limit. */
+    private static String refusals(OptionalInt refused) {
+        return refused.stream().mapToObj(n -> ", " + n + " answered 429 in all rounds").findFirst().orElse("");
+    }
+
+    private static OptionalInt plus(OptionalInt sum, OptionalInt more) {
+        return more.isEmpty() ? sum : OptionalInt.of(sum.orElse(0) + more.getAsInt());
     }
 
     // ----- the inbound pipeline and the heap -----
@@ -247,6 +314,17 @@ public final class Benchmark {
                         .direction(direction).build();
                 return engine.run(job);
             }
+        }
+
+        /** As {@link #run}, after the CRM's {@link BenchCrm#pauseBeforeARun} (a run that follows another on one account). */
+        SyncReport runAfterAPause(Connector connector, SyncDirection direction) {
+            try {
+                Thread.sleep(crm.pauseBeforeARun().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted before a benchmark run", e);
+            }
+            return run(connector, direction);
         }
     }
 

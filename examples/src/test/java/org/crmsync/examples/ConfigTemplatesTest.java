@@ -19,6 +19,7 @@ import org.crmsync.actionkit.ActionKitSimulator;
 import org.crmsync.activecampaign.ActiveCampaignMapping;
 import org.crmsync.activecampaign.ActiveCampaignSimulator;
 import org.crmsync.engine.SyncEngine;
+import org.crmsync.everyaction.EveryActionSimulator;
 import org.crmsync.engine.SyncJob;
 import org.crmsync.policy.Authority;
 import org.crmsync.policy.MatchKey;
@@ -61,7 +62,7 @@ class ConfigTemplatesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"salesforce", "activecampaign", "actionkit", "memory"})
+    @ValueSource(strings = {"salesforce", "activecampaign", "actionkit", "everyaction", "memory"})
     void aTemplateListsExactlyTheDeclaredKeysEachWithACommentAndNoSecretValue(String id) throws IOException {
         Path file = CONFIG.resolve(id + ".properties");
         Properties template = load(file);
@@ -139,6 +140,26 @@ class ConfigTemplatesTest {
             try (Connector crm = ConfigFromProperties.connector(registry, CONFIG.resolve("actionkit.properties"), env,
                     local)) {
                 SyncReport report = inbound(crm, registry.provider("actionkit").policyPreset()
+                        .mode(SyncMode.CONSERVATIVE).build());
+
+                assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+                assertThat(report.count(Outcome.CREATED)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void theEveryActionTemplateWithTheEnvironmentConfiguresAWorkingConnector() {
+        try (EveryActionSimulator van = EveryActionSimulator.start(clock)) {
+            van.addPerson("Ana", "Diaz", "ana.diaz@example.org", "+19375550100", "I");
+            Map<String, String> env = Map.of(
+                    "CRMSYNC_API_HOST", van.apiHost(),
+                    "CRMSYNC_APP_NAME", EveryActionSimulator.APP_NAME,
+                    "CRMSYNC_API_KEY", EveryActionSimulator.API_KEY);
+
+            try (Connector crm = ConfigFromProperties.connector(registry, CONFIG.resolve("everyaction.properties"), env,
+                    local)) {
+                SyncReport report = inbound(crm, registry.provider("everyaction").policyPreset()
                         .mode(SyncMode.CONSERVATIVE).build());
 
                 assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
