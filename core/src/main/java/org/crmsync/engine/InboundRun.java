@@ -1,5 +1,6 @@
 package org.crmsync.engine;
 
+import static org.crmsync.engine.Outcomes.lazyRow;
 import static org.crmsync.engine.Outcomes.row;
 import static org.crmsync.engine.Outcomes.skipped;
 
@@ -585,10 +586,10 @@ final class InboundRun {
         if (!ctx.dryRun()) {
             localId = store.create(profile, path, job.origin()).localId();
         }
-        String message = job.policy().authority() == Authority.LOCAL_SYSTEM_OF_RECORD
-                ? "imported as a new prospect" : path.map(p -> "new subscriber on opt-in path " + p)
-                        .orElse("new profile, " + optIn.name().toLowerCase(java.util.Locale.ROOT));
-        return row(key, IN, Outcome.CREATED, Reason.NONE, message, localId, id(record));
+        boolean prospect = job.policy().authority() == Authority.LOCAL_SYSTEM_OF_RECORD;
+        return lazyRow(key, IN, Outcome.CREATED, Reason.NONE, () -> prospect ? "imported as a new prospect"
+                : path.map(p -> "new subscriber on opt-in path " + p)
+                        .orElse("new profile, " + optIn.name().toLowerCase(java.util.Locale.ROOT)), localId, id(record));
     }
 
     /** Rule 5, a known person: the mapped fields updated; the opt-in as {@link #consent} decided. */
@@ -622,8 +623,11 @@ final class InboundRun {
                     + " locally; re-subscribing takes a new local opt-in" + (different ? "; other fields updated" : ""),
                     existing.localId(), id(record));
         }
-        return row(key, IN, different ? Outcome.UPDATED : Outcome.NO_DIFFERENCE, Reason.NONE,
-                different ? changedFields(existing, changed) : "", existing.localId(), id(record));
+        if (!different) {
+            return row(key, IN, Outcome.NO_DIFFERENCE, Reason.NONE, "", existing.localId(), id(record));
+        }
+        return lazyRow(key, IN, Outcome.UPDATED, Reason.NONE, () -> changedFields(existing, changed),
+                existing.localId(), id(record));
     }
 
     // ----- small helpers -----

@@ -1,5 +1,6 @@
 package org.crmsync.engine;
 
+import static org.crmsync.engine.Outcomes.lazyRow;
 import static org.crmsync.engine.Outcomes.row;
 import static org.crmsync.engine.Outcomes.skipped;
 
@@ -869,7 +870,8 @@ final class OutboundRun {
                     return elsewhere.get();
                 }
                 writeBack(s, matched);
-                return row(s.localId(), OUT, Outcome.UPDATED, Reason.NONE, message(s, r, true), id, Optional.of(matched));
+                return lazyRow(s.localId(), OUT, Outcome.UPDATED, Reason.NONE, () -> message(s, r, true), id,
+                        Optional.of(matched));
             default:
                 String remoteId = r.remoteId().or(() -> s.write().remoteId()).orElseThrow();
                 boolean created = r.status() == WriteResult.Status.CREATED;
@@ -878,7 +880,8 @@ final class OutboundRun {
                 }
                 Outcome outcome = created ? Outcome.CREATED
                         : r.status() == WriteResult.Status.UPDATED || s.link() ? Outcome.UPDATED : Outcome.NO_DIFFERENCE;
-                return row(s.localId(), OUT, outcome, Reason.NONE, message(s, r, s.link()), id, Optional.of(remoteId));
+                return lazyRow(s.localId(), OUT, outcome, Reason.NONE, () -> message(s, r, s.link()), id,
+                        Optional.of(remoteId));
         }
     }
 

@@ -449,6 +449,7 @@ public final class SyncReport {
             outcomeCounts.merge(row.outcome(), 1L, Long::sum);
             reasonCounts.merge(row.reason(), 1L, Long::sum);
             if (rows.size() < keepRows) {
+                row.message(); // a kept row holds its text, not what a lazy message would be built from
                 rows.add(row);
             }
             return this;
