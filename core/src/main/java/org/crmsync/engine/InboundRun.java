@@ -123,42 +123,34 @@ final class InboundRun {
 
     private void readAll(ChangeStream stream, SyncCursor before) {
         SyncCursor cursor = before;
-        List<RemoteRecord> group = new ArrayList<>(CHECKPOINT_EVERY);
-        List<Future<Prepared>> preparing = new ArrayList<>(CHECKPOINT_EVERY);
-        try (ChangeStream changes = stream) {
+        // Read a small group, apply it as one unit of writing, then move the cursor past it. With
+        // preparing threads, each record goes to them as soon as it is read, so they map and check it
+        // while the rest of the group is read, and the next group is read while this one is applied.
+        try (ChangeStream changes = stream;
+                ChangeGroups<Future<Prepared>> groups = preparers == null
+                        ? ChangeGroups.inline(changes, CHECKPOINT_EVERY, r -> null)
+                        : ChangeGroups.ahead(changes, CHECKPOINT_EVERY,
+                                r -> preparers.submit(() -> preparedOrNull(r)), job.id())) {
             boolean more = true;
             while (more) {
-                // Read a small group, apply it as one unit of writing, then move the cursor past it. Each
-                // record goes to the preparing threads as soon as it is read, so they map and check it
-                // while the rest of the group is read.
-                group.clear();
-                preparing.clear();
-                boolean ended = false;
-                try {
-                    while (group.size() < CHECKPOINT_EVERY && !(ended = !changes.hasNext())) {
-                        RemoteRecord record = changes.next();
-                        group.add(record);
-                        if (preparers != null) {
-                            preparing.add(preparers.submit(() -> preparedOrNull(record)));
-                        }
-                        progress.read();
-                    }
-                    more = !ended;
-                } catch (CrmSyncException e) {
-                    if (e.code() != ErrorCode.QUOTA_EXHAUSTED) {
-                        throw e;
-                    }
-                    report.status(RunStatus.QUOTA_REACHED, e.getMessage());
-                    more = false;
+                ChangeGroups.Group<Future<Prepared>> group = groups.next();
+                group.records().forEach(r -> progress.read());
+                ChangeGroups.End end = group.end();
+                if (end instanceof ChangeGroups.Failed failed) {
+                    throw failed.rethrow();
                 }
-                if (!group.isEmpty()) {
-                    cursor = applyGroup(group, preparing, cursor);
+                if (end instanceof ChangeGroups.QuotaReached quota) {
+                    report.status(RunStatus.QUOTA_REACHED, quota.message());
                 }
-                if (ended) {
+                more = end instanceof ChangeGroups.More;
+                if (!group.records().isEmpty()) {
+                    cursor = applyGroup(group.records(), group.started(), cursor);
+                }
+                if (end instanceof ChangeGroups.Ended ended) {
                     // A pass that read everything ends where the stream says, even when it read nothing.
-                    cursor = changes.endCursor().orElse(cursor);
+                    cursor = ended.endCursor().orElse(cursor);
                 }
-                if (!group.isEmpty() || ended) {
+                if (!group.records().isEmpty() || end instanceof ChangeGroups.Ended) {
                     checkpoint(cursor);
                 }
             }

@@ -111,13 +111,13 @@ public final class FieldMapping {
         List<String> problems = new ArrayList<>();
         for (FieldRule rule : rules) {
             Optional<String> remoteName = key.apply(rule);
-            if (remoteName.isEmpty() || !remoteFields.containsKey(remoteName.get())) {
+            String raw = remoteName.isEmpty() ? null : remoteFields.get(remoteName.get());
+            if (raw == null && (remoteName.isEmpty() || !remoteFields.containsKey(remoteName.get()))) {
                 if (rule.required()) {
                     missing.add(rule.localField());
                 }
                 continue;
             }
-            String raw = remoteFields.get(remoteName.get());
             Optional<String> converted = Optional.empty();
             if (raw != null && !raw.isBlank()) {
                 try {

@@ -10,12 +10,14 @@ import com.google.i18n.phonenumbers.Phonemetadata.PhoneNumberDesc;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider;
 import com.google.i18n.phonenumbers.metadata.source.MetadataSource;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -226,20 +228,47 @@ public final class PhoneNormalizer {
         }
     }
 
-    /** One number type of a plan: the lengths it allows and its pattern of the whole national number. */
-    private record Desc(Set<Integer> lengths, Pattern pattern) {
-        static final Desc NONE = new Desc(Set.of(), null);
+    /**
+     * One number type of a plan: the lengths it allows and its pattern of the whole national number,
+     * with the three-digit beginnings the pattern can match, found once when the plan is made: a
+     * number whose beginning the pattern fails on before reading to its end (the matcher's
+     * {@code hitEnd()} false) fails whatever follows, so most numbers are told apart from most types
+     * (toll-free, premium-rate...) by a bit instead of a regular expression.
+     */
+    private record Desc(long lengths, Pattern pattern, BitSet beginnings) {
+        static final Desc NONE = new Desc(0L, null, new BitSet());
+        private static final int BEGINNINGS = 1000;
 
         static Desc of(PhoneNumberDesc desc) {
             if (desc == null || !desc.hasNationalNumberPattern()) {
                 return NONE;
             }
-            return new Desc(Set.copyOf(desc.getPossibleLengthList()), Pattern.compile(desc.getNationalNumberPattern()));
+            long lengths = 0L;
+            for (int length : desc.getPossibleLengthList()) {
+                lengths |= length >= 0 && length < 63 ? 1L << length : 1L << 63; // -1: the type has none
+            }
+            Pattern pattern = Pattern.compile(desc.getNationalNumberPattern());
+            BitSet beginnings = new BitSet(BEGINNINGS);
+            Matcher m = pattern.matcher("");
+            for (int b = 0; b < BEGINNINGS; b++) {
+                m.reset(String.format(Locale.ROOT, "%03d", b));
+                if (m.matches() || m.hitEnd()) {
+                    beginnings.set(b);
+                }
+            }
+            return new Desc(lengths, pattern, beginnings);
         }
 
         boolean matches(String nationalNumber) {
-            return pattern != null && (lengths.isEmpty() || lengths.contains(nationalNumber.length()))
-                    && pattern.matcher(nationalNumber).matches();
+            int length = nationalNumber.length();
+            if (pattern == null || (lengths != 0L && (length >= 63 || (lengths & (1L << length)) == 0L))) {
+                return false;
+            }
+            if (length >= 3 && !beginnings.get((nationalNumber.charAt(0) - '0') * 100
+                    + (nationalNumber.charAt(1) - '0') * 10 + (nationalNumber.charAt(2) - '0'))) {
+                return false;
+            }
+            return pattern.matcher(nationalNumber).matches();
         }
     }
 

@@ -34,7 +34,7 @@ public record RemoteRecord(String remoteId, Map<String, String> fields, RecordSo
         requireNonNull(cursorAfter, "cursorAfter");
         requireNonNull(location, "location");
         requireNonNull(problem, "problem");
-        Map<String, String> copy = new LinkedHashMap<>();
+        Map<String, String> copy = new LinkedHashMap<>(fields.size() * 4 / 3 + 1);
         fields.forEach((k, v) -> copy.put(requireNonNull(k, "field name"), v == null ? "" : v));
         fields = Collections.unmodifiableMap(copy);
     }

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.model.Profile;
+import org.crmsync.model.StandardField;
 
 /**
  * A {@link ProfileStore} in memory, for tests, examples and applications that load their profiles
@@ -131,9 +132,8 @@ public final class InMemoryProfileStore implements ProfileStore {
             Profile stored = profile.toBuilder().localId(localId).lastModified(clock.instant()).build();
             put(stored);
             optInPath.filter(p -> !p.isBlank()).ifPresent(p -> optInPaths.put(stored.localId().orElseThrow(), p));
-            Set<String> fields = stored.asFieldMap().keySet();
-            if (!fields.equals(lastCreatedFields)) {
-                lastCreatedFields = Set.copyOf(fields);
+            if (!hasFieldsNamed(stored, lastCreatedFields)) {
+                lastCreatedFields = Set.copyOf(stored.asFieldMap().keySet());
             }
             // An immutable set goes into the change as it is (Set.copyOf keeps it): creates share it.
             appendChange(localId, origin, lastCreatedFields, true);
@@ -317,6 +317,31 @@ public final class InMemoryProfileStore implements ProfileStore {
     }
 
     // ---- internals; callers hold the lock ----
+
+    private static final StandardField[] STANDARD_FIELDS = StandardField.values();
+
+    /** Whether the profile's fields with a value are exactly {@code names}, without building its field map. */
+    private static boolean hasFieldsNamed(Profile p, Set<String> names) {
+        if (names == null) {
+            return false;
+        }
+        int count = 0;
+        for (StandardField f : STANDARD_FIELDS) {
+            if (p.get(f).isPresent()) {
+                count++;
+                if (!names.contains(f.fieldName())) {
+                    return false;
+                }
+            }
+        }
+        for (String extra : p.extraFields().keySet()) {
+            count++;
+            if (!names.contains(extra)) {
+                return false;
+            }
+        }
+        return count == names.size();
+    }
 
     private List<Profile> lookup(Index index, String key) {
         List<String> ids = index.ids(key);

@@ -500,6 +500,31 @@ class InboundSyncTest {
 
 
     @Test
+    void withTheNextGroupReadAheadTheListenerStillHearsEveryRecordOnTheThreadThatRunsTheSync() {
+        FakeQuota.fill(f, 450);
+        Thread runner = Thread.currentThread();
+        java.util.Set<String> otherThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicLong heard = new java.util.concurrent.atomic.AtomicLong();
+        SyncListener listener = new SyncListener() {
+            @Override
+            public void onRecord(org.crmsync.report.RecordResult result) {
+                heard.incrementAndGet();
+                if (Thread.currentThread() != runner) {
+                    otherThreads.add(Thread.currentThread().getName());
+                }
+            }
+        };
+
+        SyncReport report = new SyncEngine(f.clock, java.time.Duration.ZERO, 4)
+                .run(f.job(SyncDirection.INBOUND).listener(listener).build());
+
+        assertThat(report.count(Outcome.CREATED)).isEqualTo(450);
+        assertThat(heard).hasValue(450);
+        assertThat(otherThreads).isEmpty();
+        assertThat(f.state.cursor("fake-in", SyncDirection.INBOUND)).contains(report.cursorAfter());
+    }
+
+    @Test
     void recordsPreparedOnSeveralThreadsAreAppliedInTheFeedsOrderWithTheSameResults() {
         FakeQuota.fill(f, 600);
         f.crm.put("A300", Map.of("opt_in_status", "maybe")); // fails its mapping, in the middle of a group
