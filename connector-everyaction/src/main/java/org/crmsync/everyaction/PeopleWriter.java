@@ -138,6 +138,15 @@ final class PeopleWriter {
         Optional<String> sms = smsCode(w);
         Optional<String> number = value(f, EveryActionMapping.CELL_PHONE);
         String note = "";
+        if (number.isEmpty() && current == null && sms.isPresent()) {
+            // The consent is the profile's own phone's (the seed: opted out "on that phone only"): the
+            // write's identity names it, so VAN is told which phone without the person being read first.
+            Optional<String> own = value(w.identity(), EveryActionMapping.CELL_PHONE);
+            if (own.isPresent()) {
+                body.set("phones", array(phone(own.get(), "C", sms.get())));
+                sms = Optional.empty();
+            }
+        }
         if (sms.isPresent() || number.isPresent()) {
             if (number.isEmpty() && current == null) {
                 current = read.apply(vanId).orElse(null);

@@ -25,8 +25,10 @@ class EveryActionContractTest extends ConnectorContract {
 
     /** The simulator as the contract sees it: people with a cell phone whose SMS opt-in is the opt-in. */
     static final class EveryActionContractCrm implements ContractCrm {
+        // No GET /people/{vanId}: with export.fields (below) the inbound reads nobody, and a write names the
+        // phone it sets, so the contract's runs never read a person; the module's inbound tests fault it.
         static final List<String> KINDS = List.of("GET /apiKeyProfiles", "POST /people/findOrCreate",
-                "GET /people/{vanId}", "POST /people/{vanId}", "POST /changedEntityExportJobs",
+                "POST /people/{vanId}", "POST /changedEntityExportJobs",
                 "GET /changedEntityExportJobs/{id}", "GET /files",
                 "GET /changedEntityExportJobs/fields/{resourceType}");
         private final EveryActionSimulator van;

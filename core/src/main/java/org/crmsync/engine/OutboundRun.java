@@ -675,7 +675,7 @@ final class OutboundRun {
                         .orElse(Map.of());
                 sends.add(new Send(push.change().localId(), push.profile(), RemoteWrite.update(push.change().localId(),
                         push.remoteId(), fields(push.profile(), current, false, push.whole(), push.fields()),
-                        push.optIn()), false, push.note()));
+                        push.optIn()).withIdentity(identity(push.profile())), false, push.note()));
             } else if (plan instanceof Find find) {
                 boolean crmMatches = crmMatchesOnCreate && find.intent() == Intent.NEW_OPT_IN;
                 if (guard.mayFindACreate(find)) {
@@ -769,7 +769,8 @@ final class OutboundRun {
         String localId = find.change().localId();
         if (systemOfRecord) {
             return new Send(localId, p, RemoteWrite.update(localId, record.remoteId(),
-                    fields(p, record.fields(), false, true, Set.of()), p.optInStatus()), true, "");
+                    fields(p, record.fields(), false, true, Set.of()), p.optInStatus()).withIdentity(identity(p)),
+                    true, "");
         }
         boolean liberal = job.policy().mode() == SyncMode.LIBERAL;
         Set<String> fields = new LinkedHashSet<>();
@@ -778,8 +779,8 @@ final class OutboundRun {
         }
         fields.add(StandardField.OPT_IN_STATUS.fieldName());
         return new Send(localId, p, RemoteWrite.update(localId, record.remoteId(),
-                fields(p, record.fields(), false, liberal && find.change().everything(), fields), p.optInStatus()),
-                true, "");
+                fields(p, record.fields(), false, liberal && find.change().everything(), fields), p.optInStatus())
+                .withIdentity(identity(p)), true, "");
     }
 
     private Send create(Find find) {
@@ -787,7 +788,12 @@ final class OutboundRun {
         OptInStatus optIn = systemOfRecord ? p.optInStatus() : OptInStatus.OPTED_IN;
         String localId = find.change().localId();
         return new Send(localId, find.profile(), RemoteWrite.create(localId, fields(p, Map.of(), true, true, Set.of()),
-                optIn), false, "");
+                optIn).withIdentity(identity(p)), false, "");
+    }
+
+    /** Who and which phone a write is about, for connectors that address a CRM's phone record by it. */
+    private Map<String, String> identity(Profile p) {
+        return job.mapping().identityOf(p);
     }
 
     /** A write's fields by API name, from the mapping, given the CRM's current values. */

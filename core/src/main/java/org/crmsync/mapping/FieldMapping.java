@@ -209,6 +209,31 @@ public final class FieldMapping {
         return out;
     }
 
+    /**
+     * The profile's mobile number and email by API field name, converted as a write converts them,
+     * whatever the rules' write modes say: which person, and which phone, a write is about (a
+     * {@code RemoteWrite}'s identity). Fields without an API name, or without a value, are left out.
+     */
+    public Map<String, String> identityOf(Profile profile) {
+        requireNonNull(profile, "profile");
+        Map<String, String> out = new LinkedHashMap<>();
+        for (StandardField field : IDENTITY) {
+            Optional<FieldRule> rule = rule(field);
+            if (rule.isEmpty() || rule.get().apiName().isEmpty() || !rule.get().joinedFields().isEmpty()) {
+                continue;
+            }
+            try {
+                profile.get(field).flatMap(v -> rule.get().converter().toRemote(v)).filter(v -> !v.isBlank())
+                        .ifPresent(v -> out.put(rule.get().apiName().get(), v));
+            } catch (IllegalArgumentException e) {
+                // a value the converter refuses tells the connector nothing; the write's fields say why
+            }
+        }
+        return out;
+    }
+
+    private static final List<StandardField> IDENTITY = List.of(StandardField.PHONE_NUMBER, StandardField.EMAIL);
+
     @Override
     public String toString() {
         return "FieldMapping" + rules;

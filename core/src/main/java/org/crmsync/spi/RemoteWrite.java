@@ -18,9 +18,14 @@ import org.crmsync.model.OptInStatus;
  *     empty string asks the connector to clear that field in the CRM's own way
  * @param optIn the opt-in status this write sets, for connectors whose CRM records consent through
  *     its own API rather than a field; {@link OptInStatus#UNKNOWN} when the write does not change it
+ * @param identity who and which phone the write is about: the local profile's mobile number and email
+ *     by API field name, converted as a write converts them, whether or not this write changes them
+ *     ({@link org.crmsync.mapping.FieldMapping#identityOf}). A connector whose CRM keeps consent on a
+ *     phone record may address that phone by it instead of reading the record first; it writes a value
+ *     only when {@code fields} has it. Empty when the engine knows neither
  */
 public record RemoteWrite(String key, Operation operation, Optional<String> remoteId, Map<String, String> fields,
-        OptInStatus optIn) {
+        OptInStatus optIn, Map<String, String> identity) {
     /** What a write does to the CRM. */
     public enum Operation {
         CREATE, UPDATE
@@ -32,10 +37,18 @@ public record RemoteWrite(String key, Operation operation, Optional<String> remo
         requireNonNull(remoteId, "remoteId");
         requireNonNull(fields, "fields");
         requireNonNull(optIn, "optIn");
+        requireNonNull(identity, "identity");
         if (operation == Operation.UPDATE && remoteId.isEmpty()) {
             throw new IllegalArgumentException("an update of " + key + " needs the CRM record id");
         }
         fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        identity = Collections.unmodifiableMap(new LinkedHashMap<>(identity));
+    }
+
+    /** A write without an identity, as before it had one. */
+    public RemoteWrite(String key, Operation operation, Optional<String> remoteId, Map<String, String> fields,
+            OptInStatus optIn) {
+        this(key, operation, remoteId, fields, optIn, Map.of());
     }
 
     public static RemoteWrite create(String key, Map<String, String> fields, OptInStatus optIn) {
@@ -44,6 +57,11 @@ public record RemoteWrite(String key, Operation operation, Optional<String> remo
 
     public static RemoteWrite update(String key, String remoteId, Map<String, String> fields, OptInStatus optIn) {
         return new RemoteWrite(key, Operation.UPDATE, Optional.of(remoteId), fields, optIn);
+    }
+
+    /** This write with {@code value} as its {@link #identity}. */
+    public RemoteWrite withIdentity(Map<String, String> value) {
+        return new RemoteWrite(key, operation, remoteId, fields, optIn, value);
     }
 
     @Override

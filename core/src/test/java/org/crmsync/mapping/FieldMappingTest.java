@@ -289,6 +289,23 @@ class FieldMappingTest {
     }
 
     @Test
+    void aWritesIdentityIsTheProfilesMobileAndEmailByApiNameWhateverTheirWriteModes() {
+        FieldMapping mapping = FieldMapping.builder()
+                .rule(rule("phone_number", "MobilePhone", null).writeMode(WriteMode.NEVER).build())
+                .rule(rule("profile_email", "Email", null).writeMode(WriteMode.ONLY_WHEN_EMPTY).build())
+                .rule(rule("profile_first_name", "FirstName", null).build())
+                .build();
+        Profile ada = ADA.toBuilder().phoneNumber("+14155550123").build();
+
+        assertThat(mapping.identityOf(ada)).containsExactly(Map.entry("MobilePhone", "+14155550123"),
+                Map.entry("Email", "ada@example.org"));
+        assertThat(mapping.toRemote(ada, Map.of("Email", "old@example.org"), false, f -> true))
+                .as("the identity is not a write").containsOnlyKeys("FirstName");
+        assertThat(mapping.identityOf(ADA)).as("no phone, no phone in the identity")
+                .containsOnlyKeys("Email");
+    }
+
+    @Test
     void onCreateAlwaysAndOnlyWhenEmptyFieldsAreWrittenAndNeverFieldsAreNot() {
         Map<String, String> out = writeModes().toRemote(ADA, Map.of("SONIS_ID", "L-OLD"), true, f -> true);
 
