@@ -148,7 +148,7 @@ final class ActionKitSession implements ConnectorSession {
         try {
             // The phones of the users whose mobile numbers this batch writes, in one call per 100 users.
             p.phoneBook().preload(batch.stream().filter(w -> w.operation() == RemoteWrite.Operation.UPDATE
-                    && w.fields().containsKey(ActionKitMapping.MOBILE_PHONE)).map(w -> w.remoteId().orElseThrow()).toList());
+                    && UserWriter.mayWriteMobile(w)).map(w -> w.remoteId().orElseThrow()).toList());
         } catch (CrmSyncException e) {
             if (e.code() != ErrorCode.QUOTA_EXHAUSTED) {
                 throw e;

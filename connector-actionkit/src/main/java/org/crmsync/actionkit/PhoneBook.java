@@ -68,6 +68,18 @@ final class PhoneBook {
         return UserRecords.ownMobile(known, phoneSource);
     }
 
+    /** Whether the user has a mobile phone of this number, of any source, from what the run knows or one read. */
+    boolean hasMobile(String userId, String number) {
+        List<JsonNode> known = phones.get(userId);
+        if (known == null) {
+            known = read(userId);
+            phones.put(userId, known);
+        }
+        String wanted = UserRecords.normalized(number);
+        return known.stream().anyMatch(p -> UserRecords.PHONE_MOBILE.equalsIgnoreCase(ActionKitJson.text(p, "type"))
+                && UserRecords.normalized(ActionKitJson.text(p, "phone")).equals(wanted));
+    }
+
     /** Reads the user's phones again (a create refused because the phone exists). */
     Optional<JsonNode> reload(String userId) {
         List<JsonNode> fresh = read(userId);

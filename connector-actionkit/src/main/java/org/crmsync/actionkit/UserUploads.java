@@ -293,7 +293,7 @@ final class UserUploads {
         }
         Optional<String> quota = Optional.empty();
         try {
-            phoneBook.preload(group.stream().filter(r -> mobile(r.write()).isPresent())
+            phoneBook.preload(group.stream().filter(r -> UserWriter.mayWriteMobile(r.write()))
                     .map(r -> r.write().remoteId().orElseThrow()).toList());
         } catch (CrmSyncException e) {
             if (e.code() != ErrorCode.QUOTA_EXHAUSTED) {
@@ -305,7 +305,7 @@ final class UserUploads {
             Row r = group.get(i);
             RemoteWrite w = r.write();
             String id = w.remoteId().orElseThrow();
-            if (quota.isPresent() && mobile(w).isPresent()) {
+            if (quota.isPresent() && UserWriter.mayWriteMobile(w)) {
                 // Its user fields were uploaded; the quota stopped its phone: sent again next run.
                 results.put(w.key(), WriteResult.notSent(w.key(), quota.get()));
                 continue;
@@ -323,7 +323,7 @@ final class UserUploads {
                     results.put(w.key(), email.get());
                     continue;
                 }
-                note = mobile(w).map(number -> writer.writeMobile(id, number)).orElse("");
+                note = writer.numberFor(w, id).map(number -> writer.writeMobile(id, number)).orElse("");
             } catch (CrmSyncException e) {
                 if (e.code() == ErrorCode.QUOTA_EXHAUSTED) {
                     quota = Optional.of(e.getMessage());
@@ -380,10 +380,6 @@ final class UserUploads {
             return Optional.of(WriteResult.failed(w.key(), "USER_REFUSED", refused.summary(), false));
         }
         return Optional.empty();
-    }
-
-    private static Optional<String> mobile(RemoteWrite w) {
-        return Optional.ofNullable(w.fields().get(ActionKitMapping.MOBILE_PHONE)).filter(v -> !v.isBlank());
     }
 
     private static String rowError(Outcome outcome, int row) {

@@ -10,6 +10,7 @@ import org.crmsync.CrmSyncException;
 import org.crmsync.actionkit.internal.ActionKitClient;
 import org.crmsync.actionkit.internal.ActionKitClient.Written;
 import org.crmsync.actionkit.internal.ActionKitJson;
+import org.crmsync.model.OptInStatus;
 import org.crmsync.spi.RemoteWrite;
 import org.crmsync.spi.WriteResult;
 
@@ -113,7 +114,7 @@ final class UserWriter {
                                 : refused.summary(), false);
             }
         }
-        String note = mobile(w).map(number -> writeMobile(id, number)).orElse("");
+        String note = numberFor(w, id).map(number -> writeMobile(id, number)).orElse("");
         return note.isEmpty() ? WriteResult.updated(w.key(), id)
                 : new WriteResult(w.key(), WriteResult.Status.UPDATED, Optional.of(id), Optional.of("PHONE_NOT_WRITTEN"),
                         note, false);
@@ -122,6 +123,32 @@ final class UserWriter {
     /** A user's new email, through the user resource (409 when another user has it). */
     Written updateEmail(String userId, String email) {
         return client.updateUser(userId, ActionKitJson.MAPPER.createObjectNode().put("email", email));
+    }
+
+    /** The number an update puts on the user's mobile phone: the one it carries, else {@link #subscribersNumber}. */
+    Optional<String> numberFor(RemoteWrite w, String userId) {
+        return mobile(w).or(() -> subscribersNumber(w, userId));
+    }
+
+    /** Whether an update may write the user's mobile phone, so its user's phones are worth reading first. */
+    static boolean mayWriteMobile(RemoteWrite w) {
+        return mobile(w).isPresent() || (w.optIn() == OptInStatus.OPTED_IN
+                && Optional.ofNullable(w.identity().get(ActionKitMapping.MOBILE_PHONE)).filter(v -> !v.isBlank())
+                        .isPresent());
+    }
+
+    /**
+     * The number of a subscriber whose opt-in this write sets, when the write does not carry it (a
+     * conservative sync linking a new opt-in writes the opt-in alone) and ActionKit has no mobile phone
+     * of that number for the user, whatever its source: the seed's opt-in is of a mobile number, so the
+     * user gets it as the sync's own mobile phone; nothing ActionKit has is changed.
+     */
+    private Optional<String> subscribersNumber(RemoteWrite w, String userId) {
+        if (w.optIn() != OptInStatus.OPTED_IN) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(w.identity().get(ActionKitMapping.MOBILE_PHONE)).filter(v -> !v.isBlank())
+                .filter(number -> !phoneBook.hasMobile(userId, number));
     }
 
     private static Optional<String> mobile(RemoteWrite w) {

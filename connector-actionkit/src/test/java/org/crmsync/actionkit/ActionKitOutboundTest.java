@@ -160,6 +160,24 @@ class ActionKitOutboundTest {
 
         assertThat(f.ak.value(existing, "first_name")).contains("Ann");
         assertThat(f.ak.value(existing, "user_mobile_subscriber")).contains("true");
+        assertThat(f.ak.phonesOf(existing)).as("the number it has is not added again")
+                .containsExactly("mobile/website/(415) 555-2671");
+    }
+
+    @Test
+    void conservativeSyncLinkingAKnownUserWithoutThatMobileAddsTheSubscribersNumberAsItsOwnPhoneOnly() {
+        f.policy = f.policy.toBuilder().mode(SyncMode.CONSERVATIVE).build();
+        String existing = f.ak.addUser(ActionKitFixture.user("Ann", "Diaz", "ana@example.org", null, false));
+        f.ak.addPhone(existing, "home", "(415) 555-0000", "website");
+        f.signUp("Ana", "Diaz", "ana@example.org", "+14155552671", OptInStatus.OPTED_IN);
+
+        SyncReport r = f.outbound();
+
+        assertThat(r.count(Outcome.UPDATED)).isEqualTo(1);
+        assertThat(f.ak.value(existing, "first_name")).as("conservative: nothing else changed").contains("Ann");
+        assertThat(f.ak.value(existing, "user_mobile_subscriber")).contains("true");
+        assertThat(f.ak.phonesOf(existing)).containsExactlyInAnyOrder("home/website/(415) 555-0000",
+                "mobile/Mobile Commons/+14155552671");
     }
 
     @Test
