@@ -118,14 +118,56 @@ public final class PhoneNormalizer {
         if (regions.size() <= 1) {
             return regions.isEmpty() || regions.get(0).equals("ZZ") ? null : regions.get(0);
         }
-        for (String candidate : regions) {
-            RegionPlan plan = RegionPlan.of(candidate, countryCode);
-            if (plan.leadingDigits() != null ? plan.leadingDigits().matcher(nationalNumber).lookingAt()
+        List<RegionPlan> plans = CANDIDATES.computeIfAbsent(countryCode,
+                cc -> regions.stream().map(r -> RegionPlan.of(r, cc)).toList());
+        for (int i = 0; i < plans.size(); i++) {
+            RegionPlan plan = plans.get(i);
+            if (plan.leadingDigits() != null ? plan.startsWithLeadingDigits(nationalNumber)
                     : plan.typeOf(nationalNumber) != PhoneNumberType.UNKNOWN) {
-                return candidate;
+                return regions.get(i);
             }
         }
         return null;
+    }
+
+    /** The plans of a country code's regions, in libphonenumber's order, made once. */
+    private static final Map<Integer, List<RegionPlan>> CANDIDATES = new ConcurrentHashMap<>();
+
+    /**
+     * The three-digit beginnings of a number {@code pattern} can match (whole, or at its start with
+     * {@code prefixOnly}): a beginning the matcher fails on before reading to its end ({@code hitEnd()}
+     * false) fails whatever follows. Found digit by digit, so only the beginnings of possible ones are tried.
+     */
+    private static BitSet beginningsOf(Pattern pattern, boolean prefixOnly) {
+        BitSet out = new BitSet(1000);
+        Matcher m = pattern.matcher("");
+        for (int a = 0; a < 10; a++) {
+            if (!possible(m, Integer.toString(a), prefixOnly)) {
+                continue;
+            }
+            for (int b = 0; b < 10; b++) {
+                if (!possible(m, a + Integer.toString(b), prefixOnly)) {
+                    continue;
+                }
+                for (int c = 0; c < 10; c++) {
+                    if (possible(m, a + Integer.toString(b) + c, prefixOnly)) {
+                        out.set(a * 100 + b * 10 + c);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean possible(Matcher m, String beginning, boolean prefixOnly) {
+        m.reset(beginning);
+        return (prefixOnly ? m.lookingAt() : m.matches()) || m.hitEnd();
+    }
+
+    /** The number's first three digits as 0-999, or -1 when it has fewer than three. */
+    private static int beginningOf(String nationalNumber) {
+        return nationalNumber.length() < 3 ? -1 : (nationalNumber.charAt(0) - '0') * 100
+                + (nationalNumber.charAt(1) - '0') * 10 + (nationalNumber.charAt(2) - '0');
     }
 
     /** libphonenumber answers "001" for non-geographic numbers (+800, +882...), which is no country. */
@@ -181,8 +223,8 @@ public final class PhoneNormalizer {
      * its patterns compiled once, and a number's type found in one pass over them in the order
      * libphonenumber's own {@code getNumberType} takes (the test compares the two over many numbers).
      */
-    private record RegionPlan(int countryCode, Pattern leadingDigits, Desc general, List<Map.Entry<PhoneNumberType, Desc>> others,
-            Desc fixedLine, Desc mobile, boolean sameMobileAndFixedLine) {
+    private record RegionPlan(int countryCode, Pattern leadingDigits, BitSet leadingBeginnings, Desc general,
+            List<Map.Entry<PhoneNumberType, Desc>> others, Desc fixedLine, Desc mobile, boolean sameMobileAndFixedLine) {
         private static final Map<String, RegionPlan> PLANS = new ConcurrentHashMap<>();
 
         static RegionPlan of(String region, int countryCode) {
@@ -193,9 +235,10 @@ public final class PhoneNormalizer {
                 PhoneMetadata m = region.equals("001") ? source.getMetadataForNonGeographicalRegion(countryCode)
                         : source.getMetadataForRegion(region);
                 if (m == null) {
-                    return new RegionPlan(countryCode, null, Desc.NONE, List.of(), Desc.NONE, Desc.NONE, false);
+                    return new RegionPlan(countryCode, null, null, Desc.NONE, List.of(), Desc.NONE, Desc.NONE, false);
                 }
-                return new RegionPlan(countryCode, m.hasLeadingDigits() ? Pattern.compile(m.getLeadingDigits()) : null,
+                Pattern leading = m.hasLeadingDigits() ? Pattern.compile(m.getLeadingDigits()) : null;
+                return new RegionPlan(countryCode, leading, leading == null ? null : beginningsOf(leading, true),
                         Desc.of(m.getGeneralDesc()), List.of(
                         Map.entry(PhoneNumberType.PREMIUM_RATE, Desc.of(m.getPremiumRate())),
                         Map.entry(PhoneNumberType.TOLL_FREE, Desc.of(m.getTollFree())),
@@ -207,6 +250,12 @@ public final class PhoneNormalizer {
                         Map.entry(PhoneNumberType.VOICEMAIL, Desc.of(m.getVoicemail()))),
                         Desc.of(m.getFixedLine()), Desc.of(m.getMobile()), m.getSameMobileAndFixedLinePattern());
             });
+        }
+
+        /** Whether the number starts with the region's leading digits (libphonenumber's {@code lookingAt}). */
+        boolean startsWithLeadingDigits(String nationalNumber) {
+            int beginning = beginningOf(nationalNumber);
+            return (beginning < 0 || leadingBeginnings.get(beginning)) && leadingDigits.matcher(nationalNumber).lookingAt();
         }
 
         /** The type of a national significant number of this region; UNKNOWN when it is not valid here. */
@@ -237,7 +286,6 @@ public final class PhoneNormalizer {
      */
     private record Desc(long lengths, Pattern pattern, BitSet beginnings) {
         static final Desc NONE = new Desc(0L, null, new BitSet());
-        private static final int BEGINNINGS = 1000;
 
         static Desc of(PhoneNumberDesc desc) {
             if (desc == null || !desc.hasNationalNumberPattern()) {
@@ -248,15 +296,7 @@ public final class PhoneNormalizer {
                 lengths |= length >= 0 && length < 63 ? 1L << length : 1L << 63; // -1: the type has none
             }
             Pattern pattern = Pattern.compile(desc.getNationalNumberPattern());
-            BitSet beginnings = new BitSet(BEGINNINGS);
-            Matcher m = pattern.matcher("");
-            for (int b = 0; b < BEGINNINGS; b++) {
-                m.reset(String.format(Locale.ROOT, "%03d", b));
-                if (m.matches() || m.hitEnd()) {
-                    beginnings.set(b);
-                }
-            }
-            return new Desc(lengths, pattern, beginnings);
+            return new Desc(lengths, pattern, beginningsOf(pattern, false));
         }
 
         boolean matches(String nationalNumber) {
@@ -264,8 +304,8 @@ public final class PhoneNormalizer {
             if (pattern == null || (lengths != 0L && (length >= 63 || (lengths & (1L << length)) == 0L))) {
                 return false;
             }
-            if (length >= 3 && !beginnings.get((nationalNumber.charAt(0) - '0') * 100
-                    + (nationalNumber.charAt(1) - '0') * 10 + (nationalNumber.charAt(2) - '0'))) {
+            int beginning = beginningOf(nationalNumber);
+            if (beginning >= 0 && !beginnings.get(beginning)) {
                 return false;
             }
             return pattern.matcher(nationalNumber).matches();
