@@ -121,6 +121,11 @@ public final class SyncEngine {
         return owner;
     }
 
+    /** How long a run's lease lasts unless renewed: how soon a job of a dead server may run elsewhere. */
+    public Duration leaseDuration() {
+        return leaseDuration;
+    }
+
     private static String defaultOwner() {
         String process = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
         return process + "#" + UUID.randomUUID().toString().substring(0, 8);
