@@ -19,6 +19,7 @@ import org.quartz.JobKey;
 import org.quartz.ScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.spi.OperableTrigger;
 
 /**
  * The Quartz triggers of a {@link Schedule}, firing at the same instants as {@link Schedule#nextAfter}:
@@ -115,13 +116,48 @@ final class QuartzTriggers {
         hoursOf.forEach((secondMinutes, hours) -> secondsOf.computeIfAbsent(List.of(secondMinutes.get(1), list(hours)),
                 k -> new TreeSet<>()).add(Integer.parseInt(secondMinutes.get(0))));
         List<String> crons = new ArrayList<>();
-        secondsOf.forEach((minutesHours, seconds) -> crons.add(list(seconds) + " " + minutesHours.get(0) + " "
-                + minutesHours.get(1) + " * * ?"));
+        secondsOf.forEach((minutesHours, seconds) -> {
+            String cron = field(seconds, 59) + " " + field(parse(minutesHours.get(0)), 59) + " "
+                    + field(parse(minutesHours.get(1)), 23) + " * * ?";
+            // Quartz keeps a cron expression in a column of 120 characters.
+            if (cron.length() > 120) {
+                throw new IllegalArgumentException(schedule + " is too irregular for Quartz's cron triggers: " + cron);
+            }
+            crons.add(cron);
+        });
         return crons;
     }
 
     private static String list(Set<Integer> values) {
-        return values.stream().map(String::valueOf).collect(Collectors.joining(","));
+        return new TreeSet<>(values).stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+
+    private static Set<Integer> parse(String list) {
+        Set<Integer> values = new TreeSet<>();
+        for (String v : list.split(",")) {
+            values.add(Integer.parseInt(v));
+        }
+        return values;
+    }
+
+    /** A cron field: {@code *}, {@code a/d} or {@code a-b/d} for an even step, {@code a-b}, else a list. */
+    static String field(Set<Integer> values, int max) {
+        List<Integer> v = new ArrayList<>(new TreeSet<>(values));
+        if (v.size() == 1) {
+            return String.valueOf(v.get(0));
+        }
+        int step = v.get(1) - v.get(0);
+        for (int i = 2; i < v.size(); i++) {
+            if (v.get(i) - v.get(i - 1) != step) {
+                return list(values);
+            }
+        }
+        int a = v.get(0);
+        int b = v.get(v.size() - 1);
+        if (step == 1) {
+            return a == 0 && b == max ? "*" : a + "-" + b;
+        }
+        return b + step > max ? a + "/" + step : a + "-" + b + "/" + step;
     }
 
     private static List<Trigger> triggers(List<ScheduleBuilder<?>> builders, Schedule schedule, JobKey job,
@@ -131,7 +167,11 @@ final class QuartzTriggers {
             TriggerBuilder<?> b = TriggerBuilder.newTrigger().withIdentity(job.getName() + (i == 0 ? "" : "." + i),
                     job.getGroup()).forJob(job).withSchedule(builders.get(i)).startAt(Date.from(first));
             schedule.end().ifPresent(end -> b.endAt(Date.from(end.toInstant())));
-            triggers.add(b.build());
+            Trigger trigger = b.build();
+            // A trigger of a window's times that all fall after the schedule's end would never fire (Quartz refuses it).
+            if (((OperableTrigger) ((OperableTrigger) trigger).clone()).computeFirstFireTime(null) != null) {
+                triggers.add(trigger);
+            }
         }
         return triggers;
     }

@@ -30,8 +30,9 @@ class QuartzTriggersTest {
     @Test
     void everyFiveMinutesDuringTheDayIsOneCron() {
         Schedule outbound = Schedule.every(Duration.ofMinutes(5), LocalTime.of(8, 0), LocalTime.of(20, 0), CHICAGO);
-        assertThat(QuartzTriggers.windowCrons(outbound)).containsExactly("0 0,5,10,15,20,25,30,35,40,45,50,55"
-                + " 8,9,10,11,12,13,14,15,16,17,18,19 * * ?");
+        assertThat(QuartzTriggers.windowCrons(outbound)).containsExactly("0 0/5 8-19 * * ?");
+        assertThat(QuartzTriggers.windowCrons(Schedule.every(Duration.ofSeconds(4), LocalTime.MIDNIGHT,
+                LocalTime.of(23, 59, 59), CHICAGO))).containsExactly("0/4 * * * * ?");
         assertSameTimes(outbound, 5_000);
     }
 
@@ -55,6 +56,13 @@ class QuartzTriggersTest {
             assertSameTimes(Schedule.monthly(LocalDateTime.of(2026, 1, day, 4, 0), CHICAGO), 60);
         }
         assertSameTimes(Schedule.daily(start, CHICAGO).endingAt(start.plusDays(10)), 100);
+    }
+
+    @Test
+    void cronFieldsAreShort() {
+        assertThat(QuartzTriggers.field(java.util.Set.of(10, 20, 30), 59)).isEqualTo("10-30/10");
+        assertThat(QuartzTriggers.field(java.util.Set.of(3, 4, 5), 23)).isEqualTo("3-5");
+        assertThat(QuartzTriggers.field(java.util.Set.of(2, 7, 9), 59)).isEqualTo("2,7,9");
     }
 
     @Test
