@@ -153,6 +153,8 @@ public final class SyncEngine {
      * dry runs, which write nothing but the API calls they used).
      *
      * @throws CrmSyncException with code {@code CONCURRENT_RUN} when the same job is already running
+     *     (anywhere the job's state store is shared), or {@code STORAGE_FAILED} when the state store
+     *     cannot give the run its lease
      */
     public SyncReport run(SyncJob job) {
         requireNonNull(job, "job");
