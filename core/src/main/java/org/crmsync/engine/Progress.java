@@ -1,5 +1,6 @@
 package org.crmsync.engine;
 
+import java.util.List;
 import org.crmsync.report.RecordResult;
 import org.crmsync.report.ReportSink;
 import org.crmsync.report.SyncReport;
@@ -12,15 +13,17 @@ final class Progress {
 
     private final SyncReport.Builder report;
     private final SyncListener listener;
-    private final ReportSink sink;
-    private boolean sinkFailed;
+    private final List<ReportSink> sinks;
+    private final boolean[] sinkFailed;
     private long read;
     private long done;
 
-    Progress(SyncReport.Builder report, SyncListener listener, ReportSink sink) {
+    /** @param sinks the job's sink and the state store's; one failing does not stop the others */
+    Progress(SyncReport.Builder report, SyncListener listener, List<ReportSink> sinks) {
         this.report = report;
         this.listener = listener;
-        this.sink = sink;
+        this.sinks = List.copyOf(sinks);
+        this.sinkFailed = new boolean[sinks.size()];
     }
 
     void read() {
@@ -31,14 +34,16 @@ final class Progress {
     void done(RecordResult result) {
         done++;
         report.add(result);
-        if (!sinkFailed) {
-            try {
-                sink.accept(result);
-            } catch (RuntimeException e) {
-                // The run goes on (its counts and sample are still right); the sink's rows stop here.
-                sinkFailed = true;
-                LOG.warn("the report sink failed after {} rows; the rest of this run's rows are only counted: {}",
-                        done - 1, e.toString());
+        for (int i = 0; i < sinks.size(); i++) {
+            if (!sinkFailed[i]) {
+                try {
+                    sinks.get(i).accept(result);
+                } catch (RuntimeException e) {
+                    // The run goes on (its counts and sample are still right); the sink's rows stop here.
+                    sinkFailed[i] = true;
+                    LOG.warn("a report sink failed after {} rows; the rest of this run's rows are only counted: {}",
+                            done - 1, e.toString());
+                }
             }
         }
         try {
@@ -50,11 +55,13 @@ final class Progress {
     }
 
     void flushSink() {
-        if (!sinkFailed) {
-            try {
-                sink.flush();
-            } catch (RuntimeException e) {
-                LOG.warn("the report sink failed when the run ended: {}", e.toString());
+        for (int i = 0; i < sinks.size(); i++) {
+            if (!sinkFailed[i]) {
+                try {
+                    sinks.get(i).flush();
+                } catch (RuntimeException e) {
+                    LOG.warn("a report sink failed when the run ended: {}", e.toString());
+                }
             }
         }
     }

@@ -6,30 +6,43 @@ import java.lang.ref.WeakReference;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.SyncDirection;
+import org.crmsync.report.ReportSink;
 import org.crmsync.report.RunStatus;
 import org.crmsync.report.SyncReport;
 import org.crmsync.spi.Connector;
 import org.crmsync.spi.ConnectorSession;
 import org.crmsync.spi.PreflightProblem;
+import org.crmsync.store.RunLease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs sync jobs. A plain object the application calls, from its own scheduler or thread; it holds no
- * state between runs beyond the set of jobs running now (the job's state store remembers the rest).
+ * state between runs beyond the preflights it trusts (the job's state store remembers the rest).
  *
  * <p>A run never throws for one record's failure: that is a report row, kept for retry. It throws
  * only when the job cannot be run at all (two runs of one job at once). Everything else, including a
  * CRM that cannot be reached, ends the run with a report whose {@link SyncReport#status()} says so.
+ *
+ * <p>Runs of one job never overlap: a run first takes the job's lease in the job's state store
+ * ({@link org.crmsync.store.SyncStateStore#acquireLease}), in the name of this engine's {@link
+ * #owner()}, for the {@linkplain Builder#leaseDuration lease duration}, and renews it at every
+ * checkpoint and every third of that duration while it runs; a second run of the job, by this engine
+ * or any other sharing the store (on any server, with {@link org.crmsync.store.JdbcSyncStateStore}),
+ * fails with {@code CONCURRENT_RUN}. When a server dies, its lease expires, and the next run of the
+ * job takes it over and carries on from the last checkpoint (records after it are read again: an
+ * inbound record applied twice changes nothing the second time, and an outbound create looks for the
+ * record it may have made before making it). A run that finds its lease taken over stops writing.
  */
 public final class SyncEngine {
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
@@ -38,8 +51,13 @@ public final class SyncEngine {
 
     private final Clock clock;
     private final Duration preflightValidity;
+    /** How long a run's lease lasts unless renewed, unless the engine is told otherwise. */
+    public static final Duration DEFAULT_LEASE_DURATION = Duration.ofMinutes(2);
+
     private final int preparingThreads;
-    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final String owner;
+    private final Duration leaseDuration;
+    private final ScheduledExecutorService renewals;
     private final Map<String, PassedPreflight> preflights = new ConcurrentHashMap<>();
 
     /**
@@ -81,15 +99,49 @@ public final class SyncEngine {
      * run on them, so they must be thread-safe (a mapping is shared by concurrent jobs anyway).
      */
     public SyncEngine(Clock clock, Duration preflightValidity, int preparingThreads) {
-        this.clock = requireNonNull(clock, "clock");
-        this.preflightValidity = requireNonNull(preflightValidity, "preflightValidity");
-        if (preflightValidity.isNegative()) {
-            throw new IllegalArgumentException("preflightValidity may not be negative: " + preflightValidity);
-        }
-        if (preparingThreads < 1) {
-            throw new IllegalArgumentException("preparingThreads must be 1 or more, was " + preparingThreads);
-        }
-        this.preparingThreads = preparingThreads;
+        this(builder().clock(clock).preflightValidity(preflightValidity).preparingThreads(preparingThreads));
+    }
+
+    private SyncEngine(Builder b) {
+        this.clock = b.clock;
+        this.preflightValidity = b.preflightValidity;
+        this.preparingThreads = b.preparingThreads;
+        this.owner = b.owner != null ? b.owner : defaultOwner();
+        this.leaseDuration = b.leaseDuration;
+        this.renewals = b.renewals != null ? b.renewals : defaultRenewals();
+    }
+
+    /** Settings beyond the constructors': the lease's owner name and duration, the renewal thread. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Who this engine's runs hold their leases as: the process ({@code pid@host}) and a random part. */
+    public String owner() {
+        return owner;
+    }
+
+    /** How long a run's lease lasts unless renewed: how soon a job of a dead server may run elsewhere. */
+    public Duration leaseDuration() {
+        return leaseDuration;
+    }
+
+    private static String defaultOwner() {
+        String process = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+        return process + "#" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** One daemon thread renewing leases, ending when no run is going on. */
+    private static ScheduledExecutorService defaultRenewals() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "crmsync-lease-renewal");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setKeepAliveTime(30, TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true);
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     private static int defaultPreparingThreads() {
@@ -101,28 +153,48 @@ public final class SyncEngine {
      * dry runs, which write nothing but the API calls they used).
      *
      * @throws CrmSyncException with code {@code CONCURRENT_RUN} when the same job is already running
+     *     (anywhere the job's state store is shared), or {@code STORAGE_FAILED} when the state store
+     *     cannot give the run its lease
      */
     public SyncReport run(SyncJob job) {
         requireNonNull(job, "job");
-        if (!running.add(job.id())) {
-            throw new CrmSyncException(ErrorCode.CONCURRENT_RUN, "sync job " + job.id()
-                    + " is already running; runs of one job never overlap");
+        RunLease lease = job.state().acquireLease(job.id(), owner, clock.instant(), leaseDuration);
+        lease.tookOverFrom().ifPresent(previous -> LOG.warn("sync job {}: the lease of {} expired; this run takes"
+                + " the job over and carries on from the last checkpoint", job.id(), previous));
+        LeasedStateStore leased = new LeasedStateStore(job.state(), lease, clock, leaseDuration);
+        try {
+            long every = Math.max(1, leaseDuration.toMillis() / 3);
+            leased.renewingBy(renewals.scheduleWithFixedDelay(leased::renewQuietly, every, every,
+                    TimeUnit.MILLISECONDS));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The application shut its renewal executor down: renewals happen at checkpoints only.
+            LOG.warn("sync job {}: the lease renewal executor refused the task; the lease is renewed at"
+                    + " checkpoints only", job.id());
         }
         try {
-            return runOnce(job);
+            return runOnce(job.toBuilder().state(leased).build(), job);
         } finally {
-            running.remove(job.id());
+            leased.release();
         }
     }
 
-    private SyncReport runOnce(SyncJob job) {
+    private SyncReport runOnce(SyncJob job, SyncJob asGiven) {
         Instant started = clock.instant();
-        LocalDate day = LocalDate.ofInstant(started, ZoneOffset.UTC);
         SyncReport.Builder report = SyncReport.builder(job.id(), job.connector().providerId(), job.direction(), started)
                 .dryRun(job.dryRun()).keepRows(job.reportRowsKept());
-        QuotaMeter meter = new QuotaMeter(job.state(), job.connectionId(), day, job.policy().dailyApiQuota());
+        QuotaMeter meter = new QuotaMeter(job.state(), job.connectionId(), job.policy().apiQuotaWindow(),
+                job.policy().dailyApiQuota(), job.policy().apiQuotaBlock(), clock);
         RunContext ctx = new RunContext(job.id(), job.direction(), job.mapping(), job.policy(), meter, clock, job.dryRun());
-        Progress progress = new Progress(report, job.listener(), job.reportSink());
+        ReportSink kept = ReportSink.NONE;
+        if (!job.dryRun()) {
+            try {
+                kept = asGiven.state().reportRows(job.id(), job.direction(), started);
+            } catch (RuntimeException e) {
+                LOG.warn("sync job {}: the state store cannot keep this run's report rows; they go to the job's"
+                        + " sink only: {}", job.id(), e.toString());
+            }
+        }
+        Progress progress = new Progress(report, job.listener(), List.of(job.reportSink(), kept));
         LOG.info("starting {}", job);
         try (ConnectorSession session = job.connector().open(ctx)) {
             List<PreflightProblem> problems = preflight(job, session);
@@ -167,7 +239,7 @@ public final class SyncEngine {
         SyncReport finished = report.finish(clock.instant());
         if (!job.dryRun()) {
             try {
-                job.state().saveReport(finished);
+                asGiven.state().saveReport(finished);
             } catch (RuntimeException e) {
                 LOG.warn("could not keep the report of {} in the state store", job.id(), e);
             }
@@ -195,5 +267,75 @@ public final class SyncEngine {
             preflights.put(job.id(), new PassedPreflight(new WeakReference<>(job.connector()), settings, now));
         }
         return problems;
+    }
+
+    /** Builds a {@link SyncEngine}; every setting has the default the constructors use. */
+    public static final class Builder {
+        private Clock clock = Clock.systemUTC();
+        private Duration preflightValidity = DEFAULT_PREFLIGHT_VALIDITY;
+        private int preparingThreads = defaultPreparingThreads();
+        private String owner;
+        private Duration leaseDuration = DEFAULT_LEASE_DURATION;
+        private ScheduledExecutorService renewals;
+
+        private Builder() {
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** See {@link SyncEngine#SyncEngine(Clock, Duration)}. */
+        public Builder preflightValidity(Duration value) {
+            requireNonNull(value, "preflightValidity");
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("preflightValidity may not be negative: " + value);
+            }
+            this.preflightValidity = value;
+            return this;
+        }
+
+        /** See {@link SyncEngine#SyncEngine(Clock, Duration, int)}. */
+        public Builder preparingThreads(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("preparingThreads must be 1 or more, was " + value);
+            }
+            this.preparingThreads = value;
+            return this;
+        }
+
+        /** The name runs hold leases under (shown to whoever finds a job running); a random one by default. */
+        public Builder owner(String value) {
+            this.owner = requireNonNull(value, "owner");
+            return this;
+        }
+
+        /**
+         * How long a run's lease lasts without renewal (2 minutes by default): how soon a dead server's
+         * job is taken over. Renewals happen every third of it, so a pause (a long garbage collection,
+         * a slow store) shorter than two thirds of it never loses a lease.
+         */
+        public Builder leaseDuration(Duration value) {
+            requireNonNull(value, "leaseDuration");
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("leaseDuration must be positive: " + value);
+            }
+            this.leaseDuration = value;
+            return this;
+        }
+
+        /**
+         * The executor that renews leases while runs go on (by default one daemon thread of the
+         * engine's). An executor the application shuts down leaves renewals to the checkpoints.
+         */
+        public Builder leaseRenewals(ScheduledExecutorService value) {
+            this.renewals = requireNonNull(value, "leaseRenewals");
+            return this;
+        }
+
+        public SyncEngine build() {
+            return new SyncEngine(this);
+        }
     }
 }

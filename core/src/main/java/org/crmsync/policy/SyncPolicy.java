@@ -25,6 +25,8 @@ public final class SyncPolicy {
     private final List<OptInPathRule> optInPathRules;
     private final String sourceCode;
     private final long dailyApiQuota;
+    private final QuotaWindow apiQuotaWindow;
+    private final int apiQuotaBlock;
     private final String defaultFirstName;
     private final String defaultLastName;
     private final Duration inboundLookback; // null: not set, the connector's default applies
@@ -42,6 +44,8 @@ public final class SyncPolicy {
         this.optInPathRules = List.copyOf(b.optInPathRules);
         this.sourceCode = b.sourceCode;
         this.dailyApiQuota = b.dailyApiQuota;
+        this.apiQuotaWindow = b.apiQuotaWindow;
+        this.apiQuotaBlock = b.apiQuotaBlock;
         this.defaultFirstName = b.defaultFirstName;
         this.defaultLastName = b.defaultLastName;
         this.inboundLookback = b.inboundLookback;
@@ -51,6 +55,9 @@ public final class SyncPolicy {
         this.requireMobileNumber = b.requireMobileNumber;
         this.activitiesOfOptedOutProfiles = b.activitiesOfOptedOutProfiles;
     }
+
+    /** Calls reserved from the shared quota counter at a time unless the policy says otherwise. */
+    public static final int DEFAULT_API_QUOTA_BLOCK = 20;
 
     public static Builder builder() {
         return new Builder();
@@ -65,6 +72,8 @@ public final class SyncPolicy {
         b.optInPathRules.addAll(optInPathRules);
         b.sourceCode = sourceCode;
         b.dailyApiQuota = dailyApiQuota;
+        b.apiQuotaWindow = apiQuotaWindow;
+        b.apiQuotaBlock = apiQuotaBlock;
         b.defaultFirstName = defaultFirstName;
         b.defaultLastName = defaultLastName;
         b.inboundLookback = inboundLookback;
@@ -125,9 +134,30 @@ public final class SyncPolicy {
         return sourceCode;
     }
 
-    /** Most API calls per day (UTC) the sync may make; empty means no limit of ours. */
+    /**
+     * Most API calls the sync may make in the {@link #apiQuotaWindow()} (a UTC day unless set);
+     * empty means no limit of ours.
+     */
     public OptionalLong dailyApiQuota() {
         return dailyApiQuota < 0 ? OptionalLong.empty() : OptionalLong.of(dailyApiQuota);
+    }
+
+    /**
+     * The window the quota counts over: {@link QuotaWindow#UTC_DAY} by default; Salesforce counts its
+     * own limit over {@link QuotaWindow#ROLLING_24_HOURS}. Every job of one connection must use the
+     * same window.
+     */
+    public QuotaWindow apiQuotaWindow() {
+        return apiQuotaWindow;
+    }
+
+    /**
+     * How many calls a run reserves from the shared quota counter at a time (20 by default): larger
+     * blocks mean fewer writes to the state store, smaller ones less of the quota held by runs that
+     * do not need it.
+     */
+    public int apiQuotaBlock() {
+        return apiQuotaBlock;
     }
 
     /** First name given to records without one (the Salesforce seed: {@code Contact}). */
@@ -193,7 +223,10 @@ public final class SyncPolicy {
         return "SyncPolicy{mode=" + mode + ", authority=" + authority + ", allowedCountries=" + allowedCountries
                 + ", defaultOptInPath=" + defaultOptInPath + (optInPathRules.isEmpty() ? "" : ", optInPathRules="
                 + optInPathRules) + ", sourceCode=" + sourceCode
-                + ", dailyApiQuota=" + dailyApiQuota() + ", inboundLookback="
+                + ", dailyApiQuota=" + dailyApiQuota()
+                + (apiQuotaWindow == QuotaWindow.UTC_DAY ? "" : ", apiQuotaWindow=" + apiQuotaWindow)
+                + (apiQuotaBlock == DEFAULT_API_QUOTA_BLOCK ? "" : ", apiQuotaBlock=" + apiQuotaBlock)
+                + ", inboundLookback="
                 + (inboundLookback == null ? "connector default" : inboundLookback)
                 + ", inboundMatchOrder=" + inboundMatchOrder + ", outboundMatchOrder=" + outboundMatchOrder
                 + (activitiesOfOptedOutProfiles ? "" : ", activitiesOfOptedOutProfiles=false") + "}";
@@ -211,6 +244,8 @@ public final class SyncPolicy {
         private final List<OptInPathRule> optInPathRules = new ArrayList<>();
         private String sourceCode = "crmsync";
         private long dailyApiQuota = -1;
+        private QuotaWindow apiQuotaWindow = QuotaWindow.UTC_DAY;
+        private int apiQuotaBlock = DEFAULT_API_QUOTA_BLOCK;
         private String defaultFirstName;
         private String defaultLastName;
         private Duration inboundLookback;
@@ -279,9 +314,24 @@ public final class SyncPolicy {
             return this;
         }
 
-        /** At most this many API calls per UTC day; a negative value means no limit. */
+        /** At most this many API calls per window (a UTC day unless set); a negative value means no limit. */
         public Builder dailyApiQuota(long value) {
             this.dailyApiQuota = value < 0 ? -1 : value;
+            return this;
+        }
+
+        /** The window {@link #dailyApiQuota} counts over (a UTC day by default). */
+        public Builder apiQuotaWindow(QuotaWindow value) {
+            this.apiQuotaWindow = requireNonNull(value, "apiQuotaWindow");
+            return this;
+        }
+
+        /** Calls reserved from the shared counter at a time, at least 1 (20 by default). */
+        public Builder apiQuotaBlock(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("apiQuotaBlock must be at least 1; got " + value);
+            }
+            this.apiQuotaBlock = value;
             return this;
         }
 

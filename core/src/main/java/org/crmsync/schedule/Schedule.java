@@ -116,6 +116,21 @@ public final class Schedule {
         return start;
     }
 
+    /** How often a schedule of {@link #every} runs; empty for the frequencies. */
+    public Optional<Duration> interval() {
+        return Optional.ofNullable(interval);
+    }
+
+    /** The first time of day a schedule of {@link #every} runs; empty for the frequencies. */
+    public Optional<LocalTime> windowStart() {
+        return Optional.ofNullable(windowStart);
+    }
+
+    /** The time of day before which a schedule of {@link #every} last runs each day; empty for the frequencies. */
+    public Optional<LocalTime> windowEnd() {
+        return Optional.ofNullable(windowEnd);
+    }
+
     public Optional<ZonedDateTime> end() {
         return Optional.ofNullable(end);
     }

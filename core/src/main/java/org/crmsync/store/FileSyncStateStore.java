@@ -10,6 +10,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -22,6 +24,7 @@ import java.util.regex.Pattern;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.SyncDirection;
+import org.crmsync.policy.QuotaWindow;
 import org.crmsync.report.SyncReport;
 import org.crmsync.spi.SyncCursor;
 
@@ -44,6 +47,10 @@ import org.crmsync.spi.SyncCursor;
  * {@code STORAGE_FAILED} too, instead of serving the unsaved change or saving it with the next one;
  * open the directory again to continue from what is on disk. (A report file that cannot be written
  * fails only that {@link #saveReport} call: reports are not kept in memory.)
+ *
+ * <p>Leases are kept in memory only: the directory belongs to one open store, so runs that share it
+ * are in this process. After a crash no lease survives, and the next run resumes from the last
+ * checkpoint in {@code state.json}.
  *
  * <p>A {@code state.json} that cannot be read fails the open with {@code STORAGE_FAILED}; the store
  * never starts over from scratch on its own, which would sync everything again and drop the records
@@ -116,6 +123,39 @@ public final class FileSyncStateStore implements SyncStateStore, AutoCloseable {
     public synchronized void addApiCalls(String quotaKey, LocalDate day, long calls) {
         state().addApiCalls(quotaKey, day, calls);
         store.writeIfChanged();
+    }
+
+    @Override
+    public synchronized long apiCallsUsed(String quotaKey, QuotaWindow window, Instant now) {
+        return state().apiCallsUsed(quotaKey, window, now);
+    }
+
+    @Override
+    public synchronized long reserveApiCalls(String quotaKey, QuotaWindow window, Instant now, long calls, long limit) {
+        long granted = state().reserveApiCalls(quotaKey, window, now, calls, limit);
+        store.writeIfChanged();
+        return granted;
+    }
+
+    @Override
+    public synchronized void returnApiCalls(String quotaKey, QuotaWindow window, Instant reservedAt, long calls) {
+        state().returnApiCalls(quotaKey, window, reservedAt, calls);
+        store.writeIfChanged();
+    }
+
+    @Override
+    public synchronized RunLease acquireLease(String jobId, String owner, Instant now, Duration duration) {
+        return state().acquireLease(jobId, owner, now, duration);
+    }
+
+    @Override
+    public synchronized Optional<RunLease> renewLease(RunLease lease, Instant now, Duration duration) {
+        return state().renewLease(lease, now, duration);
+    }
+
+    @Override
+    public synchronized void releaseLease(RunLease lease) {
+        state().releaseLease(lease);
     }
 
     @Override

@@ -5,8 +5,11 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -16,8 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
+import org.crmsync.CrmSyncException;
+import org.crmsync.ErrorCode;
 import org.crmsync.SyncDirection;
 import org.crmsync.mapping.RecordSource;
+import org.crmsync.policy.QuotaWindow;
 import org.crmsync.report.SyncReport;
 import org.crmsync.spi.SyncCursor;
 
@@ -28,7 +35,11 @@ import org.crmsync.spi.SyncCursor;
  * <p>API-call counts are kept for the last {@value #API_CALL_DAYS_KEPT} days before the newest day
  * counted; older days are dropped. The newest {@code keepReports} reports of each job are kept.
  * Job ids follow the file store's rule (letters, digits, '.', '_' and '-'), so state kept here can
- * move to a {@link FileSyncStateStore}.
+ * move to a {@link FileSyncStateStore}. Calls of {@link QuotaWindow#ROLLING_24_HOURS} quotas are
+ * counted per hour and kept for two days.
+ *
+ * <p>Leases live in this object only: they keep runs of one job in this process from overlapping
+ * (engines sharing the store), which is all a store of one process needs.
  */
 public final class InMemorySyncStateStore implements SyncStateStore {
     /** How many reports per job the stores keep unless told otherwise. */
@@ -39,6 +50,9 @@ public final class InMemorySyncStateStore implements SyncStateStore {
     private final int keepReports;
     private final Map<String, EnumMap<SyncDirection, SyncCursor>> cursors = new TreeMap<>();
     private final Map<String, TreeMap<LocalDate, Long>> apiCalls = new TreeMap<>();
+    /** Per quota key, calls by the start of their hour (rolling-window quotas). */
+    private final Map<String, TreeMap<Instant, Long>> hourlyCalls = new TreeMap<>();
+    private final Map<String, RunLease> leases = new HashMap<>();
     private final Map<String, EnumMap<SyncDirection, LinkedHashMap<String, PendingRecord>>> pending = new TreeMap<>();
     /** Per job, oldest first by start time. */
     private final Map<String, List<SyncReport>> reports = new HashMap<>();
@@ -156,6 +170,121 @@ public final class InMemorySyncStateStore implements SyncStateStore {
     }
 
     @Override
+    public synchronized long apiCallsUsed(String quotaKey, QuotaWindow window, Instant now) {
+        requireNonNull(quotaKey, "quotaKey");
+        requireNonNull(window, "window");
+        requireNonNull(now, "now");
+        if (window == QuotaWindow.UTC_DAY) {
+            return apiCallsUsed(quotaKey, LocalDate.ofInstant(now, ZoneOffset.UTC));
+        }
+        TreeMap<Instant, Long> hours = hourlyCalls.get(quotaKey);
+        if (hours == null) {
+            return 0;
+        }
+        // An hour counts while any part of it is within the last 24 hours (see QuotaWindow).
+        Instant firstCounted = hourOf(now).minus(Duration.ofHours(24));
+        return hours.tailMap(firstCounted, true).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    @Override
+    public synchronized long reserveApiCalls(String quotaKey, QuotaWindow window, Instant now, long calls, long limit) {
+        if (calls < 0 || limit < 0) {
+            throw new IllegalArgumentException("calls and limit must not be negative; got " + calls + " and " + limit);
+        }
+        long granted = Math.max(0, Math.min(calls, limit - apiCallsUsed(quotaKey, window, now)));
+        if (granted > 0) {
+            changeApiCalls(quotaKey, window, now, granted);
+        }
+        return granted;
+    }
+
+    @Override
+    public synchronized void returnApiCalls(String quotaKey, QuotaWindow window, Instant reservedAt, long calls) {
+        requireNonNull(quotaKey, "quotaKey");
+        requireNonNull(window, "window");
+        requireNonNull(reservedAt, "reservedAt");
+        if (calls < 0) {
+            throw new IllegalArgumentException("calls must not be negative; got " + calls);
+        }
+        if (calls > 0) {
+            changeApiCalls(quotaKey, window, reservedAt, -calls);
+        }
+    }
+
+    /** Adds {@code delta} (negative: gives back) to the bucket of {@code at}, never below zero. */
+    private void changeApiCalls(String quotaKey, QuotaWindow window, Instant at, long delta) {
+        if (window == QuotaWindow.UTC_DAY) {
+            LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+            TreeMap<LocalDate, Long> days = apiCalls.computeIfAbsent(quotaKey, k -> new TreeMap<>());
+            days.put(day, Math.max(0, days.getOrDefault(day, 0L) + delta));
+            dropOldApiCallDays();
+        } else {
+            TreeMap<Instant, Long> hours = hourlyCalls.computeIfAbsent(quotaKey, k -> new TreeMap<>());
+            Instant hour = hourOf(at);
+            hours.put(hour, Math.max(0, hours.getOrDefault(hour, 0L) + delta));
+            Instant newest = hours.lastKey();
+            hours.headMap(newest.minus(Duration.ofHours(48))).clear();
+        }
+        version++;
+    }
+
+    private static Instant hourOf(Instant at) {
+        return at.truncatedTo(ChronoUnit.HOURS);
+    }
+
+    @Override
+    public synchronized RunLease acquireLease(String jobId, String owner, Instant now, Duration duration) {
+        StoreFiles.requireSafeJobId(jobId);
+        requireNonNull(owner, "owner");
+        requireNonNull(now, "now");
+        requireLeaseDuration(duration);
+        RunLease held = leases.get(jobId);
+        if (held != null && held.expiresAt().isAfter(now)) {
+            throw leaseHeld(jobId, held.owner(), held.expiresAt());
+        }
+        RunLease lease = new RunLease(jobId, owner, UUID.randomUUID().toString(), now.plus(duration),
+                Optional.ofNullable(held).map(RunLease::owner));
+        leases.put(jobId, lease);
+        return lease;
+    }
+
+    @Override
+    public synchronized Optional<RunLease> renewLease(RunLease lease, Instant now, Duration duration) {
+        requireNonNull(lease, "lease");
+        requireNonNull(now, "now");
+        requireLeaseDuration(duration);
+        RunLease held = leases.get(lease.jobId());
+        if (held == null || !held.token().equals(lease.token())) {
+            return Optional.empty();
+        }
+        RunLease renewed = held.renewedUntil(now.plus(duration));
+        leases.put(lease.jobId(), renewed);
+        return Optional.of(renewed);
+    }
+
+    @Override
+    public synchronized void releaseLease(RunLease lease) {
+        requireNonNull(lease, "lease");
+        RunLease held = leases.get(lease.jobId());
+        if (held != null && held.token().equals(lease.token())) {
+            leases.remove(lease.jobId());
+        }
+    }
+
+    static void requireLeaseDuration(Duration duration) {
+        requireNonNull(duration, "duration");
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("a lease must last longer than zero; got " + duration);
+        }
+    }
+
+    static CrmSyncException leaseHeld(String jobId, String owner, Instant until) {
+        return new CrmSyncException(ErrorCode.CONCURRENT_RUN, "sync job " + jobId + " is already running (lease"
+                + " held by " + owner + " until " + until + "); runs of one job never overlap. It is taken over"
+                + " only if its holder stops renewing the lease");
+    }
+
+    @Override
     public synchronized void saveReport(SyncReport report) {
         requireNonNull(report, "report");
         List<SyncReport> kept = reports.computeIfAbsent(StoreFiles.requireSafeJobId(report.jobId()),
@@ -203,6 +332,13 @@ public final class InMemorySyncStateStore implements SyncStateStore {
             ObjectNode daysNode = callsNode.putObject(key);
             days.forEach((day, calls) -> daysNode.put(day.toString(), calls));
         });
+        if (!hourlyCalls.isEmpty()) {
+            ObjectNode hourlyNode = root.putObject("apiCallsHourly");
+            hourlyCalls.forEach((key, hours) -> {
+                ObjectNode hoursNode = hourlyNode.putObject(key);
+                hours.forEach((hour, calls) -> hoursNode.put(hour.toString(), calls));
+            });
+        }
         ObjectNode pendingNode = root.putObject("pending");
         pending.forEach((job, byDirection) -> {
             ObjectNode jobNode = pendingNode.putObject(job);
@@ -253,6 +389,17 @@ public final class InMemorySyncStateStore implements SyncStateStore {
                 days.put(LocalDate.parse(day.getKey()), calls);
             }
             store.apiCalls.put(key.getKey(), days);
+        }
+        if (root.has("apiCallsHourly")) { // written only once a rolling-window quota counted calls
+            for (Map.Entry<String, JsonNode> key : StoreFiles.object(root, "apiCallsHourly").properties()) {
+                TreeMap<Instant, Long> hours = new TreeMap<>();
+                for (Map.Entry<String, JsonNode> hour : objectValue(key.getValue(), "apiCallsHourly." + key.getKey())
+                        .properties()) {
+                    hours.put(Instant.parse(hour.getKey()), StoreFiles.wholeNumber(hour.getValue(),
+                            "apiCallsHourly." + key.getKey() + "." + hour.getKey()));
+                }
+                store.hourlyCalls.put(key.getKey(), hours);
+            }
         }
         for (Map.Entry<String, JsonNode> job : StoreFiles.object(root, "pending").properties()) {
             EnumMap<SyncDirection, LinkedHashMap<String, PendingRecord>> byDirection = new EnumMap<>(SyncDirection.class);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -23,8 +24,10 @@ import org.crmsync.report.RecordResult;
 import org.crmsync.report.RunStatus;
 import org.crmsync.report.SyncReport;
 import org.crmsync.spi.SyncCursor;
+import org.crmsync.policy.QuotaWindow;
 import org.crmsync.store.FileSyncStateStore;
 import org.crmsync.store.PendingRecord;
+import org.crmsync.store.RunLease;
 import org.crmsync.store.SyncStateStore;
 import org.crmsync.testing.FakeConnector;
 import org.junit.jupiter.api.Test;
@@ -350,6 +353,36 @@ class ActivitySyncTest {
         @Override
         public void addApiCalls(String quotaKey, LocalDate day, long n) {
             delegate.addApiCalls(quotaKey, day, n);
+        }
+
+        @Override
+        public long apiCallsUsed(String quotaKey, QuotaWindow window, Instant now) {
+            return delegate.apiCallsUsed(quotaKey, window, now);
+        }
+
+        @Override
+        public long reserveApiCalls(String quotaKey, QuotaWindow window, Instant now, long calls, long limit) {
+            return delegate.reserveApiCalls(quotaKey, window, now, calls, limit);
+        }
+
+        @Override
+        public void returnApiCalls(String quotaKey, QuotaWindow window, Instant reservedAt, long calls) {
+            delegate.returnApiCalls(quotaKey, window, reservedAt, calls);
+        }
+
+        @Override
+        public RunLease acquireLease(String jobId, String owner, Instant now, Duration duration) {
+            return delegate.acquireLease(jobId, owner, now, duration);
+        }
+
+        @Override
+        public Optional<RunLease> renewLease(RunLease lease, Instant now, Duration duration) {
+            return delegate.renewLease(lease, now, duration);
+        }
+
+        @Override
+        public void releaseLease(RunLease lease) {
+            delegate.releaseLease(lease);
         }
 
         @Override

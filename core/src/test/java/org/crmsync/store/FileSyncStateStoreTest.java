@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.SyncDirection;
+import org.crmsync.policy.QuotaWindow;
 import org.crmsync.spi.SyncCursor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,17 @@ class FileSyncStateStoreTest extends SyncStateStoreContract {
     void closeStores() throws IOException {
         WriteFaults.clear();
         opened.forEach(FileSyncStateStore::close);
+    }
+
+    @Test
+    void reopeningRestoresRollingWindowCounts() {
+        try (FileSyncStateStore store = FileSyncStateStore.open(dir)) {
+            store.reserveApiCalls("sf-account", QuotaWindow.ROLLING_24_HOURS, T0, 15, 100);
+        }
+        try (FileSyncStateStore store = FileSyncStateStore.open(dir)) {
+            assertThat(store.apiCallsUsed("sf-account", QuotaWindow.ROLLING_24_HOURS, T0.plusSeconds(3600)))
+                    .isEqualTo(15);
+        }
     }
 
     @Test

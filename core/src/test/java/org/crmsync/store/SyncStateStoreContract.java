@@ -8,8 +8,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.Optional;
+import org.crmsync.CrmSyncException;
+import org.crmsync.ErrorCode;
 import org.crmsync.SyncDirection;
 import org.crmsync.mapping.RecordSource;
+import org.crmsync.policy.QuotaWindow;
 import org.crmsync.report.Outcome;
 import org.crmsync.report.Reason;
 import org.crmsync.report.RecordResult;
@@ -151,5 +154,66 @@ abstract class SyncStateStoreContract {
                     .hasMessageContaining("'" + bad + "'");
         }
         store.saveCursor("job_1.nightly-v2", SyncDirection.INBOUND, SyncCursor.start());
+    }
+
+    @Test
+    void reservedCallsNotUsedAreGivenBack() {
+        SyncStateStore store = newStore(20);
+        assertThat(store.reserveApiCalls("ak", QuotaWindow.UTC_DAY, T0, 20, 30)).isEqualTo(20);
+        assertThat(store.reserveApiCalls("ak", QuotaWindow.UTC_DAY, T0, 20, 30)).isEqualTo(10);
+        store.returnApiCalls("ak", QuotaWindow.UTC_DAY, T0, 8);
+
+        assertThat(store.apiCallsUsed("ak", DAY)).isEqualTo(22);
+        assertThat(store.reserveApiCalls("ak", QuotaWindow.UTC_DAY, T0, 20, 30)).isEqualTo(8);
+        assertThat(store.reserveApiCalls("ak", QuotaWindow.UTC_DAY, T0.plus(Duration.ofDays(1)), 20, 30))
+                .isEqualTo(20);
+    }
+
+    @Test
+    void aRollingWindowCountsACallForADayAndUpToAnHourMore() {
+        SyncStateStore store = newStore(20);
+        Instant at = Instant.parse("2024-05-01T10:30:00Z");
+        assertThat(store.reserveApiCalls("sf", QuotaWindow.ROLLING_24_HOURS, at, 10, 100)).isEqualTo(10);
+        assertThat(store.reserveApiCalls("sf", QuotaWindow.ROLLING_24_HOURS, at.plus(Duration.ofHours(5)), 10, 100))
+                .isEqualTo(10);
+
+        assertThat(store.apiCallsUsed("sf", QuotaWindow.ROLLING_24_HOURS, Instant.parse("2024-05-02T10:29:00Z")))
+                .isEqualTo(20);
+        assertThat(store.apiCallsUsed("sf", QuotaWindow.ROLLING_24_HOURS, Instant.parse("2024-05-02T10:59:59Z")))
+                .isEqualTo(20);
+        assertThat(store.apiCallsUsed("sf", QuotaWindow.ROLLING_24_HOURS, Instant.parse("2024-05-02T11:00:00Z")))
+                .isEqualTo(10);
+        assertThat(store.reserveApiCalls("sf", QuotaWindow.ROLLING_24_HOURS, Instant.parse("2024-05-02T11:00:00Z"),
+                200, 100)).isEqualTo(90);
+        // The UTC day of the same key is a counter of its own.
+        assertThat(store.apiCallsUsed("sf", QuotaWindow.UTC_DAY, at)).isZero();
+    }
+
+    @Test
+    void aJobsLeaseIsOneRunsAtATimeAndTakenOverOnlyOnceExpired() {
+        SyncStateStore store = newStore(20);
+        Duration two = Duration.ofMinutes(2);
+        RunLease a = store.acquireLease("t1-out", "server-a", T0, two);
+        assertThat(a.tookOverFrom()).isEmpty();
+
+        assertThatThrownBy(() -> store.acquireLease("t1-out", "server-b", T0.plusSeconds(119), two))
+                .isInstanceOfSatisfying(CrmSyncException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.CONCURRENT_RUN))
+                .hasMessageContaining("server-a");
+        RunLease renewed = store.renewLease(a, T0.plusSeconds(60), two).orElseThrow();
+        assertThat(renewed.expiresAt()).isEqualTo(T0.plusSeconds(180));
+        assertThatThrownBy(() -> store.acquireLease("t1-out", "server-b", T0.plusSeconds(179), two))
+                .isInstanceOf(CrmSyncException.class);
+
+        RunLease b = store.acquireLease("t1-out", "server-b", T0.plusSeconds(180), two);
+        assertThat(b.tookOverFrom()).contains("server-a");
+        assertThat(store.renewLease(renewed, T0.plusSeconds(181), two)).isEmpty();
+        store.releaseLease(renewed); // the old holder's release leaves the new lease alone
+        assertThatThrownBy(() -> store.acquireLease("t1-out", "server-c", T0.plusSeconds(200), two))
+                .hasMessageContaining("server-b");
+
+        store.releaseLease(b);
+        assertThat(store.acquireLease("t1-out", "server-c", T0.plusSeconds(200), two).tookOverFrom()).isEmpty();
+        assertThat(store.acquireLease("t2-out", "server-c", T0.plusSeconds(200), two)).isNotNull();
     }
 }

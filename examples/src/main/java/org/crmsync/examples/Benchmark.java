@@ -34,11 +34,14 @@ import org.crmsync.testing.contract.Person;
  * calls per 1,000 new opt-ins, opt-outs and inbound records, and the records/s of an outbound push at a
  * set response latency, each against its bound; then the inbound pipeline against a raw commons-csv
  * parse of the same file, interleaved; then the peak heap of a 1,000,000-row inbound sync under
- * {@code -Xmx128m}, in a JVM of its own. Timed figures are min / median / max of several rounds.
+ * {@code -Xmx128m}, in a JVM of its own; then the PostgreSQL state store's cursor saves, quota
+ * reservations and report rows per second, and the heap of that 1,000,000-row sync writing every
+ * report row to the database ({@link JdbcStoreBenchmark}, each in a JVM of its own). Timed figures are
+ * min / median / max of several rounds.
  * Figures only: nothing is asserted (timings on a shared machine are noisy; tests assert call counts).
  *
  * <p>Arguments: rounds (default 3), pipeline rows (200,000), heap rows (1,000,000), and the parts to run
- * (default {@code calls,outbound,inbound,pipeline,heap}; {@code inbound} times a read of 2,000 changed
+ * (default {@code calls,outbound,inbound,pipeline,heap,state,stateheap}; {@code inbound} times a read of 2,000 changed
  * contacts at the same latency, for the CRMs that state its bound). Run it with its
  * class path on the command line, so the heap run can start a JVM with the same one (see README).
  */
@@ -62,7 +65,8 @@ public final class Benchmark {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int pipelineRows = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
         int heapRows = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
-        List<String> parts = List.of((args.length > 3 ? args[3] : "calls,outbound,inbound,pipeline,heap").split(","));
+        List<String> parts = List.of((args.length > 3 ? args[3] : "calls,outbound,inbound,pipeline,heap,state,stateheap")
+                .split(","));
         Benchmark b = new Benchmark(System.out, rounds);
         b.out.printf(Locale.ROOT, "crmsync benchmark: %d rounds, %d CPUs, Java %s, max heap %,d MB%n%n", rounds,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
@@ -83,6 +87,43 @@ public final class Benchmark {
         }
         if (parts.contains("heap")) {
             b.heap(heapRows);
+        }
+        if (parts.contains("state")) {
+            b.child("", List.of(JdbcStoreBenchmark.class.getName(), "throughput", "4"));
+        }
+        if (parts.contains("stateheap")) {
+            b.out.printf(Locale.ROOT, "Heap of a %,d-row inbound sync writing every report row to PostgreSQL, in a"
+                    + " JVM with -Xmx128m%n", heapRows);
+            b.child("-Xmx128m", List.of(JdbcStoreBenchmark.class.getName(), "heap", Integer.toString(heapRows)));
+        }
+    }
+
+    /** Runs a benchmark program in a JVM of its own (with the same class path) and prints what it prints. */
+    private void child(String heapOption, List<String> program) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        if (!heapOption.isEmpty()) {
+            command.add(heapOption);
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.addAll(program);
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith(JdbcStoreBenchmark.SUMMARY)) {
+                    out.println("  " + line.substring(JdbcStoreBenchmark.SUMMARY.length()));
+                } else if (!line.contains(" INFO ") && !line.contains(" WARN ")) {
+                    out.println(line);
+                }
+            }
+        }
+        try {
+            out.printf(Locale.ROOT, "  (exit %d)%n%n", child.waitFor());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            child.destroyForcibly();
         }
     }
 

@@ -127,12 +127,16 @@ public final class InboundFileBenchmark {
     }
 
     static SyncJob job(Path file, ProfileStore store) {
+        return job(file, store, new InMemorySyncStateStore());
+    }
+
+    static SyncJob job(Path file, ProfileStore store, org.crmsync.store.SyncStateStore state) {
         FieldMapping mapping = FieldMapping.defaults().toBuilder()
                 .rule(org.crmsync.mapping.FieldRule.builder(StandardField.CONSTITUENT_ID.fieldName()).apiName("id")
                         .csvHeading("id").build())
                 .build();
         return SyncJob.builder("bench-file").connectionId("bench").connector(new FileCrm(file)).profiles(store)
-                .state(new InMemorySyncStateStore()).mapping(mapping)
+                .state(state).mapping(mapping)
                 .policy(SyncPolicy.builder().mode(SyncMode.LIBERAL).allowedCountries("US").build())
                 .direction(SyncDirection.INBOUND).build();
     }
@@ -288,12 +292,12 @@ public final class InboundFileBenchmark {
     }
 
     /** The most each heap pool held during the sync, added up (pools peak at different times: an upper bound). */
-    private static long peakHeap() {
+    static long peakHeap() {
         return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
     }
 
-    private static long heapUsed() {
+    static long heapUsed() {
         Runtime rt = Runtime.getRuntime();
         rt.gc();
         return rt.totalMemory() - rt.freeMemory();
