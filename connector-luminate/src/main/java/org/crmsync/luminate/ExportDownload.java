@@ -28,7 +28,6 @@ import org.apache.commons.net.ftp.FTPReply;
 import org.apache.commons.net.ftp.FTPSClient;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
-import org.crmsync.http.HttpSettings;
 import org.crmsync.http.Redaction;
 import org.crmsync.luminate.internal.LuminateClient;
 import org.crmsync.spi.ApiCallMeter;
@@ -115,18 +114,18 @@ final class ExportDownload {
 
     private Optional<RemoteFile> openFtp(ExportLocation where, ApiCallMeter meter) {
         meter.acquire("FTP " + where.scheme() + " session for " + where.path());
-        HttpSettings http = config.httpSettings();
+        int timeout = (int) config.ftpTimeout().toMillis();
         FTPClient ftp = where.scheme() == ExportLocation.Scheme.FTPS ? ftps() : new FTPClient();
-        ftp.setConnectTimeout((int) http.connectTimeout().toMillis());
-        ftp.setDefaultTimeout((int) http.readTimeout().toMillis());
-        ftp.setDataTimeout(http.readTimeout());
+        ftp.setConnectTimeout(timeout);
+        ftp.setDefaultTimeout(timeout);
+        ftp.setDataTimeout(config.ftpTimeout());
         try {
             ftp.connect(where.host(), where.port());
             if (!FTPReply.isPositiveCompletion(ftp.getReplyCode())) {
                 throw failure(ErrorCode.REMOTE_UNAVAILABLE, where, "the server answered the connection with "
                         + reply(ftp), false);
             }
-            ftp.setSoTimeout((int) http.readTimeout().toMillis());
+            ftp.setSoTimeout(timeout);
             if (!ftp.login(config.ftpLogin().orElse(""), config.ftpPassword().orElse(""))) {
                 throw failure(ErrorCode.AUTHENTICATION_FAILED, where, "the server refused the login of "
                         + LuminateConfig.FTP_LOGIN + " (" + reply(ftp) + "); check " + LuminateConfig.FTP_LOGIN

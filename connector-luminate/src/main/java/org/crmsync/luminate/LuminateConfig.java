@@ -38,6 +38,7 @@ public final class LuminateConfig {
     public static final String FTP_LOGIN = "ftp.login";
     public static final String FTP_PASSWORD = "ftp.password";
     public static final String FTP_TLS_CERTIFICATE = "ftp.tls.certificate";
+    public static final String FTP_TIMEOUT = "ftp.timeout";
     public static final String EXPORT_ID_HEADING = "export.id.heading";
     public static final String EXPORT_CHARSET = "export.charset";
     public static final String EXPORT_POLL_INTERVAL = "export.poll.interval";
@@ -89,6 +90,9 @@ public final class LuminateConfig {
             ConfigKey.secret(FTP_PASSWORD, false, "The seed's \"Data Sync password\""),
             ConfigKey.optional(FTP_TLS_CERTIFICATE, ConfigKey.Type.STRING, null, "A PEM file with a certificate (or CA)"
                     + " to trust for the FTPS host besides the JVM's trusted authorities; unset trusts those only"),
+            ConfigKey.optional(FTP_TIMEOUT, ConfigKey.Type.DURATION, "60s", "How long the FTP host may take to"
+                    + " connect, answer a command or send the next bytes of the file")
+                    .constrained(ConfigConstraint.durationRange(Duration.ofMillis(100), Duration.ofMinutes(30))),
             ConfigKey.optional(EXPORT_ID_HEADING, ConfigKey.Type.STRING, DEFAULT_ID_HEADING, "The heading of the file's"
                     + " column of constituent ids; no other column is needed, since each changed constituent is read"
                     + " whole through getUser"),
@@ -133,6 +137,7 @@ public final class LuminateConfig {
     private final Optional<String> ftpLogin;
     private final Optional<String> ftpPassword;
     private final Optional<String> ftpCertificate;
+    private final Duration ftpTimeout;
     private final String idHeading;
     private final Charset charset;
     private final Duration pollInterval;
@@ -154,6 +159,7 @@ public final class LuminateConfig {
         this.ftpLogin = c.get(FTP_LOGIN).filter(v -> !v.isBlank());
         this.ftpPassword = c.get(FTP_PASSWORD).filter(v -> !v.isEmpty());
         this.ftpCertificate = c.get(FTP_TLS_CERTIFICATE).filter(v -> !v.isBlank());
+        this.ftpTimeout = c.getDuration(FTP_TIMEOUT).orElseThrow();
         this.idHeading = c.require(EXPORT_ID_HEADING).trim();
         this.charset = Charset.forName(c.require(EXPORT_CHARSET).trim());
         this.pollInterval = c.getDuration(EXPORT_POLL_INTERVAL).orElseThrow();
@@ -249,6 +255,10 @@ public final class LuminateConfig {
 
     public Optional<String> ftpCertificate() {
         return ftpCertificate;
+    }
+
+    public Duration ftpTimeout() {
+        return ftpTimeout;
     }
 
     public String idHeading() {
