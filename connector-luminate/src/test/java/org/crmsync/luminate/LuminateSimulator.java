@@ -79,10 +79,11 @@ public final class LuminateSimulator implements AutoCloseable {
     private String exportName = "changed_constituents.csv";
     private Duration window = Duration.ofHours(24);
     private boolean publishOnChange = true;
+    private Duration latency = Duration.ZERO;
 
     /** One constituent; values as Luminate keeps them (strings), null for empty. */
-    static final class Constituent {
-        final long consId;
+    public static final class Constituent {
+        public final long consId;
         final Map<String, String> fields = new TreeMap<>();
         Instant changed;
 
@@ -90,7 +91,7 @@ public final class LuminateSimulator implements AutoCloseable {
             this.consId = consId;
         }
 
-        String get(String field) {
+        public String get(String field) {
             return fields.get(field);
         }
     }
@@ -288,6 +289,12 @@ public final class LuminateSimulator implements AutoCloseable {
         counts.reset();
     }
 
+    /** Every API answer this much later from now on (the benchmark's set latency). */
+    public synchronized LuminateSimulator latency(Duration value) {
+        this.latency = value;
+        return this;
+    }
+
     /** The parameters of the last call of a kind. */
     public synchronized Map<String, String> lastParams(String kind) {
         return lastParams.getOrDefault(kind, Map.of());
@@ -338,14 +345,17 @@ public final class LuminateSimulator implements AutoCloseable {
             return fault.get();
         }
         ResponseDefinition answer;
+        Duration late;
         synchronized (this) {
             lastParams.put(kind, params);
             answer = answer(method, servlet, params);
+            late = latency;
         }
         if (faults.dropAfter(kind)) {
             return ScriptedFaults.droppedConnection();
         }
-        return answer;
+        return late.isZero() ? answer : ResponseDefinitionBuilder.like(answer).withFixedDelay((int) late.toMillis())
+                .build();
     }
 
     private ResponseDefinition answer(String method, String servlet, Map<String, String> p) {

@@ -68,7 +68,7 @@ public final class Benchmark {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20);
         List<Supplier<BenchCrm>> crms = List.of(BenchCrm.Salesforce::new, BenchCrm.ActiveCampaign::new,
-                BenchCrm.EveryAction::new, BenchCrm.ActionKit::new);
+                BenchCrm.EveryAction::new, BenchCrm.ActionKit::new, BenchCrm.Luminate::new);
         if (parts.contains("calls")) {
             b.calls(crms);
         }

@@ -62,7 +62,7 @@ class ConfigTemplatesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"salesforce", "activecampaign", "actionkit", "everyaction", "memory"})
+    @ValueSource(strings = {"salesforce", "activecampaign", "actionkit", "everyaction", "luminate", "memory"})
     void aTemplateListsExactlyTheDeclaredKeysEachWithACommentAndNoSecretValue(String id) throws IOException {
         Path file = CONFIG.resolve(id + ".properties");
         Properties template = load(file);
