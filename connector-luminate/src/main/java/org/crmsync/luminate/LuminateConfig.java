@@ -80,8 +80,8 @@ public final class LuminateConfig {
                     + " \"the default URL for the CSV export file that will be downloaded nightly\"): ftps://host/path"
                     + " (FTP with explicit TLS, AUTH TLS on port 21, as Luminate's file transfer is; not SFTP), a path"
                     + " such as /outgoing/changed.csv on ftp.host, or https://host/path")
-                    .constrained(ConfigConstraint.satisfying(v -> ExportLocation.parse(v, Optional.empty())
-                            .isPresent(), "ftps://host/path, ftp://host/path, https://host/path, or a path starting"
+                    .constrained(ConfigConstraint.satisfying(v -> v.trim().startsWith("/")
+                            || ExportLocation.parse(v, Optional.empty()).isPresent(), "ftps://host/path, ftp://host/path, https://host/path, or a path starting"
                             + " with / on ftp.host")),
             ConfigKey.optional(FTP_HOST, ConfigKey.Type.STRING, null, "The FTP host (the seed's \"FTP host name\", e.g."
                     + " customerftp.convio.net), with :port when it is not 21; used when export.url is a path"),

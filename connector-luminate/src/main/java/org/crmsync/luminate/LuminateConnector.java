@@ -264,17 +264,16 @@ final class LuminateConnector implements Connector {
                 Optional<RemoteRecord> linked = getUser(LuminateMapping.CONS_ID, consId.get());
                 linked.ifPresentOrElse(rec -> found.put(rec.remoteId(), rec), () -> notFound.add(consId.get()));
             }
-            boolean byEmail = r.matchKeys().contains(MatchKey.EMAIL) && (consId.isEmpty() || found.isEmpty()
-                    || !r.matchKeys().equals(List.of(MatchKey.CONSTITUENT_ID)));
+            // An unlinked profile, or one whose constituent Luminate no longer has: by its email.
             Optional<String> email = r.profile().email().filter(e -> !e.isBlank());
-            if (byEmail && email.isPresent() && (consId.isEmpty() || found.isEmpty())) {
+            if (found.isEmpty() && r.matchKeys().contains(MatchKey.EMAIL) && email.isPresent()) {
                 LuminateAnswer answer = client.call(LuminateClient.CONS, "getUser", Map.of("primary_email", email.get()),
                         true);
                 if (answer instanceof LuminateAnswer.Ok ok) {
                     RemoteRecord rec = record(ok.body());
-                    found.putIfAbsent(rec.remoteId(), rec);
+                    found.put(rec.remoteId(), rec);
                 } else if (((LuminateAnswer.Refused) answer).severalMatch()) {
-                    severalByEmail.add(r.key());
+                    severalByEmail.add(r.key()); // code 8: the write reports it and sends nothing
                 }
             }
             return List.copyOf(found.values());
