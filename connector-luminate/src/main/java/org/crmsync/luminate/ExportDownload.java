@@ -39,8 +39,9 @@ import org.crmsync.spi.ApiCallMeter;
  * or, where the connector context allows plain connections (tests against a local server), plain FTP
  * or HTTP. The server's size and modification time ({@code SIZE} and {@code MDTM}, or {@code
  * Content-Length} and {@code Last-Modified}) name the file for the cursor, and the bytes read are
- * checked against the size, so a transfer cut off is an error, not a shorter file. An FTP session
- * counts as one API call against the quota.
+ * checked against the size, so a transfer cut off is an error, not a shorter file. The file is copied to
+ * a temporary file first ({@link #spool}) and read from there. An FTP session counts as one API call
+ * against the quota.
  */
 final class ExportDownload {
     private final LuminateConfig config;
@@ -91,8 +92,9 @@ final class ExportDownload {
         }
         FileIdentity id = new FileIdentity(where.fileName(), download.size().orElse(-1),
                 download.modified().orElse(""));
-        InputStream checked = new CheckedContent(download.content(), download.size(), where.toString());
         return Optional.of(new RemoteFile() {
+            private InputStream content;
+
             @Override
             public FileIdentity identity() {
                 return id;
@@ -100,14 +102,84 @@ final class ExportDownload {
 
             @Override
             public InputStream content() {
-                return checked;
+                if (content != null) {
+                    throw new IllegalStateException("the file is read once");
+                }
+                content = spool(download.content(), download.size(), where);
+                return content;
             }
 
             @Override
             public void close() {
-                closeQuietly(checked);
+                closeQuietly(content != null ? content : download.content());
             }
         });
+    }
+
+    // ----- the local copy -----
+
+    /**
+     * Copies the file to a temporary file only this process's user may read, and streams it from there: the
+     * transfer runs at the network's pace and ends before the first constituent is read (reading them takes
+     * a call each, hours for a large file, which an FTP or HTTP server would not wait out), and the file is
+     * never held in memory. The copy is deleted when the stream closes. A transfer that ends short of the
+     * announced size fails here, before any row is applied.
+     */
+    private InputStream spool(InputStream network, OptionalLong size, ExportLocation where) {
+        Path copy;
+        try {
+            copy = Files.createTempFile("crmsync-luminate-", ".csv");
+            try {
+                Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // A file system without POSIX permissions keeps its own defaults.
+            }
+        } catch (IOException e) {
+            closeQuietly(network);
+            throw new CrmSyncException(ErrorCode.STORAGE_FAILED, "Luminate changed-records file " + where + ": no"
+                    + " temporary file to copy it to (" + e.getMessage() + "); check java.io.tmpdir", e);
+        }
+        try (InputStream in = new CheckedContent(network, size, where.toString());
+                java.io.OutputStream out = Files.newOutputStream(copy)) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            deleteQuietly(copy);
+            throw failure(ErrorCode.CONNECTION_FAILED, where, "the transfer failed: " + e.getMessage(), true);
+        }
+        try {
+            return new CheckedContent(new DeletingInput(copy), OptionalLong.empty(), where.toString());
+        } catch (IOException e) {
+            deleteQuietly(copy);
+            throw new CrmSyncException(ErrorCode.STORAGE_FAILED, "Luminate changed-records file " + where + ": its"
+                    + " local copy cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A local copy, deleted when closed. */
+    private static final class DeletingInput extends FilterInputStream {
+        private final Path file;
+
+        DeletingInput(Path file) throws IOException {
+            super(Files.newInputStream(file));
+            this.file = file;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            } finally {
+                deleteQuietly(file);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            file.toFile().deleteOnExit();
+        }
     }
 
     // ----- FTPS -----
@@ -194,10 +266,13 @@ final class ExportDownload {
                     throw failure(ErrorCode.REMOTE_UNAVAILABLE, where, "the server did not send the file ("
                             + reply(ftp) + ")", false);
                 }
-                content = new CheckedContent(in, OptionalLong.of(id.size()), where.toString());
+                content = spool(in, OptionalLong.of(id.size()), where);
+                ftp.completePendingCommand();
                 return content;
             } catch (IOException e) {
                 throw ioFailure(where, e);
+            } finally {
+                quit(ftp); // the file is on disk: the session ends before any constituent is read
             }
         }
 
@@ -205,11 +280,6 @@ final class ExportDownload {
         public void close() {
             if (content != null) {
                 closeQuietly(content);
-                try {
-                    ftp.completePendingCommand();
-                } catch (IOException e) {
-                    // The file was read (or given up on); the session ends either way.
-                }
             }
             quit(ftp);
         }
