@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
@@ -328,6 +327,7 @@ class LuminateInboundTest {
         FileIdentity a = new FileIdentity("f.csv", 10, "20260601080000");
         assertThat(FileIdentity.of(a.cursor("3"))).contains(a);
         assertThat(a).isNotEqualTo(new FileIdentity("f.csv", 10, "20260602080000"));
-        assertThat(Instant.parse("2026-06-01T08:00:00Z")).isNotNull();
+        assertThat(a).isNotEqualTo(new FileIdentity("f.csv", 11, "20260601080000"));
+        assertThat(FileIdentity.of(a.cursor(FileIdentity.END)).orElseThrow()).isEqualTo(a);
     }
 }

@@ -53,4 +53,25 @@ class LuminatePreflightTest {
                     .doesNotContain("wrong-key-1234567");
         }
     }
+
+    @Test
+    void anErrorAnsweredWithStatus200IsStillReadAsTheError() {
+        try (LuminateFixture f = new LuminateFixture()) {
+            f.site.errorsAs200(true);
+            f.config.put(LuminateConfig.PASSWORD, "not-the-password-42");
+
+            SyncReport refused = f.outbound();
+
+            assertThat(refused.status()).isEqualTo(RunStatus.PREFLIGHT_FAILED);
+            assertThat(String.join(" ", refused.preflightProblems())).contains("error 3");
+
+            f.config.put(LuminateConfig.PASSWORD, LuminateSimulator.PASSWORD);
+            f.restart();
+            f.signUp("Ana", "Diaz", "ana@example.org", LuminateFixture.cell(1));
+            SyncReport created = f.outbound(); // the look-up's "not found" comes as a 200 too
+
+            assertThat(created.count(org.crmsync.report.Outcome.CREATED)).isEqualTo(1);
+            assertThat(f.site.all()).hasSize(1);
+        }
+    }
 }

@@ -80,6 +80,7 @@ public final class LuminateSimulator implements AutoCloseable {
     private Duration window = Duration.ofHours(24);
     private boolean publishOnChange = true;
     private Duration latency = Duration.ZERO;
+    private boolean errorsAs200;
 
     /** One constituent; values as Luminate keeps them (strings), null for empty. */
     public static final class Constituent {
@@ -289,6 +290,12 @@ public final class LuminateSimulator implements AutoCloseable {
         counts.reset();
     }
 
+    /** Answers errors with HTTP 200, as a site whose calls carry suppress_response_codes=true does. */
+    public synchronized LuminateSimulator errorsAs200(boolean value) {
+        this.errorsAs200 = value;
+        return this;
+    }
+
     /** Every API answer this much later from now on (the benchmark's set latency). */
     public synchronized LuminateSimulator latency(Duration value) {
         this.latency = value;
@@ -349,6 +356,10 @@ public final class LuminateSimulator implements AutoCloseable {
         synchronized (this) {
             lastParams.put(kind, params);
             answer = answer(method, servlet, params);
+            if (errorsAs200 && answer.getStatus() == 403) {
+                // suppress_response_codes=true: "every answer a 200", the error only in the body (reference §7).
+                answer = ResponseDefinitionBuilder.like(answer).withStatus(200).build();
+            }
             late = latency;
         }
         if (faults.dropAfter(kind)) {
