@@ -365,4 +365,70 @@ interface BenchCrm extends AutoCloseable {
             van.close();
         }
     }
+
+    /**
+     * Luminate Online: a look-up by email and a createOrUpdate per new opt-in, an update per opt-out, the
+     * nightly changed-records file over FTPS and one getUser per changed constituent (the Constituent API
+     * reads and writes one constituent a call; see the README's Luminate section).
+     */
+    final class Luminate implements BenchCrm {
+        private final org.crmsync.luminate.LuminateCrm lum = org.crmsync.luminate.LuminateCrm.start(Clock.systemUTC());
+
+        Luminate() {
+            lum.site.exportWindow(Duration.ofDays(30));
+        }
+
+        @Override
+        public String name() {
+            return org.crmsync.luminate.LuminateConnectorProvider.ID;
+        }
+
+        @Override
+        public Map<String, String> config() {
+            return lum.config();
+        }
+
+        @Override
+        public Connector connector() {
+            return newConnector();
+        }
+
+        @Override
+        public void add(Person p) {
+            lum.site.addConstituent(p.firstName(), p.lastName(), p.email(), p.phone(), p.optedIn());
+        }
+
+        @Override
+        public void latency(Duration late) {
+            lum.site.latency(late);
+        }
+
+        /** 500: at one record per two 50 ms calls, a push of 5,000 would take eight minutes a round. */
+        @Override
+        public int pushed() {
+            return 500;
+        }
+
+        /** The Constituent API's least for 1,000 new opt-ins: a look-up and a create each, and the preflight. */
+        @Override
+        public int optInCallsBound() {
+            return 2 * 1000 + 1;
+        }
+
+        /** One record per two calls (its look-up by email, its createOrUpdate), one call in flight. */
+        @Override
+        public double outboundBound(Duration latency) {
+            return 1 / (2 * latency.toNanos() / 1e9);
+        }
+
+        @Override
+        public String outboundBoundWhy(Duration latency) {
+            return "1 per 2 calls / " + latency.toMillis() + " ms";
+        }
+
+        @Override
+        public void close() {
+            lum.close();
+        }
+    }
 }

@@ -9,8 +9,10 @@ import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -40,9 +42,10 @@ import org.crmsync.testing.contract.Person;
  * min / median / max of several rounds.
  * Figures only: nothing is asserted (timings on a shared machine are noisy; tests assert call counts).
  *
- * <p>Arguments: rounds (default 3), pipeline rows (200,000), heap rows (1,000,000), and the parts to run
- * (default {@code calls,outbound,inbound,pipeline,heap,state,stateheap}; {@code inbound} times a read of 2,000 changed
- * contacts at the same latency, for the CRMs that state its bound). Run it with its
+ * <p>Arguments: rounds (default 3), pipeline rows (200,000), heap rows (1,000,000), the parts to run
+ * (default {@code calls,outbound,inbound,pipeline,heap,state,stateheap}; {@code inbound} times a read of 2,000
+ * changed contacts at the same latency, for the CRMs that state its bound), and the connectors to measure
+ * (provider ids, comma-separated; default all). Run it with its
  * class path on the command line, so the heap run can start a JVM with the same one (see README).
  */
 public final class Benchmark {
@@ -71,8 +74,16 @@ public final class Benchmark {
         b.out.printf(Locale.ROOT, "crmsync benchmark: %d rounds, %d CPUs, Java %s, max heap %,d MB%n%n", rounds,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20);
-        List<Supplier<BenchCrm>> crms = List.of(BenchCrm.Salesforce::new, BenchCrm.ActiveCampaign::new,
-                BenchCrm.EveryAction::new, BenchCrm.ActionKit::new);
+        Map<String, Supplier<BenchCrm>> all = new LinkedHashMap<>();
+        all.put("salesforce", BenchCrm.Salesforce::new);
+        all.put("activecampaign", BenchCrm.ActiveCampaign::new);
+        all.put("everyaction", BenchCrm.EveryAction::new);
+        all.put("actionkit", BenchCrm.ActionKit::new);
+        all.put("luminate", BenchCrm.Luminate::new);
+        // A fifth argument names the connectors to measure (comma-separated provider ids); default all.
+        List<String> only = args.length > 4 ? List.of(args[4].split(",")) : List.copyOf(all.keySet());
+        List<Supplier<BenchCrm>> crms = all.entrySet().stream().filter(e -> only.contains(e.getKey()))
+                .map(Map.Entry::getValue).toList();
         if (parts.contains("calls")) {
             b.calls(crms);
         }

@@ -62,7 +62,7 @@ class ConfigTemplatesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"salesforce", "activecampaign", "actionkit", "everyaction", "memory"})
+    @ValueSource(strings = {"salesforce", "activecampaign", "actionkit", "everyaction", "luminate", "memory"})
     void aTemplateListsExactlyTheDeclaredKeysEachWithACommentAndNoSecretValue(String id) throws IOException {
         Path file = CONFIG.resolve(id + ".properties");
         Properties template = load(file);
@@ -163,6 +163,28 @@ class ConfigTemplatesTest {
                         .mode(SyncMode.CONSERVATIVE).build());
 
                 assertThat(report.status()).isEqualTo(RunStatus.COMPLETED);
+                assertThat(report.count(Outcome.CREATED)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void theLuminateTemplateWithTheEnvironmentConfiguresAWorkingConnector() {
+        try (org.crmsync.luminate.LuminateCrm lum = org.crmsync.luminate.LuminateCrm.start(clock)) {
+            lum.site.addConstituent("Ana", "Garcia", "ana@example.org", "+14155552671", true);
+            Map<String, String> c = lum.config();
+            Map<String, String> env = new java.util.LinkedHashMap<>();
+            for (String key : List.of("api.host", "organization.code", "api.key", "login", "password", "export.url",
+                    "ftp.login", "ftp.password", "ftp.tls.certificate")) {
+                env.put("CRMSYNC_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'), c.get(key));
+            }
+
+            try (Connector crm = ConfigFromProperties.connector(registry, CONFIG.resolve("luminate.properties"), env,
+                    local)) {
+                SyncReport report = inbound(crm, registry.provider("luminate").policyPreset()
+                        .mode(SyncMode.CONSERVATIVE).build());
+
+                assertThat(report.status()).as(report.summary()).isEqualTo(RunStatus.COMPLETED);
                 assertThat(report.count(Outcome.CREATED)).isEqualTo(1);
             }
         }

@@ -87,8 +87,9 @@ class EmbeddingExamplesTest {
         ListConnectors.print(ConnectorRegistry.load(), new PrintStream(out, true, StandardCharsets.UTF_8));
 
         assertThat(out.toString(StandardCharsets.UTF_8)).contains(
-                "connectors on the class path: [actionkit, activecampaign, everyaction, memory, salesforce]",
+                "connectors on the class path: [actionkit, activecampaign, everyaction, luminate, memory, salesforce]",
                 "actionkit (ActionKit)", "activecampaign (ActiveCampaign)", "everyaction (EveryAction)",
+                "luminate (Luminate Online)",
                 "memory (In-memory demo CRM)", "salesforce (Salesforce)",
                 "api.token", "security.token", "generated.contacts", "[secret]");
     }

@@ -245,7 +245,7 @@ public abstract class ConnectorContract {
         }
         assertThat(cut).as("some daily quota cuts the pass part way").isPositive();
         crm.addAtOnce(people);
-        quota = cut;
+        quota = sharedTimestampQuota(cut);
 
         List<SyncReport> runs = runDailyUntilDone(SyncDirection.INBOUND);
 
@@ -379,6 +379,16 @@ public abstract class ConnectorContract {
         assertThat(runs).allSatisfy(r -> assertThat(r.apiCallsUsed()).isLessThanOrEqualTo(quota));
         assertThat(crmByEmail()).hasSize(pushed).isEqualTo(localByEmail());
         assertLinked();
+    }
+
+    /**
+     * The daily quota of the shared-timestamp case, given the smallest one that cuts the first run part way:
+     * that one itself unless the connector says otherwise. A connector that pays a call for every changed
+     * record (a CRM that names changed records and reads each by id) adds a few calls, so the sixty days the
+     * case allows are enough for its 250 people; the first run still stops part way.
+     */
+    protected long sharedTimestampQuota(long smallestCut) {
+        return smallestCut;
     }
 
     /**
