@@ -24,11 +24,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The job's state store as one run sees it while it holds the job's lease: every write of the run's
- * progress (a cursor, a record kept for retry or dropped from retry) first renews the lease, and fails
- * with {@code CONCURRENT_RUN} instead of writing once the lease is another run's. So a run whose
- * server stalled past its lease (a long pause, a lost network) cannot move the cursor under the run
- * that took the job over. The renewal and the write are two steps: the lease's duration must be
- * much longer than one write (it is minutes; a write takes milliseconds).
+ * progress (a cursor, a record kept for retry or dropped from retry) first makes sure the lease is
+ * still this run's, and fails with {@code CONCURRENT_RUN} instead of writing once it is another run's.
+ * So a run whose server stalled past its lease (a long pause, a lost network) cannot move the cursor
+ * under the run that took the job over. While more than two thirds of the lease's duration is left
+ * since it was last renewed, nobody else can have it and the write goes ahead; otherwise the lease is
+ * renewed first. The renewal and the write are two steps: the lease's duration must be much longer
+ * than one write (it is minutes; a write takes milliseconds).
  */
 final class LeasedStateStore implements SyncStateStore {
     private static final Logger LOG = LoggerFactory.getLogger(LeasedStateStore.class);
@@ -76,6 +78,11 @@ final class LeasedStateStore implements SyncStateStore {
     }
 
     private void requireLease() {
+        synchronized (this) {
+            if (!lost && clock.instant().isBefore(lease.expiresAt().minus(duration.multipliedBy(2).dividedBy(3)))) {
+                return;
+            }
+        }
         if (!renew()) {
             throw new CrmSyncException(ErrorCode.CONCURRENT_RUN, "sync job " + lease.jobId() + " lost its lease: it"
                     + " expired and another run took the job over, which carries on from the last checkpoint; this"

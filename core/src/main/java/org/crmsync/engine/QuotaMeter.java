@@ -19,8 +19,8 @@ import org.crmsync.store.SyncStateStore;
  *
  * <p>Calls are reserved from the store's counter in blocks ({@link
  * org.crmsync.policy.SyncPolicy#apiQuotaBlock()}), each with one atomic step of the store that takes
- * only what fits under the quota; {@link #flush()} (at every checkpoint and when the run ends) gives
- * back what the run reserved and did not use. A block is spent only in the window bucket (UTC day,
+ * only what fits under the quota; {@link #finish()}, when the run ends, gives back what the run
+ * reserved and did not use. A block is spent only in the window bucket (UTC day,
  * or hour of a rolling window) it was reserved in; at a bucket's end its rest is given back and a new
  * block reserved. So the bound: <b>however many runs on however many servers share a quota, the calls
  * they send in a window never exceed the quota</b> (every call is sent from a reservation, and the
@@ -132,10 +132,15 @@ final class QuotaMeter implements ApiCallMeter {
     }
 
     /**
-     * Gives back the calls reserved and not used, so the shared counter holds exactly the calls this
-     * run made (at every checkpoint, and when the run ends).
+     * Called at the runs' checkpoints. Nothing to write: every call was reserved in the store before it
+     * was sent, and the rest of the block is kept for the calls after the checkpoint (giving it back
+     * and reserving again at each checkpoint would cost two writes for nothing).
      */
-    synchronized void flush() {
+    void flush() {
+    }
+
+    /** When the run ends: gives back the calls reserved and not used, so the shared counter holds exactly the calls made. */
+    synchronized void finish() {
         giveBack();
     }
 }

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs of one job never overlap: a run first takes the job's lease in the job's state store
  * ({@link org.crmsync.store.SyncStateStore#acquireLease}), in the name of this engine's {@link
- * #owner()}, for the {@linkplain Builder#leaseDuration lease duration}, and renews it at every
- * checkpoint and every third of that duration while it runs; a second run of the job, by this engine
+ * #owner()}, for the {@linkplain Builder#leaseDuration lease duration}, and renews it every third of
+ * that duration while it runs (and before a checkpoint's write once a third has passed); a second run of the job, by this engine
  * or any other sharing the store (on any server, with {@link org.crmsync.store.JdbcSyncStateStore}),
  * fails with {@code CONCURRENT_RUN}. When a server dies, its lease expires, and the next run of the
  * job takes it over and carries on from the last checkpoint (records after it are read again: an
@@ -229,7 +229,7 @@ public final class SyncEngine {
             report.status(RunStatus.FAILED, "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
             LOG.error("sync job {} failed unexpectedly", job.id(), e);
         } finally {
-            meter.flush();
+            meter.finish();
         }
         if (report.status() != RunStatus.COMPLETED && report.status() != RunStatus.WAITING_FOR_REMOTE) {
             preflights.remove(job.id()); // a failed run checks everything again next time
