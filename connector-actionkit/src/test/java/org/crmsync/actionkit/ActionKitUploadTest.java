@@ -62,6 +62,28 @@ class ActionKitUploadTest {
     }
 
     @Test
+    void sixtyConservativeLinksOfKnownUsersWithoutAMobileAreOneUploadThenEachSubscribersNumberAsItsOwnPhone() {
+        f.policy = f.policy.toBuilder().mode(org.crmsync.policy.SyncMode.CONSERVATIVE).build();
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            users.add(f.ak.addUser(ActionKitFixture.user("Known" + i, "L" + i, "p" + i + "@example.org", null, false)));
+        }
+        List<Profile> people = signUps(60);
+        f.ak.resetCounts();
+
+        SyncReport r = f.outbound();
+
+        assertThat(r.count(Outcome.UPDATED)).isEqualTo(60);
+        assertThat(f.ak.requests("POST /upload/")).isEqualTo(1);
+        assertThat(f.ak.uploadedFiles().get(0)).startsWith("user_id,user_mobile_subscriber\n");
+        assertThat(constituent(people.get(7))).isEqualTo(users.get(7));
+        assertThat(f.ak.value(users.get(7), "first_name")).as("conservative: nothing else changed").contains("Known7");
+        assertThat(f.ak.value(users.get(7), "user_mobile_subscriber")).contains("true");
+        assertThat(f.ak.phonesOf(users.get(7))).containsExactly("mobile/Mobile Commons/+14156000007");
+        assertThat(f.ak.requests("POST /phone/")).isEqualTo(60);
+    }
+
+    @Test
     void sixtyOptOutsAreOneUploadOfUserIdsAndTheSubscriberField() {
         List<Profile> people = signUps(60);
         f.outbound();
