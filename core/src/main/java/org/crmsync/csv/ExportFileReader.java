@@ -32,6 +32,7 @@ import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.mapping.FieldMapping;
 import org.crmsync.mapping.FieldRule;
+import org.crmsync.spi.FieldValues;
 
 /**
  * Reads a CRM export file one record at a time (Salesforce report exports, Luminate changed-records
@@ -78,6 +79,10 @@ public final class ExportFileReader implements Iterable<ExportRow>, AutoCloseabl
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
     private final List<String> headings;
+    /** The layout of every row's values: the non-blank headings, in column order. */
+    private final FieldValues.Layout layout;
+    /** Each column's position in {@link #layout}; -1 for a column with a blank heading. */
+    private final int[] positionOfColumn;
     private boolean iterating;
     private boolean closed;
 
@@ -94,6 +99,9 @@ public final class ExportFileReader implements Iterable<ExportRow>, AutoCloseabl
         this.records = parser.iterator();
         this.headings = readHeader(builder.wantedHeadings());
         this.rowFilter = requireNonNull(builder.rowFilter.forFile(headings), "row filter");
+        List<String> named = headings.stream().filter(h -> !h.isEmpty()).toList();
+        this.layout = FieldValues.Layout.of(named);
+        this.positionOfColumn = headings.stream().mapToInt(h -> h.isEmpty() ? -1 : layout.position(h)).toArray();
     }
 
     /** A builder; {@code source} and an input are required. */
@@ -260,12 +268,12 @@ public final class ExportFileReader implements Iterable<ExportRow>, AutoCloseabl
     private ExportRow toRow(Numbered numbered) {
         CSVRecord record = numbered.record;
         int columns = headings.size();
-        Map<String, String> values = new LinkedHashMap<>(columns * 4 / 3 + 1);
+        String[] values = new String[layout.size()];
         for (int i = 0; i < Math.min(columns, record.size()); i++) {
-            String heading = headings.get(i);
+            int position = positionOfColumn[i];
             String value = record.get(i);
-            if (!heading.isEmpty() && !value.isBlank()) {
-                values.put(heading, value);
+            if (position >= 0 && !value.isBlank()) {
+                values[position] = value;
             }
         }
         // Said without the line: whoever reports the problem puts the row's location() before it.
@@ -273,15 +281,15 @@ public final class ExportFileReader implements Iterable<ExportRow>, AutoCloseabl
                 ? null
                 : "the record has " + record.size() + " values but the header has " + columns + " columns; a"
                         + " delimiter inside an unquoted value may have shifted them";
-        return new ExportRow(source, numbered.line, values, problem);
+        return new ExportRow(source, numbered.line, layout.values(values), problem);
     }
 
     private final class RowIterator implements Iterator<ExportRow> {
         private ExportRow next;
         private boolean finished;
         private boolean afterBlankLine;
-        private final java.util.List<Numbered> held = new java.util.ArrayList<>();
-        private final java.util.ArrayDeque<Numbered> release = new java.util.ArrayDeque<>();
+        private final java.util.List<ExportRow> held = new java.util.ArrayList<>();
+        private final java.util.ArrayDeque<ExportRow> release = new java.util.ArrayDeque<>();
 
         @Override
         public boolean hasNext() {
@@ -313,7 +321,7 @@ public final class ExportFileReader implements Iterable<ExportRow>, AutoCloseabl
             }
             while (true) {
                 if (!release.isEmpty()) {
-                    return toRow(release.poll());
+                    return release.poll();
                 }
                 Numbered numbered = readRecord();
                 if (numbered == null) {
@@ -331,23 +339,24 @@ public final class ExportFileReader implements Iterable<ExportRow>, AutoCloseabl
                 }
                 boolean blankBefore = afterBlankLine;
                 afterBlankLine = false;
-                switch (rowFilter.classify(toRow(numbered), blankBefore)) {
+                ExportRow row = toRow(numbered); // built once, whether it is held or returned
+                switch (rowFilter.classify(row, blankBefore)) {
                     case END:
                         // The data ended: rows held before this one were not data either.
                         held.clear();
                         return null;
                     case HOLD:
-                        held.add(numbered); // the next rows decide
+                        held.add(row); // the next rows decide
                         continue;
                     default:
                         if (!held.isEmpty()) {
                             // A data row: the data goes on, so the rows held were data too.
                             release.addAll(held);
                             held.clear();
-                            release.add(numbered);
+                            release.add(row);
                             continue;
                         }
-                        return toRow(numbered);
+                        return row;
                 }
             }
         }

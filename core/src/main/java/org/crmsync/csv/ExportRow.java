@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
+import org.crmsync.spi.FieldValues;
 
 /**
  * One data record of an export file, immutable.
@@ -26,7 +27,8 @@ public final class ExportRow {
     ExportRow(String source, long lineNumber, Map<String, String> values, String problem) {
         this.source = requireNonNull(source, "source");
         this.lineNumber = lineNumber;
-        this.values = Collections.unmodifiableMap(requireNonNull(values, "values"));
+        this.values = requireNonNull(values, "values") instanceof FieldValues ? values
+                : Collections.unmodifiableMap(values);
         this.problem = problem;
     }
 

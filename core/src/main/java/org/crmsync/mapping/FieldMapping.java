@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import org.crmsync.CrmSyncException;
 import org.crmsync.ErrorCode;
 import org.crmsync.model.Profile;
 import org.crmsync.model.StandardField;
+import org.crmsync.spi.FieldValues;
 
 /**
  * How local profile fields correspond to a CRM's fields: a list of {@link FieldRule}s, at most one per
@@ -32,12 +32,34 @@ public final class FieldMapping {
 
     private final List<FieldRule> rules;
     private final Map<String, FieldRule> byLocalField;
+    /** Every local field a record can be mapped to (rules' fields and joined fields), in rule order. */
+    private final FieldValues.Layout localLayout;
+    /** Per rule: its remote name by API, by CSV heading (null: none), and its local field's position. */
+    private final String[] apiNames;
+    private final String[] csvHeadings;
+    private final int[] localPositions;
 
     private FieldMapping(List<FieldRule> rules) {
         this.rules = List.copyOf(rules);
         Map<String, FieldRule> index = new LinkedHashMap<>();
         rules.forEach(r -> index.put(r.localField(), r));
         this.byLocalField = Collections.unmodifiableMap(index);
+        Set<String> locals = new LinkedHashSet<>();
+        for (FieldRule r : this.rules) {
+            locals.add(r.localField());
+            locals.addAll(r.joinedFields());
+        }
+        this.localLayout = FieldValues.Layout.of(List.copyOf(locals));
+        int n = this.rules.size();
+        this.apiNames = new String[n];
+        this.csvHeadings = new String[n];
+        this.localPositions = new int[n];
+        for (int i = 0; i < n; i++) {
+            FieldRule r = this.rules.get(i);
+            apiNames[i] = r.apiName().orElse(null);
+            csvHeadings[i] = r.csvHeading().orElse(null);
+            localPositions[i] = localLayout.position(r.localField());
+        }
     }
 
     public static Builder builder() {
@@ -103,18 +125,19 @@ public final class FieldMapping {
     public InboundValues toLocal(Map<String, String> remoteFields, RecordSource source) {
         requireNonNull(remoteFields, "remoteFields");
         requireNonNull(source, "source");
-        Function<FieldRule, Optional<String>> key =
-                source == RecordSource.API ? FieldRule::apiName : FieldRule::csvHeading;
-        Map<String, String> values = new LinkedHashMap<>();
-        Set<String> blanks = new LinkedHashSet<>();
-        List<String> missing = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        for (FieldRule rule : rules) {
-            Optional<String> remoteName = key.apply(rule);
-            String raw = remoteName.isEmpty() ? null : remoteFields.get(remoteName.get());
-            if (raw == null && (remoteName.isEmpty() || !remoteFields.containsKey(remoteName.get()))) {
+        String[] remoteNames = source == RecordSource.API ? apiNames : csvHeadings;
+        // Once per record read: one array of values, and lists only when something is wrong.
+        String[] values = new String[localLayout.size()];
+        Set<String> blanks = null;
+        List<String> missing = null;
+        List<String> problems = null;
+        for (int i = 0; i < remoteNames.length; i++) {
+            FieldRule rule = rules.get(i);
+            String remoteName = remoteNames[i];
+            String raw = remoteName == null ? null : remoteFields.get(remoteName);
+            if (raw == null && (remoteName == null || !remoteFields.containsKey(remoteName))) {
                 if (rule.required()) {
-                    missing.add(rule.localField());
+                    missing = add(missing, rule.localField());
                 }
                 continue;
             }
@@ -123,38 +146,48 @@ public final class FieldMapping {
                 try {
                     converted = rule.converter().toLocal(raw.trim()).filter(v -> !v.isBlank());
                 } catch (IllegalArgumentException e) {
-                    problems.add(remoteName.get() + " (" + rule.localField() + "): " + e.getMessage());
+                    problems = add(problems, remoteName + " (" + rule.localField() + "): " + e.getMessage());
                     continue;
                 }
             }
             if (converted.isPresent() && !rule.joinedFields().isEmpty()) {
-                splitJoined(rule, converted.get(), values);
+                splitJoined(rule, converted.get(), values, localLayout);
             } else if (converted.isPresent()) {
-                values.put(rule.localField(), converted.get());
+                values[localPositions[i]] = converted.get();
             } else {
                 if (rule.required()) {
-                    missing.add(rule.localField());
+                    missing = add(missing, rule.localField());
                 }
                 if (rule.blankHandling() == BlankHandling.CLEAR) {
+                    if (blanks == null) {
+                        blanks = new LinkedHashSet<>();
+                    }
                     blanks.add(rule.localField());
                 }
             }
         }
-        return new InboundValues(values, blanks, missing, problems);
+        return new InboundValues(localLayout.values(values), blanks == null ? Set.of() : blanks,
+                missing == null ? List.of() : missing, problems == null ? List.of() : problems);
+    }
+
+    private static List<String> add(List<String> list, String value) {
+        List<String> to = list == null ? new ArrayList<>(2) : list;
+        to.add(value);
+        return to;
     }
 
     /**
      * Splits a joined remote value back into its local fields, in order, on the rule's separator;
      * a value with more parts than fields keeps the rest in the last field.
      */
-    private static void splitJoined(FieldRule rule, String value, Map<String, String> values) {
+    private static void splitJoined(FieldRule rule, String value, String[] values, FieldValues.Layout layout) {
         List<String> fields = new ArrayList<>();
         fields.add(rule.localField());
         fields.addAll(rule.joinedFields());
         String[] parts = value.split(java.util.regex.Pattern.quote(rule.joinSeparator()), fields.size());
         for (int i = 0; i < parts.length; i++) {
             if (!parts[i].isBlank()) {
-                values.put(fields.get(i), parts[i].trim());
+                values[layout.position(fields.get(i))] = parts[i].trim();
             }
         }
     }

@@ -3,6 +3,7 @@ package org.crmsync.mapping;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.crmsync.spi.FieldValues;
 
 /**
  * A remote record's fields mapped to local field names.
@@ -15,7 +16,7 @@ import java.util.Set;
 public record InboundValues(
         Map<String, String> values, Set<String> blanks, List<String> missingRequired, List<String> problems) {
     public InboundValues {
-        values = Map.copyOf(values);
+        values = values instanceof FieldValues ? values : Map.copyOf(values); // FieldValues: immutable already
         blanks = Set.copyOf(blanks);
         missingRequired = List.copyOf(missingRequired);
         problems = List.copyOf(problems);

@@ -34,9 +34,11 @@ public record RemoteRecord(String remoteId, Map<String, String> fields, RecordSo
         requireNonNull(cursorAfter, "cursorAfter");
         requireNonNull(location, "location");
         requireNonNull(problem, "problem");
-        Map<String, String> copy = new LinkedHashMap<>(fields.size() * 4 / 3 + 1);
-        fields.forEach((k, v) -> copy.put(requireNonNull(k, "field name"), v == null ? "" : v));
-        fields = Collections.unmodifiableMap(copy);
+        if (!(fields instanceof FieldValues)) { // immutable, with no null name or value: kept as it is
+            Map<String, String> copy = new LinkedHashMap<>(fields.size() * 4 / 3 + 1);
+            fields.forEach((k, v) -> copy.put(requireNonNull(k, "field name"), v == null ? "" : v));
+            fields = Collections.unmodifiableMap(copy);
+        }
     }
 
     /** A record read without problems. */
