@@ -17,6 +17,7 @@ import org.crmsync.csv.ExportRow;
 import org.crmsync.csv.RowFilter;
 import org.crmsync.mapping.FieldMapping;
 import org.crmsync.spi.ChangeStream;
+import org.crmsync.spi.FieldValues;
 import org.crmsync.spi.RemoteRecord;
 import org.crmsync.spi.SyncCursor;
 
@@ -32,6 +33,8 @@ public final class FileChangeStream implements ChangeStream {
     /** The cursor keys of a position inside the files. */
     public static final String CURSOR_FILE = "file";
     public static final String CURSOR_LINE = "line";
+    /** A cursor's two keys, in their natural order, as {@link SyncCursor} keeps them. */
+    private static final FieldValues.Layout CURSOR_LAYOUT = FieldValues.Layout.of(List.of(CURSOR_FILE, CURSOR_LINE));
 
     /** One file of the feed: a name for messages and cursors, and how to open it (streamed, once). */
     public record FileSource(String name, Supplier<InputStream> open, Charset charset) {
@@ -116,7 +119,9 @@ public final class FileChangeStream implements ChangeStream {
         }
         ExportRow row = next;
         next = null;
-        SyncCursor cursor = SyncCursor.of(CURSOR_FILE, fileName, CURSOR_LINE, Long.toString(row.lineNumber()));
+        // One small array per row, not a map copied into a sorted map.
+        SyncCursor cursor = new SyncCursor(CURSOR_LAYOUT.values(new String[] {fileName,
+                Long.toString(row.lineNumber())}));
         return settings.toRecord.apply(row, cursor);
     }
 

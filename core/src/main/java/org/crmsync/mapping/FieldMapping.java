@@ -38,6 +38,11 @@ public final class FieldMapping {
     private final String[] apiNames;
     private final String[] csvHeadings;
     private final int[] localPositions;
+    /** Where each rule's remote name is in the layout of the records read last (read by many threads). */
+    private volatile RemotePositions lastRead;
+
+    private record RemotePositions(FieldValues.Layout layout, RecordSource source, int[] byRule) {
+    }
 
     private FieldMapping(List<FieldRule> rules) {
         this.rules = List.copyOf(rules);
@@ -126,6 +131,17 @@ public final class FieldMapping {
         requireNonNull(remoteFields, "remoteFields");
         requireNonNull(source, "source");
         String[] remoteNames = source == RecordSource.API ? apiNames : csvHeadings;
+        // Records of one read share a layout: each rule's value is then found by its position.
+        int[] at = null;
+        FieldValues laidOut = remoteFields instanceof FieldValues fv ? fv : null;
+        if (laidOut != null) {
+            RemotePositions known = lastRead;
+            if (known == null || known.layout() != laidOut.layout() || known.source() != source) {
+                known = new RemotePositions(laidOut.layout(), source, laidOut.layout().positions(remoteNames));
+                lastRead = known;
+            }
+            at = known.byRule();
+        }
         // Once per record read: one array of values, and lists only when something is wrong.
         String[] values = new String[localLayout.size()];
         Set<String> blanks = null;
@@ -134,8 +150,10 @@ public final class FieldMapping {
         for (int i = 0; i < remoteNames.length; i++) {
             FieldRule rule = rules.get(i);
             String remoteName = remoteNames[i];
-            String raw = remoteName == null ? null : remoteFields.get(remoteName);
-            if (raw == null && (remoteName == null || !remoteFields.containsKey(remoteName))) {
+            String raw = at != null ? (at[i] < 0 ? null : laidOut.valueAt(at[i]))
+                    : remoteName == null ? null : remoteFields.get(remoteName);
+            // FieldValues holds no null value: absent there is absent.
+            if (raw == null && (remoteName == null || at != null || !remoteFields.containsKey(remoteName))) {
                 if (rule.required()) {
                     missing = add(missing, rule.localField());
                 }

@@ -39,8 +39,28 @@ public final class Profile {
         this.lastModified = b.lastModified;
     }
 
+    private Profile(Profile from, String localId, Instant lastModified) {
+        this.standard = new EnumMap<>(from.standard);
+        if (localId == null || localId.isBlank()) {
+            this.standard.remove(StandardField.LOCAL_ID);
+        } else {
+            this.standard.put(StandardField.LOCAL_ID, localId.trim());
+        }
+        this.optInStatus = from.optInStatus;
+        this.extraFields = from.extraFields; // immutable: shared
+        this.lastModified = lastModified;
+    }
+
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * This profile with another local id and modification time, everything else the same: what a store
+     * keeps of a profile it creates, made with one copy rather than a builder's two.
+     */
+    public Profile withLocalId(String localId, Instant lastModified) {
+        return new Profile(this, localId, lastModified);
     }
 
     public Builder toBuilder() {

@@ -21,6 +21,10 @@ public final class Countries {
     private static final java.util.regex.Pattern MARKS = java.util.regex.Pattern.compile("\\p{M}");
     private static final java.util.regex.Pattern NOT_KEY = java.util.regex.Pattern.compile("[^a-z0-9]");
     private static final Map<String, String> CODES_BY_KEY = index();
+    /** Answers of {@link #countryCode} by value, up to {@link #MAX_ANSWERS} distinct values. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Answer> ANSWERS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_ANSWERS = 4_096;
 
     private Countries() {}
 
@@ -34,7 +38,27 @@ public final class Countries {
      */
     public static Optional<String> countryCode(String countryFieldValue) {
         requireNonNull(countryFieldValue, "countryFieldValue");
-        if (isNoValue(countryFieldValue)) {
+        return answer(countryFieldValue).code();
+    }
+
+    /** What {@link #countryCode} and {@link #isNoValue} say of one value. */
+    private record Answer(boolean noValue, Optional<String> code) {
+    }
+
+    // Asked for every record of a sync, of a few values ("US", "United States"): the answers are kept.
+    private static Answer answer(String value) {
+        Answer known = ANSWERS.get(value);
+        if (known == null) {
+            known = new Answer(noValue(value), codeOf(value));
+            if (ANSWERS.size() < MAX_ANSWERS) {
+                ANSWERS.put(value, known);
+            }
+        }
+        return known;
+    }
+
+    private static Optional<String> codeOf(String countryFieldValue) {
+        if (noValue(countryFieldValue)) {
             return Optional.empty();
         }
         String key = key(countryFieldValue);
@@ -47,6 +71,10 @@ public final class Countries {
      * country code (Namibia, Norway); {@code n/a}, {@code No} and {@code na} are not.
      */
     public static boolean isNoValue(String countryFieldValue) {
+        return answer(requireNonNull(countryFieldValue, "countryFieldValue")).noValue();
+    }
+
+    private static boolean noValue(String countryFieldValue) {
         String trimmed = countryFieldValue.strip();
         if (trimmed.equals("NA") || trimmed.equals("NO")) {
             return false;

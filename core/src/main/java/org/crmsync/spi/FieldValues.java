@@ -43,9 +43,15 @@ public final class FieldValues extends AbstractMap<String, String> {
     public static final class Layout {
         private final String[] names;
         private final Map<String, Integer> positions;
+        private final boolean sorted;
 
         private Layout(List<String> names) {
             this.names = names.toArray(String[]::new);
+            boolean inOrder = true;
+            for (int i = 1; i < this.names.length; i++) {
+                inOrder &= this.names[i - 1].compareTo(this.names[i]) < 0;
+            }
+            this.sorted = inOrder;
             this.positions = new HashMap<>(names.size() * 2);
             for (int i = 0; i < this.names.length; i++) {
                 if (positions.put(requireNonNull(this.names[i], "field name"), i) != null) {
@@ -58,9 +64,23 @@ public final class FieldValues extends AbstractMap<String, String> {
             return new Layout(requireNonNull(names, "names"));
         }
 
+        /** Whether the names are in their natural order (so values iterate as a sorted map's would). */
+        public boolean sorted() {
+            return sorted;
+        }
+
         /** How many names the layout has. */
         public int size() {
             return names.length;
+        }
+
+        /** The positions of these names (null or unknown: -1), to read many records by {@link #valueAt}. */
+        public int[] positions(String[] names) {
+            int[] at = new int[names.length];
+            for (int i = 0; i < names.length; i++) {
+                at[i] = names[i] == null ? -1 : position(names[i]);
+            }
+            return at;
         }
 
         /** The position of {@code name}, or -1 when the layout has no such name. */
@@ -80,6 +100,16 @@ public final class FieldValues extends AbstractMap<String, String> {
             }
             return new FieldValues(this, byPosition);
         }
+    }
+
+    /** The names these values are laid out by. */
+    public Layout layout() {
+        return layout;
+    }
+
+    /** The value at a position of {@link #layout()}; null when there is none. */
+    public String valueAt(int position) {
+        return values[position];
     }
 
     @Override

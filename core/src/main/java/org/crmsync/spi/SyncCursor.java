@@ -17,7 +17,9 @@ public record SyncCursor(Map<String, String> values) {
 
     public SyncCursor {
         requireNonNull(values, "values");
-        values = Collections.unmodifiableMap(new TreeMap<>(values));
+        if (!(values instanceof FieldValues v && v.layout().sorted() && v.size() == v.layout().size())) {
+            values = Collections.unmodifiableMap(new TreeMap<>(values)); // FieldValues in order: kept as it is
+        }
     }
 
     /** The cursor before the first run: read everything. */

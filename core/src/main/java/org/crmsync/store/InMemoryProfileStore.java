@@ -129,7 +129,7 @@ public final class InMemoryProfileStore implements ProfileStore {
                     localId = GENERATED_ID_PREFIX + lastIdNumber;
                 } while (byLocalId.containsKey(localId));
             }
-            Profile stored = profile.toBuilder().localId(localId).lastModified(clock.instant()).build();
+            Profile stored = profile.withLocalId(localId, clock.instant());
             put(stored);
             optInPath.filter(p -> !p.isBlank()).ifPresent(p -> optInPaths.put(stored.localId().orElseThrow(), p));
             if (!hasFieldsNamed(stored, lastCreatedFields)) {
@@ -345,6 +345,9 @@ public final class InMemoryProfileStore implements ProfileStore {
 
     private List<Profile> lookup(Index index, String key) {
         List<String> ids = index.ids(key);
+        if (ids.size() <= 1) { // almost always: no list to build
+            return ids.isEmpty() ? List.of() : List.of(byLocalId.get(ids.get(0)));
+        }
         List<Profile> found = new ArrayList<>(ids.size());
         for (String id : ids) {
             found.add(byLocalId.get(id));

@@ -269,4 +269,18 @@ class ProfileTest {
         assertThat(StandardField.byName("state")).contains(StandardField.STATE);
         assertThat(StandardField.byName("Email")).isEmpty();
     }
+
+    @Test
+    void withLocalIdIsTheSameProfileWithThatIdAndTimeAsTheBuilderWouldMakeIt() {
+        Profile p = Profile.builder().firstName("Ann").email("ann@example.org").phoneNumber("+14155550100")
+                .optInStatus(OptInStatus.OPTED_IN).extraField("school", "North").build();
+        Instant at = Instant.parse("2026-12-02T10:00:00Z");
+
+        Profile stored = p.withLocalId("L7", at);
+
+        assertThat(stored).isEqualTo(p.toBuilder().localId("L7").lastModified(at).build());
+        assertThat(stored.localId()).contains("L7");
+        assertThat(p.localId()).isEmpty();
+        assertThat(stored.withLocalId(null, at).localId()).isEmpty();
+    }
 }

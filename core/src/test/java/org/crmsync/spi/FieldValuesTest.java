@@ -60,4 +60,18 @@ class FieldValuesTest {
         plain.put("id", "changed");
         assertThat(copied.fields()).containsEntry("id", "C1").containsEntry("note", "");
     }
+
+    @Test
+    void aCursorOfFieldValuesInOrderEqualsTheSameCursorMadeFromAMapAndOneOutOfOrderIsSorted() {
+        SyncCursor laidOut = new SyncCursor(FieldValues.Layout.of(List.of("file", "line"))
+                .values(new String[] {"a.csv", "12"}));
+        SyncCursor fromMap = SyncCursor.of("line", "12", "file", "a.csv");
+        assertThat(laidOut).isEqualTo(fromMap).hasSameHashCodeAs(fromMap);
+        assertThat(laidOut.values().keySet()).containsExactly("file", "line");
+
+        SyncCursor unsorted = new SyncCursor(FieldValues.Layout.of(List.of("line", "file"))
+                .values(new String[] {"12", "a.csv"}));
+        assertThat(unsorted.values().keySet()).containsExactly("file", "line");
+        assertThat(unsorted).isEqualTo(fromMap);
+    }
 }
