@@ -60,6 +60,8 @@ final class InboundRun {
     private static final Logger LOG = LoggerFactory.getLogger(InboundRun.class);
     private static final SyncDirection IN = SyncDirection.INBOUND;
     private static final int CHECKPOINT_EVERY = 100;
+    /** Records prepared as one task; a group of {@link #CHECKPOINT_EVERY} holds a whole number of them. */
+    private static final int SLICE = 20;
     /**
      * The longest value a profile field takes from a CRM (characters). A CRM's long text can hold far
      * more (Salesforce: 131,072), but no profile field needs it, and a runaway value (a 10 MB name)
@@ -127,13 +129,12 @@ final class InboundRun {
         // preparing threads, each record goes to them as soon as it is read, so they map and check it
         // while the rest of the group is read, and the next group is read while this one is applied.
         try (ChangeStream changes = stream;
-                ChangeGroups<Future<Prepared>> groups = preparers == null
+                ChangeGroups<Future<List<Prepared>>> groups = preparers == null
                         ? ChangeGroups.inline(changes, CHECKPOINT_EVERY, r -> null)
-                        : ChangeGroups.ahead(changes, CHECKPOINT_EVERY,
-                                r -> preparers.submit(() -> preparedOrNull(r)), job.id())) {
+                        : ChangeGroups.ahead(changes, CHECKPOINT_EVERY, new Slices(), job.id())) {
             boolean more = true;
             while (more) {
-                ChangeGroups.Group<Future<Prepared>> group = groups.next();
+                ChangeGroups.Group<Future<List<Prepared>>> group = groups.next();
                 group.records().forEach(r -> progress.read());
                 ChangeGroups.End end = group.end();
                 if (end instanceof ChangeGroups.Failed failed) {
@@ -158,7 +159,7 @@ final class InboundRun {
     }
 
     /** Applies records in order; returns the cursor after the last one applied. */
-    private SyncCursor applyGroup(List<RemoteRecord> group, List<Future<Prepared>> preparing,
+    private SyncCursor applyGroup(List<RemoteRecord> group, List<Future<List<Prepared>>> preparing,
             SyncCursor start) {
         SyncCursor[] cursor = {start};
         int[] applied = {0};
@@ -282,23 +283,54 @@ final class InboundRun {
      * {@link #applySafely}, in order, where its failure is reported.
      */
     /** The group's records prepared: by the preparing threads ({@code preparing}, in order), or here. */
-    private List<Prepared> prepared(List<RemoteRecord> group, List<Future<Prepared>> preparing) {
+    /**
+     * The group's records as the preparing threads left them, slice by slice; what no slice covers (the
+     * end of the last group, or a slice whose thread failed) is prepared here.
+     */
+    private List<Prepared> prepared(List<RemoteRecord> group, List<Future<List<Prepared>>> preparing) {
         List<Prepared> prepared = new ArrayList<>(group.size());
-        if (preparing.isEmpty()) {
-            group.forEach(r -> prepared.add(preparedOrNull(r)));
-            return prepared;
-        }
-        for (Future<Prepared> f : preparing) {
+        for (Future<List<Prepared>> f : preparing) {
             try {
-                prepared.add(f.get());
+                prepared.addAll(f.get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CrmSyncException(ErrorCode.INTERNAL, "interrupted while preparing records", e);
             } catch (ExecutionException e) {
-                prepared.add(null);
+                for (int i = 0; i < SLICE; i++) {
+                    prepared.add(null); // prepared again in applySafely, which reports the failure
+                }
             }
         }
+        for (int i = prepared.size(); i < group.size(); i++) {
+            prepared.add(preparedOrNull(group.get(i)));
+        }
         return prepared;
+    }
+
+    /**
+     * On the reading thread: every {@link #SLICE} records read go to the preparing threads as one task (a
+     * task per record cost a queue entry, a future and a wake-up each). Groups hold a whole number of
+     * slices, so a slice never spans two; the end of the last group is prepared on the run's thread.
+     */
+    private final class Slices implements java.util.function.Function<RemoteRecord, Future<List<Prepared>>> {
+        private List<RemoteRecord> slice = new ArrayList<>(SLICE);
+
+        @Override
+        public Future<List<Prepared>> apply(RemoteRecord record) {
+            slice.add(record);
+            if (slice.size() < SLICE) {
+                return null;
+            }
+            List<RemoteRecord> full = slice;
+            slice = new ArrayList<>(SLICE);
+            return preparers.submit(() -> {
+                List<Prepared> out = new ArrayList<>(full.size());
+                for (RemoteRecord r : full) {
+                    out.add(preparedOrNull(r));
+                }
+                return out;
+            });
+        }
     }
 
     private Prepared preparedOrNull(RemoteRecord record) {
