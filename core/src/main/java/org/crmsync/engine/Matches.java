@@ -100,11 +100,12 @@ final class Matches {
             Function<T, String> idOf, String what) {
         Found<T> winner = null;
         for (MatchKey key : order) {
-            Map<String, T> hits = new LinkedHashMap<>();
-            find.apply(key).forEach(t -> hits.putIfAbsent(idOf.apply(t), t));
-            if (hits.isEmpty()) {
-                continue;
+            List<T> found = find.apply(key);
+            if (found.isEmpty()) {
+                continue; // most keys of most records: nothing to index
             }
+            Map<String, T> hits = new LinkedHashMap<>();
+            found.forEach(t -> hits.putIfAbsent(idOf.apply(t), t));
             if (winner == null) {
                 if (hits.size() > 1) {
                     return new Ambiguous<>(hits.size() + " " + what + "s match by " + name(key));

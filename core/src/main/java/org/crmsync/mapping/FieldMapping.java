@@ -159,19 +159,23 @@ public final class FieldMapping {
                 }
                 continue;
             }
-            Optional<String> converted = Optional.empty();
+            String converted = null;
             if (raw != null && !raw.isBlank()) {
-                try {
-                    converted = rule.converter().toLocal(raw.trim()).filter(v -> !v.isBlank());
-                } catch (IllegalArgumentException e) {
-                    problems = add(problems, remoteName + " (" + rule.localField() + "): " + e.getMessage());
-                    continue;
+                if (rule.converter() == ValueConverter.IDENTITY) {
+                    converted = raw.trim(); // most fields: no converter, and no Optional per value
+                } else {
+                    try {
+                        converted = rule.converter().toLocal(raw.trim()).filter(v -> !v.isBlank()).orElse(null);
+                    } catch (IllegalArgumentException e) {
+                        problems = add(problems, remoteName + " (" + rule.localField() + "): " + e.getMessage());
+                        continue;
+                    }
                 }
             }
-            if (converted.isPresent() && !rule.joinedFields().isEmpty()) {
-                splitJoined(rule, converted.get(), values, localLayout);
-            } else if (converted.isPresent()) {
-                values[localPositions[i]] = converted.get();
+            if (converted != null && !rule.joinedFields().isEmpty()) {
+                splitJoined(rule, converted, values, localLayout);
+            } else if (converted != null) {
+                values[localPositions[i]] = converted;
             } else {
                 if (rule.required()) {
                     missing = add(missing, rule.localField());
