@@ -144,6 +144,12 @@ public final class Profile {
         return standard(field);
     }
 
+    /** Whether a standard field has a value, as {@code get(field).isPresent()} says, without an Optional. */
+    public boolean has(StandardField field) {
+        requireNonNull(field, "field");
+        return field == StandardField.OPT_IN_STATUS ? optInStatus.fieldValue().isPresent() : standard.containsKey(field);
+    }
+
     /** A field's value by name: a standard field's default name or an extra field's name. */
     public Optional<String> get(String fieldName) {
         requireNonNull(fieldName, "fieldName");

@@ -327,7 +327,7 @@ public final class InMemoryProfileStore implements ProfileStore {
         }
         int count = 0;
         for (StandardField f : STANDARD_FIELDS) {
-            if (p.get(f).isPresent()) {
+            if (p.has(f)) {
                 count++;
                 if (!names.contains(f.fieldName())) {
                     return false;

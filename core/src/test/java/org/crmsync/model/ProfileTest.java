@@ -283,4 +283,15 @@ class ProfileTest {
         assertThat(p.localId()).isEmpty();
         assertThat(stored.withLocalId(null, at).localId()).isEmpty();
     }
+
+    @Test
+    void hasSaysWhatGetSaysForEveryStandardField() {
+        Profile some = Profile.builder().firstName("Ann").phoneNumber("+14155550100").build();
+        Profile optedIn = some.toBuilder().optInStatus(OptInStatus.OPTED_IN).build();
+        for (Profile p : new Profile[] {some, optedIn}) {
+            for (StandardField f : StandardField.values()) {
+                assertThat(p.has(f)).as(f.name()).isEqualTo(p.get(f).isPresent());
+            }
+        }
+    }
 }
