@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import java.util.Collections;
-import java.util.EnumMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -25,14 +25,20 @@ import java.util.regex.Pattern;
 public final class Profile {
     private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
 
-    /** Never handed out, so not wrapped: an EnumMap copies into a builder's EnumMap as one array copy. */
-    private final EnumMap<StandardField, String> standard;
+    private static final int FIELDS = StandardField.values().length;
+
+    /**
+     * Standard field values by {@link StandardField#ordinal()}, null for none (the opt-in status is its
+     * own field). Never handed out, so never copied but to build: one array per profile, which a store of
+     * many profiles keeps, and which its garbage collector copies.
+     */
+    private final String[] standard;
     private final OptInStatus optInStatus;
     private final Map<String, String> extraFields;
     private final Instant lastModified;
 
     private Profile(Builder b) {
-        this.standard = new EnumMap<>(b.standard);
+        this.standard = b.standard.clone();
         this.optInStatus = b.optInStatus;
         this.extraFields = b.extraFields.isEmpty() ? Collections.emptySortedMap()
                 : Collections.unmodifiableSortedMap(new TreeMap<>(b.extraFields));
@@ -40,12 +46,8 @@ public final class Profile {
     }
 
     private Profile(Profile from, String localId, Instant lastModified) {
-        this.standard = new EnumMap<>(from.standard);
-        if (localId == null || localId.isBlank()) {
-            this.standard.remove(StandardField.LOCAL_ID);
-        } else {
-            this.standard.put(StandardField.LOCAL_ID, localId.trim());
-        }
+        this.standard = from.standard.clone();
+        this.standard[StandardField.LOCAL_ID.ordinal()] = localId == null || localId.isBlank() ? null : localId.trim();
         this.optInStatus = from.optInStatus;
         this.extraFields = from.extraFields; // immutable: shared
         this.lastModified = lastModified;
@@ -65,7 +67,7 @@ public final class Profile {
 
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.standard.putAll(standard);
+        System.arraycopy(standard, 0, b.standard, 0, FIELDS);
         b.optInStatus = optInStatus;
         b.extraFields.putAll(extraFields);
         b.lastModified = lastModified;
@@ -147,7 +149,8 @@ public final class Profile {
     /** Whether a standard field has a value, as {@code get(field).isPresent()} says, without an Optional. */
     public boolean has(StandardField field) {
         requireNonNull(field, "field");
-        return field == StandardField.OPT_IN_STATUS ? optInStatus.fieldValue().isPresent() : standard.containsKey(field);
+        return field == StandardField.OPT_IN_STATUS ? optInStatus.fieldValue().isPresent()
+                : standard[field.ordinal()] != null;
     }
 
     /** A field's value by name: a standard field's default name or an extra field's name. */
@@ -168,7 +171,7 @@ public final class Profile {
     }
 
     private Optional<String> standard(StandardField field) {
-        return Optional.ofNullable(standard.get(field));
+        return Optional.ofNullable(standard[field.ordinal()]);
     }
 
     @Override
@@ -180,7 +183,7 @@ public final class Profile {
             return false;
         }
         Profile p = (Profile) o;
-        return standard.equals(p.standard)
+        return Arrays.equals(standard, p.standard)
                 && optInStatus == p.optInStatus
                 && extraFields.equals(p.extraFields)
                 && Objects.equals(lastModified, p.lastModified);
@@ -188,20 +191,20 @@ public final class Profile {
 
     @Override
     public int hashCode() {
-        return Objects.hash(standard, optInStatus, extraFields, lastModified);
+        return Objects.hash(Arrays.hashCode(standard), optInStatus, extraFields, lastModified);
     }
 
     /** Profiles hold personal data: only the ids and the opt-in status are printed. */
     @Override
     public String toString() {
-        return "Profile{localId=" + standard.get(StandardField.LOCAL_ID)
-                + ", constituentId=" + standard.get(StandardField.CONSTITUENT_ID)
+        return "Profile{localId=" + standard[StandardField.LOCAL_ID.ordinal()]
+                + ", constituentId=" + standard[StandardField.CONSTITUENT_ID.ordinal()]
                 + ", optInStatus=" + optInStatus + "}";
     }
 
     /** Builds a {@link Profile}; blank strings clear a field. */
     public static final class Builder {
-        private final EnumMap<StandardField, String> standard = new EnumMap<>(StandardField.class);
+        private final String[] standard = new String[FIELDS];
         private OptInStatus optInStatus = OptInStatus.UNKNOWN;
         private final Map<String, String> extraFields = new TreeMap<>();
         private Instant lastModified;
@@ -310,9 +313,9 @@ public final class Profile {
 
         private Builder put(StandardField field, String value) {
             if (value == null || value.isBlank()) {
-                standard.remove(field);
+                standard[field.ordinal()] = null;
             } else {
-                standard.put(field, value.trim());
+                standard[field.ordinal()] = value.trim();
             }
             return this;
         }
@@ -333,7 +336,7 @@ public final class Profile {
 
         /** @throws IllegalArgumentException naming the field when the phone number is not E.164 */
         public Profile build() {
-            String phone = standard.get(StandardField.PHONE_NUMBER);
+            String phone = standard[StandardField.PHONE_NUMBER.ordinal()];
             if (phone != null && !isE164(phone)) {
                 throw new IllegalArgumentException("phone_number must be E.164 (for example +15555550123); got a value of "
                         + phone.length() + " characters that is not");
