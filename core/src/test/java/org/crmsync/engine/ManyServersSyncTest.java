@@ -89,15 +89,33 @@ class ManyServersSyncTest {
         }
         go.countDown();
         long used = 0;
+        int preflightsRefused = 0;
         for (Future<SyncReport> run : runs) {
             SyncReport report = run.get(120, TimeUnit.SECONDS);
             assertThat(report.status()).isIn(RunStatus.COMPLETED, RunStatus.QUOTA_REACHED);
+            if (report.apiCallsUsed() == 0) {
+                // A run that starts after the others have reserved the whole quota is refused its very
+                // first call, the preflight, and sends nothing at all.
+                assertThat(report.status()).isEqualTo(RunStatus.QUOTA_REACHED);
+                assertThat(report.message()).contains("GET /describe was not sent");
+                assertThat(report.recordsRead()).isZero();
+                preflightsRefused++;
+            } else {
+                // One preflight, one call per page of five read, and the empty page that ends a complete pass.
+                long pages = report.recordsRead() / 5 + (report.status() == RunStatus.COMPLETED ? 1 : 0);
+                assertThat(report.apiCallsUsed()).isEqualTo(1 + pages);
+            }
             used += report.apiCallsUsed();
         }
         threads.shutdown();
 
-        // Page reads plus one preflight call per run.
-        assertThat(crm.readCalls() + 6L).isEqualTo(used);
+        // Every call the runs counted is one the fake CRM answered, by kind: a preflight for each run that
+        // was let send one, and the page reads; nothing else (no re-reads by id, look-ups or writes).
+        assertThat(crm.preflightCalls()).isEqualTo(6 - preflightsRefused);
+        assertThat(crm.readByIdCalls()).isZero();
+        assertThat(crm.lookupCalls()).isZero();
+        assertThat(crm.writeCalls()).isZero();
+        assertThat((long) crm.readCalls() + crm.preflightCalls()).isEqualTo(used);
         assertThat(used).isLessThanOrEqualTo(quota);
         // Every unused reservation was given back: the shared counter is exactly what was sent.
         assertThat(stores.get(0).apiCallsUsed("shared-account", clock.instant().atZone(java.time.ZoneOffset.UTC)

@@ -63,6 +63,7 @@ public final class FakeConnector implements Connector {
     private int lookupCalls;
     private int writeCalls;
     private int readByIdCalls;
+    private int preflightCalls;
     private int sessionsOpened;
     private final List<PreflightProblem> preflightProblems = new ArrayList<>();
     private Set<String> knownFields;
@@ -179,6 +180,11 @@ public final class FakeConnector implements Connector {
 
     public synchronized int readByIdCalls() {
         return readByIdCalls;
+    }
+
+    /** Preflight calls ({@code GET /describe}) the CRM answered: one per run that was let send it. */
+    public synchronized int preflightCalls() {
+        return preflightCalls;
     }
 
     public synchronized int sessionsOpened() {
@@ -436,6 +442,7 @@ public final class FakeConnector implements Connector {
             context.calls().acquire("GET /describe");
             List<PreflightProblem> problems;
             synchronized (FakeConnector.this) {
+                preflightCalls++;
                 problems = new ArrayList<>(preflightProblems);
             }
             if (knownFields != null) {
